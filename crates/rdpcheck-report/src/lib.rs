@@ -1,0 +1,17 @@
+//! Wire and report types shared by the probe engine, the CLI, the relay and the page.
+//!
+//! Everything here is plain data with serde derives: no I/O, no clock, builds for wasm32.
+//! The JSON names are a published format (`schema` 1): add fields, never rename them.
+
+mod event;
+mod finding;
+mod report;
+mod stage;
+
+pub use event::Event;
+pub use finding::{Finding, Severity};
+pub use report::{
+    CertInfo, LayerResult, NlaReport, Report, SecurityLayers, StabilityReport,
+    Target, TlsReport, Tool, Verdict, VerdictStatus, SCHEMA_VERSION,
+};
+pub use stage::{StageName, StageResult, StageStatus};

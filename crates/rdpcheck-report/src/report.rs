@@ -1,0 +1,186 @@
+use serde::{Deserialize, Serialize};
+
+use crate::{Finding, StageResult};
+
+/// Version of the report document. Bump only for a change old readers cannot ignore.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The whole result of one check: what `rdpcheck probe --json` prints and the relay signs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema: u32,
+    pub tool: Tool,
+    pub target: Target,
+    /// RFC 3339, UTC.
+    pub started_at: String,
+    pub duration_ms: f64,
+    pub stages: Vec<StageResult>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_layers: Option<SecurityLayers>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<TlsReport>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nla: Option<NlaReport>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stability: Option<StabilityReport>,
+    pub findings: Vec<Finding>,
+    pub verdict: Verdict,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Target {
+    pub host: String,
+    pub port: u16,
+    /// Every address DNS gave (or the literal IP).
+    #[serde(default)]
+    pub addresses: Vec<String>,
+    /// The address the deep stages ran against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probed_address: Option<String>,
+}
+
+/// Each security layer asked for on its own connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityLayers {
+    pub rdp: LayerResult,
+    pub tls: LayerResult,
+    pub nla: LayerResult,
+    pub nla_ex: LayerResult,
+    pub rdstls: LayerResult,
+    pub rdsaad: LayerResult,
+    /// The server insists on NLA (CredSSP) before anything else.
+    pub nla_required: bool,
+    /// Standard RDP security (no TLS) is still accepted: a weakness.
+    pub standard_rdp_allowed: bool,
+}
+
+/// The server's answer to a request for exactly one layer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LayerResult {
+    /// True only when the server selected this very layer.
+    pub accepted: bool,
+    /// What the server selected instead (a downgrade), or the layer itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selected: Option<String>,
+    /// RDP_NEG_FAILURE name, when the server refused with one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<String>,
+    /// Transport trouble on this connection (closed, reset, timed out, not RDP).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TlsReport {
+    /// `TLSv1.3`, `TLSv1.2`, or a legacy version read from a hand-built hello.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cipher_suite: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_exchange: Option<String>,
+    /// Leaf certificate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<CertInfo>,
+    /// Every certificate the server sent, leaf first.
+    #[serde(default)]
+    pub chain: Vec<CertInfo>,
+    /// Versions a legacy-only server answered to our hand-built hello.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legacy_version: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertInfo {
+    pub subject: String,
+    pub issuer: String,
+    /// RFC 3339.
+    pub not_before: String,
+    pub not_after: String,
+    pub self_signed: bool,
+    /// Upper-case hex, colon separated.
+    pub sha256: String,
+    pub san: Vec<String>,
+    /// `RSA`, `EC P-256`, `Ed25519`, …
+    pub key_type: String,
+    pub key_bits: u32,
+    pub signature_algorithm: String,
+    /// Whether the name asked for is in the SAN (or CN when there is no SAN).
+    pub name_matches: bool,
+    /// Whole days until `not_after`; negative when expired.
+    pub days_to_expiry: i64,
+}
+
+/// What the NTLM CHALLENGE told about the host. No credential was sent to learn it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NlaReport {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub netbios_computer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub netbios_domain: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_computer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_domain: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_tree: Option<String>,
+    /// `major.minor.build`, e.g. `10.0.20348`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_version: Option<String>,
+    /// RFC 3339, from the CHALLENGE timestamp.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_time: Option<String>,
+    /// Server time minus our time, seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_skew_s: Option<f64>,
+}
+
+/// Repeated TCP + X.224 handshakes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StabilityReport {
+    pub samples: u32,
+    pub ok: u32,
+    pub failed: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_ms: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median_ms: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_ms: Option<f64>,
+    /// Mean absolute difference between consecutive handshakes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jitter_ms: Option<f64>,
+    /// How each failed handshake failed.
+    #[serde(default)]
+    pub failures: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VerdictStatus {
+    Healthy,
+    Problem,
+}
+
+/// The one answer: healthy, or the first stage where a client would die and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub status: VerdictStatus,
+    /// The stage where a client would fail (`None` when healthy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
+    /// The finding codes behind the verdict.
+    pub codes: Vec<String>,
+    pub summary: String,
+    /// What a Windows client most likely shows, e.g. `0x904 (socket closed)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_error_hint: Option<String>,
+}
