@@ -1,1 +1,125 @@
-fn main() {}
+//! `rdpcheck`: find where and why a Remote Desktop connection fails.
+//!
+//! Exit codes: 0 healthy / understood, 1 a problem was found, 2 bad usage or input, 3 internal error.
+
+mod progress;
+mod render;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use rdpcheck_probe::{parse_target, ProbeOptions};
+use rdpcheck_report::VerdictStatus;
+
+#[derive(Parser)]
+#[command(
+    name = "rdpcheck",
+    version,
+    about = "Find the stage where a Remote Desktop connection dies, and why"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run real handshakes against a host: DNS, TCP, X.224, security layers, TLS, NLA, stability.
+    Probe(ProbeArgs),
+}
+
+#[derive(clap::Args)]
+struct ProbeArgs {
+    /// HOST, HOST:PORT or [IPv6]:PORT (port 3389 when omitted).
+    target: String,
+    /// Print one JSON report on stdout instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Seconds allowed for each TCP connect.
+    #[arg(long, value_name = "S", default_value_t = 5.0, value_parser = positive_seconds)]
+    connect_timeout: f64,
+    /// Seconds allowed for each reply (X.224 confirm, TLS handshake, NTLM challenge).
+    #[arg(long, value_name = "S", default_value_t = 5.0, value_parser = positive_seconds)]
+    reply_timeout: f64,
+    /// Seconds allowed for the whole check.
+    #[arg(long, value_name = "S", default_value_t = 30.0, value_parser = positive_seconds)]
+    timeout: f64,
+    /// Extra handshakes for the stability stage (0 to skip it).
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=100))]
+    samples: u32,
+}
+
+fn positive_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v <= 600.0 => Ok(v),
+        _ => Err(format!(
+            "{s:?} is not a number of seconds between 0 and 600 (e.g. 2.5)"
+        )),
+    }
+}
+
+fn main() -> ExitCode {
+    // An internal error must not look like "problem found" (1) or "bad input" (2).
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("rdpcheck: internal error: {info}");
+        std::process::exit(3);
+    }));
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Probe(args) => probe(args),
+    }
+}
+
+fn probe(args: ProbeArgs) -> ExitCode {
+    let (host, port) = match parse_target(&args.target, ProbeOptions::DEFAULT_PORT) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("rdpcheck: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut opts = ProbeOptions::new(host, port);
+    opts.connect_timeout = Duration::from_secs_f64(args.connect_timeout);
+    opts.reply_timeout = Duration::from_secs_f64(args.reply_timeout);
+    opts.total_timeout = Duration::from_secs_f64(args.timeout);
+    opts.samples = args.samples;
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("rdpcheck: internal error: cannot start the runtime: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    let live = std::io::stderr().is_terminal();
+    let report = runtime.block_on(async move {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let printer = live.then(|| tokio::spawn(progress::print(rx)));
+        let report = rdpcheck_probe::probe(opts, live.then_some(tx)).await;
+        if let Some(p) = printer {
+            let _ = p.await;
+        }
+        report
+    });
+    if args.json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(text) => println!("{text}"),
+            Err(e) => {
+                eprintln!("rdpcheck: internal error: cannot encode the report: {e}");
+                return ExitCode::from(3);
+            }
+        }
+    } else {
+        print!("{}", render::report(&report));
+    }
+    match report.verdict.status {
+        VerdictStatus::Healthy => ExitCode::SUCCESS,
+        VerdictStatus::Problem => ExitCode::from(1),
+    }
+}

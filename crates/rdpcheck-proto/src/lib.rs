@@ -5,6 +5,7 @@
 //! targets under `fuzz/` and the `never_panics` tests hold this true.
 
 pub mod credssp;
+mod der;
 mod error;
 pub mod ntlm;
 pub mod sniff;

@@ -41,7 +41,12 @@ pub fn classify(bytes: &[u8]) -> Peer {
         _ if bytes.starts_with(b"SSH-") => Peer::Ssh {
             banner: first_line(bytes),
         },
-        _ if !bytes.is_empty() && bytes.iter().take(64).all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace()) => {
+        _ if !bytes.is_empty()
+            && bytes
+                .iter()
+                .take(64)
+                .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace()) =>
+        {
             Peer::Text {
                 line: first_line(bytes),
             }
@@ -79,13 +84,22 @@ mod tests {
         assert_eq!(classify(&[0x15, 3, 3, 0, 2, 2, 40]), Peer::Tls);
         assert_eq!(
             classify(b"HTTP/1.1 400 Bad Request\r\nServer: nginx\r\n"),
-            Peer::Http { status_line: "HTTP/1.1 400 Bad Request".into() }
+            Peer::Http {
+                status_line: "HTTP/1.1 400 Bad Request".into()
+            }
         );
         assert_eq!(
             classify(b"SSH-2.0-OpenSSH_9.2\r\n"),
-            Peer::Ssh { banner: "SSH-2.0-OpenSSH_9.2".into() }
+            Peer::Ssh {
+                banner: "SSH-2.0-OpenSSH_9.2".into()
+            }
         );
-        assert_eq!(classify(b"220 mail ESMTP\r\n"), Peer::Text { line: "220 mail ESMTP".into() });
+        assert_eq!(
+            classify(b"220 mail ESMTP\r\n"),
+            Peer::Text {
+                line: "220 mail ESMTP".into()
+            }
+        );
         assert_eq!(classify(&[0xde, 0xad, 0xbe, 0xef]), Peer::Binary);
         assert_eq!(classify(&[]), Peer::Binary);
     }

@@ -171,7 +171,11 @@ pub enum Reply {
 /// Decode one whole TPKT frame (as delimited by [`tpkt::frame_len`]) holding an X.224 reply.
 pub fn decode_reply(frame: &[u8]) -> Result<Reply, DecodeError> {
     let Some(len) = tpkt::frame_len(frame)? else {
-        return Err(DecodeError::truncated("tpkt header", tpkt::HEADER_LEN, frame.len()));
+        return Err(DecodeError::truncated(
+            "tpkt header",
+            tpkt::HEADER_LEN,
+            frame.len(),
+        ));
     };
     if frame.len() < len {
         return Err(DecodeError::truncated("tpkt frame", len, frame.len()));
@@ -241,7 +245,13 @@ fn decode_confirm(tpdu: &[u8], li: usize) -> Result<Reply, DecodeError> {
                 }
             }
         }
-        short => return Err(DecodeError::truncated("rdp negotiation data", NEG_LEN, short.len())),
+        short => {
+            return Err(DecodeError::truncated(
+                "rdp negotiation data",
+                NEG_LEN,
+                short.len(),
+            ))
+        }
     };
     Ok(Reply::Confirm {
         dst_ref,
@@ -268,7 +278,10 @@ mod tests {
     #[test]
     fn minimal_request_matches_research_bytes() {
         let cr = connection_request(None, Some(0x0B));
-        assert_eq!(cr, hex("03 00 00 13 0E E0 00 00 00 00 00 01 00 08 00 0B 00 00 00"));
+        assert_eq!(
+            cr,
+            hex("03 00 00 13 0E E0 00 00 00 00 00 01 00 08 00 0B 00 00 00")
+        );
     }
 
     #[test]
@@ -282,29 +295,42 @@ mod tests {
 
     #[test]
     fn legacy_request_has_no_negotiation() {
-        assert_eq!(connection_request(None, None), hex("03 00 00 0B 06 E0 00 00 00 00 00"));
+        assert_eq!(
+            connection_request(None, None),
+            hex("03 00 00 0B 06 E0 00 00 00 00 00")
+        );
     }
 
     #[test]
     fn windows_nla_confirm() {
-        let reply = decode_reply(&hex("03 00 00 13 0E D0 00 00 12 34 00 02 1F 08 00 02 00 00 00"));
+        let reply = decode_reply(&hex(
+            "03 00 00 13 0E D0 00 00 12 34 00 02 1F 08 00 02 00 00 00",
+        ));
         assert_eq!(
             reply,
             Ok(Reply::Confirm {
                 dst_ref: 0,
                 src_ref: 0x1234,
-                negotiation: Negotiation::Selected { selected: 2, flags: 0x1F }
+                negotiation: Negotiation::Selected {
+                    selected: 2,
+                    flags: 0x1F
+                }
             })
         );
     }
 
     #[test]
     fn hybrid_required_failure() {
-        let reply = decode_reply(&hex("03 00 00 13 0E D0 00 00 12 34 00 03 00 08 00 05 00 00 00"));
+        let reply = decode_reply(&hex(
+            "03 00 00 13 0E D0 00 00 12 34 00 03 00 08 00 05 00 00 00",
+        ));
         let Ok(Reply::Confirm { negotiation, .. }) = reply else {
             panic!("not a confirm: {reply:?}")
         };
-        assert_eq!(negotiation, Negotiation::Failure(FailureCode::HybridRequired));
+        assert_eq!(
+            negotiation,
+            Negotiation::Failure(FailureCode::HybridRequired)
+        );
     }
 
     #[test]
@@ -312,14 +338,19 @@ mod tests {
         let reply = decode_reply(&hex("03 00 00 0B 06 D0 00 00 12 34 00"));
         assert!(matches!(
             reply,
-            Ok(Reply::Confirm { negotiation: Negotiation::Legacy, .. })
+            Ok(Reply::Confirm {
+                negotiation: Negotiation::Legacy,
+                ..
+            })
         ));
     }
 
     #[test]
     fn xrdp_disconnect_ultimatum_is_data() {
         let reply = decode_reply(&hex("03 00 00 09 02 F0 80 21 80")).expect("decodes");
-        let Reply::Data { payload } = reply else { panic!("{reply:?}") };
+        let Reply::Data { payload } = reply else {
+            panic!("{reply:?}")
+        };
         assert!(is_disconnect_provider_ultimatum(&payload));
     }
 
@@ -334,13 +365,13 @@ mod tests {
     #[test]
     fn malformed_confirms_are_errors() {
         for bad in [
-            "03 00 00 0B 0E D0 00 00 12 34 00",             // LI past the end
-            "03 00 00 0B 04 D0 00 00 12",                   // LI too small
-            "03 00 00 0F 0A D0 00 00 12 34 00 02 00 08",    // neg data cut short
+            "03 00 00 0B 0E D0 00 00 12 34 00",          // LI past the end
+            "03 00 00 0B 04 D0 00 00 12",                // LI too small
+            "03 00 00 0F 0A D0 00 00 12 34 00 02 00 08", // neg data cut short
             "03 00 00 13 0E D0 00 00 12 34 00 02 00 09 00 02 00 00 00", // neg length 9
             "03 00 00 13 0E D0 00 00 12 34 00 07 00 08 00 02 00 00 00", // neg type 7
             "03 00 00 13 0E E0 00 00 12 34 00 02 00 08 00 02 00 00 00", // a CR, not a CC
-            "03 00 00 30 0E D0",                            // frame shorter than TPKT says
+            "03 00 00 30 0E D0",                         // frame shorter than TPKT says
         ] {
             assert!(decode_reply(&hex(bad)).is_err(), "{bad}");
         }

@@ -11,7 +11,7 @@ mod stage;
 pub use event::Event;
 pub use finding::{Finding, Severity};
 pub use report::{
-    CertInfo, LayerResult, NlaReport, Report, SecurityLayers, StabilityReport,
-    Target, TlsReport, Tool, Verdict, VerdictStatus, SCHEMA_VERSION,
+    CertInfo, LayerResult, NlaReport, Report, SecurityLayers, StabilityReport, Target, TlsReport,
+    Tool, Verdict, VerdictStatus, SCHEMA_VERSION,
 };
 pub use stage::{StageName, StageResult, StageStatus};

@@ -1,0 +1,1 @@
+// placeholder so the workspace builds while the kb crate is written

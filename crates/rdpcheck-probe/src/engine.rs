@@ -1,0 +1,270 @@
+//! The ladder: runs each stage in order against one host, emitting events as it goes.
+
+use std::net::IpAddr;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rdpcheck_proto::x224::{protocol, Negotiation};
+use rdpcheck_report::Event;
+use tokio::net::TcpStream;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::time::Instant;
+
+use crate::diagnose::{judge_stage, STAGES};
+use crate::observe::{
+    DnsOutcome, NlaOutcome, Observations, ReplyOutcome, TcpAttempt, Timed, TlsFailure, TlsOutcome,
+};
+use crate::stages::{dns, layers, net, nla, stability, tls};
+use crate::ProbeOptions;
+
+/// The request of the main negotiation: everything a current client offers.
+const MAIN_REQUEST: u32 = protocol::SSL | protocol::HYBRID | protocol::HYBRID_EX;
+
+pub(crate) struct Emitter {
+    tx: Option<UnboundedSender<Event>>,
+    t0: Instant,
+}
+
+impl Emitter {
+    pub fn new(tx: Option<UnboundedSender<Event>>, t0: Instant) -> Self {
+        Emitter { tx, t0 }
+    }
+
+    fn at_ms(&self) -> f64 {
+        (net::elapsed_ms(self.t0) * 100.0).round() / 100.0
+    }
+
+    fn send(&self, event: Event) {
+        if let Some(tx) = &self.tx {
+            // A closed receiver only means nobody watches any more; the check goes on.
+            let _ = tx.send(event);
+        }
+    }
+
+    pub fn started(&self, name: &str) {
+        self.send(Event::StageStarted {
+            name: name.to_string(),
+            at_ms: self.at_ms(),
+        });
+    }
+
+    /// Judge a finished (or skipped) stage and emit its result and findings.
+    pub fn finished(&self, name: &str, obs: &mut Observations) {
+        obs.deadline_skipped.retain(|s| s != name);
+        let (result, findings) = judge_stage(name, obs);
+        self.send(Event::StageFinished {
+            result,
+            at_ms: self.at_ms(),
+        });
+        for finding in findings {
+            self.send(Event::Finding { finding });
+        }
+    }
+
+    /// Emit skipped results for every stage after `name` in ladder order.
+    fn skip_rest(&self, after: &str, obs: &mut Observations) {
+        let rest: Vec<&str> = STAGES
+            .iter()
+            .skip_while(|s| **s != after)
+            .skip(1)
+            .copied()
+            .collect();
+        for stage in rest {
+            self.finished(stage, obs);
+        }
+    }
+}
+
+pub(crate) fn unix_now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
+}
+
+/// Run the ladder. Stops early (emitting skips) where a client could not go on either.
+pub(crate) async fn ladder(opts: &ProbeOptions, obs: &mut Observations, emit: &Emitter) {
+    let reply = opts.reply_timeout;
+
+    emit.started("dns");
+    let start = Instant::now();
+    let outcome = match &opts.pinned_addresses {
+        Some(addrs) => DnsOutcome::Resolved(addrs.clone()),
+        None => dns::resolve(&opts.host, reply).await,
+    };
+    let addrs: Vec<IpAddr> = match &outcome {
+        DnsOutcome::Literal(ip) => vec![*ip],
+        DnsOutcome::Resolved(list) => list.clone(),
+        _ => Vec::new(),
+    };
+    obs.dns = Some(Timed {
+        ms: net::elapsed_ms(start),
+        value: outcome,
+    });
+    emit.finished("dns", obs);
+    if addrs.is_empty() {
+        return emit.skip_rest("dns", obs);
+    }
+
+    emit.started("tcp");
+    let mut main: Option<(IpAddr, TcpStream)> = None;
+    for addr in addrs {
+        let (outcome, ms, stream) = net::connect(addr, opts.port, opts.connect_timeout).await;
+        obs.tcp.push(TcpAttempt { addr, ms, outcome });
+        if let Some(stream) = stream {
+            main = Some((addr, stream));
+            break;
+        }
+    }
+    emit.finished("tcp", obs);
+    let Some((addr, mut stream)) = main else {
+        return emit.skip_rest("tcp", obs);
+    };
+    obs.probed = Some(addr);
+
+    emit.started("x224");
+    let start = Instant::now();
+    let answer = net::negotiate(&mut stream, MAIN_REQUEST, Instant::now() + reply).await;
+    let selected = match &answer {
+        ReplyOutcome::Confirm {
+            negotiation: Negotiation::Selected { selected, .. },
+            ..
+        } => Some(*selected),
+        _ => None,
+    };
+    let confirmed = matches!(answer, ReplyOutcome::Confirm { .. });
+    obs.x224 = Some(Timed {
+        ms: net::elapsed_ms(start),
+        value: answer,
+    });
+    emit.finished("x224", obs);
+    if !confirmed {
+        return emit.skip_rest("x224", obs);
+    }
+
+    emit.started("security_layers");
+    let start = Instant::now();
+    let probes = layers::probe_all(addr, opts.port, opts.connect_timeout, reply).await;
+    obs.layers = Some(Timed {
+        ms: net::elapsed_ms(start),
+        value: probes,
+    });
+    emit.finished("security_layers", obs);
+
+    emit.started("tls");
+    let start = Instant::now();
+    let mut session = None;
+    let outcome = match selected {
+        Some(sel) if sel != protocol::RDP => {
+            let (outcome, tls_stream) = run_tls(opts, addr, stream).await;
+            session = tls_stream;
+            outcome
+        }
+        Some(_) => TlsOutcome::NotApplicable("the server selected standard RDP security".into()),
+        None => TlsOutcome::NotApplicable("the server did not select a security layer".into()),
+    };
+    obs.now_unix = unix_now();
+    obs.tls = Some(Timed {
+        ms: net::elapsed_ms(start),
+        value: outcome,
+    });
+    emit.finished("tls", obs);
+
+    let nla_selected =
+        matches!(selected, Some(s) if s == protocol::HYBRID || s == protocol::HYBRID_EX);
+    if let (true, Some(mut tls_stream)) = (nla_selected, session) {
+        emit.started("nla");
+        let start = Instant::now();
+        let outcome = nla::challenge(&mut tls_stream, Instant::now() + reply).await;
+        if matches!(outcome, NlaOutcome::Challenge(_)) {
+            obs.now_unix = unix_now();
+        }
+        obs.nla = Some(Timed {
+            ms: net::elapsed_ms(start),
+            value: outcome,
+        });
+    }
+    emit.finished("nla", obs);
+
+    if opts.samples > 0 {
+        emit.started("stability");
+        let start = Instant::now();
+        let samples = stability::sample(
+            addr,
+            opts.port,
+            opts.samples,
+            opts.sample_pause,
+            opts.connect_timeout,
+            reply,
+            // Leave the whole-check deadline to the caller; this bounds the loop itself.
+            start + opts.total_timeout,
+        )
+        .await;
+        obs.stability = Some(Timed {
+            ms: net::elapsed_ms(start),
+            value: samples,
+        });
+    }
+    emit.finished("stability", obs);
+}
+
+/// TLS on the main connection, with the TLS 1.2 retry and the legacy-version probe on failure.
+async fn run_tls(
+    opts: &ProbeOptions,
+    addr: IpAddr,
+    stream: TcpStream,
+) -> (TlsOutcome, Option<tls::Tls>) {
+    let reply = opts.reply_timeout;
+    let first = tls::handshake(stream, &opts.host, true, Instant::now() + reply).await;
+    let (failure, received) = match first {
+        Ok((tls_stream, session)) => return (TlsOutcome::Established(session), Some(tls_stream)),
+        Err(e) => e,
+    };
+    // Server 2019 with experimental TLS 1.3 resets 1.3 offers: retry once with 1.2 only.
+    if matches!(failure, TlsFailure::Reset | TlsFailure::ClosedAfterHello) {
+        if let Some(stream) = fresh_tls_connection(opts, addr).await {
+            if let Ok((tls_stream, mut session)) =
+                tls::handshake(stream, &opts.host, false, Instant::now() + reply).await
+            {
+                session.tls13_rejected = Some(failure);
+                return (TlsOutcome::Established(session), Some(tls_stream));
+            }
+        }
+    }
+    let legacy = if failure == TlsFailure::Stalled {
+        None
+    } else {
+        match fresh_tls_connection(opts, addr).await {
+            Some(mut stream) => {
+                Some(tls::legacy_hello(&mut stream, &opts.host, Instant::now() + reply).await)
+            }
+            None => None,
+        }
+    };
+    (
+        TlsOutcome::Failed {
+            failure,
+            received,
+            legacy,
+        },
+        None,
+    )
+}
+
+/// A new connection whose negotiation selected a TLS-based layer, ready for a ClientHello.
+async fn fresh_tls_connection(opts: &ProbeOptions, addr: IpAddr) -> Option<TcpStream> {
+    let (reply, stream) = net::connect_and_negotiate(
+        addr,
+        opts.port,
+        MAIN_REQUEST,
+        opts.connect_timeout,
+        opts.reply_timeout,
+    )
+    .await;
+    match reply {
+        ReplyOutcome::Confirm {
+            negotiation: Negotiation::Selected { selected, .. },
+            ..
+        } if selected != protocol::RDP => stream,
+        _ => None,
+    }
+}

@@ -1,0 +1,188 @@
+//! Raw observations: what each stage saw on the wire, before any judgement.
+//!
+//! The engine fills these in; `diagnose` turns them into findings and a verdict. Keeping them
+//! plain data means every verdict can be tested from a recorded transcript, without sockets.
+
+use std::net::IpAddr;
+
+use rdpcheck_proto::ntlm::Challenge;
+use rdpcheck_proto::x224::Negotiation;
+
+use crate::cert::CertFacts;
+
+/// Everything one check observed. `None` means the stage did not run.
+#[derive(Debug, Clone, Default)]
+pub struct Observations {
+    pub host: String,
+    pub port: u16,
+    pub dns: Option<Timed<DnsOutcome>>,
+    pub tcp: Vec<TcpAttempt>,
+    /// The address the deep stages used (first one that connected).
+    pub probed: Option<IpAddr>,
+    /// Main negotiation: requestedProtocols TLS|NLA|NLA-EX on the connection TLS continues on.
+    pub x224: Option<Timed<ReplyOutcome>>,
+    pub layers: Option<Timed<Vec<LayerProbe>>>,
+    pub tls: Option<Timed<TlsOutcome>>,
+    pub nla: Option<Timed<NlaOutcome>>,
+    pub stability: Option<Timed<Vec<Sample>>>,
+    /// Stages that never ran because the whole-check deadline passed.
+    pub deadline_skipped: Vec<String>,
+    /// Our clock (Unix seconds) when the NTLM challenge arrived; the only clock reading diagnose uses.
+    pub now_unix: f64,
+}
+
+/// A value with the milliseconds its stage took.
+#[derive(Debug, Clone)]
+pub struct Timed<T> {
+    pub ms: f64,
+    pub value: T,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DnsOutcome {
+    /// The target was an IP literal: nothing to resolve.
+    Literal(IpAddr),
+    Resolved(Vec<IpAddr>),
+    /// The name does not exist (NXDOMAIN).
+    NxDomain,
+    /// The name exists but has no A/AAAA records.
+    NoAnswer,
+    Timeout,
+    Failure(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TcpAttempt {
+    pub addr: IpAddr,
+    pub ms: f64,
+    pub outcome: ConnectOutcome,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConnectOutcome {
+    Connected,
+    /// RST in answer to our SYN: nothing listens, or a firewall rejects.
+    Refused,
+    /// No answer before the deadline: filtered (dropped) on the way.
+    TimedOut,
+    /// ICMP unreachable or no route.
+    Unreachable(String),
+    Other(String),
+}
+
+/// What came back on one connection after our X.224 Connection Request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReplyOutcome {
+    Confirm {
+        negotiation: Negotiation,
+        src_ref: u16,
+        bytes: Vec<u8>,
+    },
+    /// An X.224 Disconnect Request or an MCS Disconnect Provider Ultimatum.
+    Disconnect {
+        detail: String,
+        bytes: Vec<u8>,
+    },
+    /// Looked like TPKT but did not decode.
+    Malformed {
+        error: String,
+        bytes: Vec<u8>,
+    },
+    /// Something other than RDP answered.
+    NotRdp {
+        peer: String,
+        bytes: Vec<u8>,
+    },
+    /// The peer closed (FIN) before a whole reply; `received` bytes had arrived.
+    Closed {
+        received: usize,
+    },
+    /// The peer reset the connection.
+    Reset {
+        received: usize,
+    },
+    /// Nothing at all before the deadline.
+    Silent,
+    /// Some bytes, then nothing more before the deadline.
+    Stalled {
+        received: usize,
+    },
+    /// The connection for this probe could not be made.
+    ConnectFailed(ConnectOutcome),
+    Io(String),
+}
+
+/// One security layer asked for on its own connection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerProbe {
+    /// `rdp`, `tls`, `nla`, `nla_ex`, `rdstls`, `rdsaad`.
+    pub layer: &'static str,
+    pub requested: u32,
+    /// The protocol value that counts as acceptance.
+    pub expect: u32,
+    pub outcome: ReplyOutcome,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TlsOutcome {
+    /// The main negotiation did not select a TLS-based layer.
+    NotApplicable(String),
+    Established(TlsSession),
+    Failed {
+        failure: TlsFailure,
+        /// Bytes the server sent during the failed handshake.
+        received: usize,
+        /// What the server answered to our hand-built TLS 1.0–1.2 hello on a fresh connection.
+        legacy: Option<LegacyProbe>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TlsSession {
+    pub version: String,
+    pub cipher_suite: String,
+    pub key_exchange: Option<String>,
+    /// Leaf first.
+    pub chain: Vec<CertFacts>,
+    /// The first attempt (offering TLS 1.3) failed this way and a TLS 1.2-only retry worked.
+    pub tls13_rejected: Option<TlsFailure>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TlsFailure {
+    /// Closed (FIN) right after our ClientHello, nothing received.
+    ClosedAfterHello,
+    /// Closed after some handshake bytes.
+    ClosedDuringHandshake,
+    Reset,
+    Alert(u8),
+    /// The handshake stopped making progress before the deadline.
+    Stalled,
+    /// rustls could not agree with the server (version, cipher, malformed hello…).
+    Protocol(String),
+    Other(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LegacyProbe {
+    ServerHello { version: u16, cipher_suite: u16 },
+    Alert(u8),
+    Closed,
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NlaOutcome {
+    Challenge(Challenge),
+    /// The server answered with a CredSSP error code instead of a challenge.
+    ServerError(u32),
+    /// No usable challenge: closed, timed out, or undecodable.
+    NoChallenge(String),
+}
+
+/// One stability handshake (TCP connect + X.224 confirm).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sample {
+    Ok { ms: f64 },
+    Failed(String),
+}

@@ -1,0 +1,50 @@
+//! Name resolution with hickory, so NXDOMAIN, "no records" and resolver failure stay distinct.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use hickory_resolver::net::NetError;
+use hickory_resolver::TokioResolver;
+
+use crate::observe::DnsOutcome;
+
+pub async fn resolve(host: &str, limit: Duration) -> DnsOutcome {
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return DnsOutcome::Literal(ip);
+    }
+    let resolver = match TokioResolver::builder_tokio().and_then(|mut b| {
+        b.options_mut().timeout = limit;
+        b.options_mut().attempts = 1;
+        b.build()
+    }) {
+        Ok(r) => r,
+        Err(e) => return DnsOutcome::Failure(format!("no usable resolver configuration: {e}")),
+    };
+    // A fully qualified name: never let the search list append suffixes to what the user typed.
+    let fqdn = format!("{}.", host.trim_end_matches('.'));
+    match tokio::time::timeout(limit, resolver.lookup_ip(fqdn)).await {
+        Err(_) => DnsOutcome::Timeout,
+        Ok(Ok(lookup)) => {
+            let mut addrs: Vec<IpAddr> = lookup.iter().collect();
+            addrs.dedup();
+            if addrs.is_empty() {
+                DnsOutcome::NoAnswer
+            } else {
+                DnsOutcome::Resolved(addrs)
+            }
+        }
+        Ok(Err(e)) => classify(&e),
+    }
+}
+
+fn classify(e: &NetError) -> DnsOutcome {
+    if e.is_nx_domain() {
+        DnsOutcome::NxDomain
+    } else if e.is_no_records_found() {
+        DnsOutcome::NoAnswer
+    } else if matches!(e, NetError::Timeout) {
+        DnsOutcome::Timeout
+    } else {
+        DnsOutcome::Failure(e.to_string())
+    }
+}

@@ -1,0 +1,9 @@
+//! Thin async layers: each opens sockets, applies its deadline and returns raw observations.
+
+pub mod counting;
+pub mod dns;
+pub mod layers;
+pub mod net;
+pub mod nla;
+pub mod stability;
+pub mod tls;

@@ -1,0 +1,202 @@
+//! TCP connect and the X.224 request/reply exchange shared by every stage that negotiates.
+
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use rdpcheck_proto::{sniff, tpkt, x224};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::time::{timeout_at, Instant};
+
+use crate::observe::{ConnectOutcome, ReplyOutcome};
+
+/// The cookie every probe sends: neutral, never a user name.
+pub const COOKIE: &str = "rdpcheck";
+
+/// Connect with a deadline; the stream is returned only on success.
+pub async fn connect(
+    addr: IpAddr,
+    port: u16,
+    limit: Duration,
+) -> (ConnectOutcome, f64, Option<TcpStream>) {
+    let start = Instant::now();
+    let result = tokio::time::timeout(limit, TcpStream::connect(SocketAddr::new(addr, port))).await;
+    let ms = elapsed_ms(start);
+    match result {
+        Err(_) => (ConnectOutcome::TimedOut, ms, None),
+        Ok(Ok(stream)) => {
+            let _ = stream.set_nodelay(true);
+            (ConnectOutcome::Connected, ms, Some(stream))
+        }
+        Ok(Err(e)) => (classify_connect_error(&e), ms, None),
+    }
+}
+
+fn classify_connect_error(e: &io::Error) -> ConnectOutcome {
+    match e.kind() {
+        io::ErrorKind::ConnectionRefused => ConnectOutcome::Refused,
+        io::ErrorKind::TimedOut => ConnectOutcome::TimedOut,
+        io::ErrorKind::HostUnreachable | io::ErrorKind::NetworkUnreachable => {
+            ConnectOutcome::Unreachable(e.to_string())
+        }
+        _ => ConnectOutcome::Other(e.to_string()),
+    }
+}
+
+/// Send a Connection Request for `requested` and read the reply until `deadline`.
+pub async fn negotiate(stream: &mut TcpStream, requested: u32, deadline: Instant) -> ReplyOutcome {
+    let request = x224::connection_request(Some(COOKIE), Some(requested));
+    if let Err(e) = stream.write_all(&request).await {
+        return io_outcome(&e, 0);
+    }
+    read_reply(stream, deadline).await
+}
+
+/// Read one X.224 reply (or whatever else the peer sends) until `deadline`.
+pub async fn read_reply(stream: &mut TcpStream, deadline: Instant) -> ReplyOutcome {
+    let mut buf: Vec<u8> = Vec::with_capacity(64);
+    let mut chunk = [0u8; 512];
+    loop {
+        if let Some(done) = judge(&buf) {
+            return done;
+        }
+        match timeout_at(deadline, stream.read(&mut chunk)).await {
+            Err(_) if buf.is_empty() => return ReplyOutcome::Silent,
+            Err(_) => {
+                return ReplyOutcome::Stalled {
+                    received: buf.len(),
+                }
+            }
+            Ok(Ok(0)) => {
+                return ReplyOutcome::Closed {
+                    received: buf.len(),
+                }
+            }
+            Ok(Ok(n)) => buf.extend_from_slice(&chunk[..n]),
+            Ok(Err(e)) => return io_outcome(&e, buf.len()),
+        }
+    }
+}
+
+/// Decide on the bytes so far: `None` means keep reading.
+fn judge(buf: &[u8]) -> Option<ReplyOutcome> {
+    if buf.is_empty() {
+        return None;
+    }
+    if buf[0] != tpkt::VERSION || (buf.len() >= 2 && buf[1] != 0) {
+        return Some(ReplyOutcome::NotRdp {
+            peer: sniff::classify(buf).describe(),
+            bytes: buf.to_vec(),
+        });
+    }
+    let len = match tpkt::frame_len(buf) {
+        Ok(None) => return None,
+        Ok(Some(len)) => len,
+        Err(e) => {
+            return Some(ReplyOutcome::Malformed {
+                error: e.to_string(),
+                bytes: buf.to_vec(),
+            })
+        }
+    };
+    if buf.len() < len {
+        return None;
+    }
+    let frame = buf[..len].to_vec();
+    Some(match x224::decode_reply(&frame) {
+        Ok(x224::Reply::Confirm {
+            negotiation,
+            src_ref,
+            ..
+        }) => ReplyOutcome::Confirm {
+            negotiation,
+            src_ref,
+            bytes: frame,
+        },
+        Ok(x224::Reply::Disconnect { reason }) => ReplyOutcome::Disconnect {
+            detail: format!("X.224 Disconnect Request (reason {reason})"),
+            bytes: frame,
+        },
+        Ok(x224::Reply::Data { payload }) if x224::is_disconnect_provider_ultimatum(&payload) => {
+            ReplyOutcome::Disconnect {
+                detail: "MCS Disconnect Provider Ultimatum".into(),
+                bytes: frame,
+            }
+        }
+        Ok(x224::Reply::Data { .. }) => ReplyOutcome::Malformed {
+            error: "a data TPDU where a connection confirm belongs".into(),
+            bytes: frame,
+        },
+        Err(e) => ReplyOutcome::Malformed {
+            error: e.to_string(),
+            bytes: frame,
+        },
+    })
+}
+
+fn io_outcome(e: &io::Error, received: usize) -> ReplyOutcome {
+    match e.kind() {
+        io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted => {
+            ReplyOutcome::Reset { received }
+        }
+        io::ErrorKind::BrokenPipe | io::ErrorKind::UnexpectedEof => {
+            ReplyOutcome::Closed { received }
+        }
+        _ => ReplyOutcome::Io(e.to_string()),
+    }
+}
+
+pub fn elapsed_ms(start: Instant) -> f64 {
+    start.elapsed().as_secs_f64() * 1000.0
+}
+
+/// Connect and negotiate on a fresh connection; the stream stays open for what follows.
+pub async fn connect_and_negotiate(
+    addr: IpAddr,
+    port: u16,
+    requested: u32,
+    connect_limit: Duration,
+    reply_limit: Duration,
+) -> (ReplyOutcome, Option<TcpStream>) {
+    let (outcome, _, stream) = connect(addr, port, connect_limit).await;
+    let Some(mut stream) = stream else {
+        return (ReplyOutcome::ConnectFailed(outcome), None);
+    };
+    let reply = negotiate(&mut stream, requested, Instant::now() + reply_limit).await;
+    (reply, Some(stream))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn judge_waits_for_a_whole_frame() {
+        assert_eq!(judge(&[]), None);
+        assert_eq!(judge(&[3, 0, 0]), None);
+        assert_eq!(judge(&[3, 0, 0, 0x13, 0x0e, 0xd0]), None);
+    }
+
+    #[test]
+    fn judge_names_other_protocols() {
+        let Some(ReplyOutcome::NotRdp { peer, .. }) = judge(b"HTTP/1.1 400 Bad Request\r\n") else {
+            panic!("not classified")
+        };
+        assert!(peer.contains("HTTP"), "{peer}");
+    }
+
+    #[test]
+    fn judge_decodes_a_confirm() {
+        let cc = [
+            3, 0, 0, 0x13, 0x0e, 0xd0, 0, 0, 0x12, 0x34, 0, 2, 0x1f, 8, 0, 2, 0, 0, 0,
+        ];
+        assert!(matches!(
+            judge(&cc),
+            Some(ReplyOutcome::Confirm {
+                src_ref: 0x1234,
+                ..
+            })
+        ));
+    }
+}

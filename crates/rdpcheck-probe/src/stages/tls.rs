@@ -1,0 +1,217 @@
+//! The TLS stage: rustls as client on the negotiated connection, certificate recorded, never trusted.
+//!
+//! rustls cannot speak TLS 1.0/1.1, so when it fails the engine sends a hand-built TLS 1.0–1.2
+//! hello on a fresh connection and reads which version the server picks.
+
+use std::io;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use rdpcheck_proto::tls_hello;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ClientConfig, DigitallySignedStruct, SignatureScheme};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::time::{timeout_at, Instant};
+use tokio_rustls::client::TlsStream;
+use tokio_rustls::TlsConnector;
+
+use super::counting::Counting;
+use crate::cert::CertFacts;
+use crate::observe::{LegacyProbe, TlsFailure, TlsSession};
+
+pub type Tls = TlsStream<Counting<TcpStream>>;
+
+/// Accepts any certificate (RDP hosts are self-signed by default) but still checks that the
+/// server's handshake signature matches the certificate's key: a host whose key is unreadable fails here.
+#[derive(Debug)]
+struct RecordOnly(Arc<CryptoProvider>);
+
+impl ServerCertVerifier for RecordOnly {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+fn config(allow_tls13: bool) -> Result<Arc<ClientConfig>, rustls::Error> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let versions: &[&rustls::SupportedProtocolVersion] = if allow_tls13 {
+        &[&rustls::version::TLS13, &rustls::version::TLS12]
+    } else {
+        &[&rustls::version::TLS12]
+    };
+    let config = ClientConfig::builder_with_provider(provider.clone())
+        .with_protocol_versions(versions)?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(RecordOnly(provider)))
+        .with_no_client_auth();
+    Ok(Arc::new(config))
+}
+
+/// The name rustls sends as SNI (none for IP literals, as Windows clients do).
+pub fn server_name(host: &str) -> ServerName<'static> {
+    match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => ServerName::IpAddress(ip.into()),
+        Err(_) => ServerName::try_from(host.to_string()).unwrap_or(ServerName::IpAddress(
+            std::net::Ipv4Addr::UNSPECIFIED.into(),
+        )),
+    }
+}
+
+/// Run a TLS handshake on a stream whose X.224 negotiation selected a TLS-based layer.
+pub async fn handshake(
+    stream: TcpStream,
+    host: &str,
+    allow_tls13: bool,
+    deadline: Instant,
+) -> Result<(Tls, TlsSession), (TlsFailure, usize)> {
+    let config = config(allow_tls13).map_err(|e| (TlsFailure::Other(e.to_string()), 0))?;
+    let (counting, received) = Counting::new(stream);
+    let connect = TlsConnector::from(config).connect(server_name(host), counting);
+    match timeout_at(deadline, connect).await {
+        Err(_) => Err((TlsFailure::Stalled, received.load(Ordering::Relaxed))),
+        Ok(Err(e)) => {
+            let got = received.load(Ordering::Relaxed);
+            Err((classify(&e, got), got))
+        }
+        Ok(Ok(tls)) => {
+            let session = describe(&tls);
+            Ok((tls, session))
+        }
+    }
+}
+
+fn classify(e: &io::Error, received: usize) -> TlsFailure {
+    if let Some(inner) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+        return match inner {
+            rustls::Error::AlertReceived(alert) => TlsFailure::Alert(u8::from(*alert)),
+            other => TlsFailure::Protocol(other.to_string()),
+        };
+    }
+    match e.kind() {
+        io::ErrorKind::UnexpectedEof | io::ErrorKind::BrokenPipe if received == 0 => {
+            TlsFailure::ClosedAfterHello
+        }
+        io::ErrorKind::UnexpectedEof | io::ErrorKind::BrokenPipe => {
+            TlsFailure::ClosedDuringHandshake
+        }
+        io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted => TlsFailure::Reset,
+        _ => TlsFailure::Other(e.to_string()),
+    }
+}
+
+fn describe(tls: &Tls) -> TlsSession {
+    let (_, conn) = tls.get_ref();
+    let version = match conn.protocol_version() {
+        Some(rustls::ProtocolVersion::TLSv1_3) => "TLSv1.3".to_string(),
+        Some(rustls::ProtocolVersion::TLSv1_2) => "TLSv1.2".to_string(),
+        Some(other) => format!("{other:?}"),
+        None => "unknown".to_string(),
+    };
+    let cipher_suite = conn
+        .negotiated_cipher_suite()
+        .map(|s| {
+            let name = format!("{:?}", s.suite());
+            // rustls names TLS 1.3 suites TLS13_…; IANA writes TLS_….
+            name.replacen("TLS13_", "TLS_", 1)
+        })
+        .unwrap_or_else(|| "unknown".into());
+    let key_exchange = conn
+        .negotiated_key_exchange_group()
+        .map(|g| format!("{:?}", g.name()));
+    let chain = conn
+        .peer_certificates()
+        .unwrap_or(&[])
+        .iter()
+        .map(|c| CertFacts::from_der(c.as_ref()))
+        .collect();
+    TlsSession {
+        version,
+        cipher_suite,
+        key_exchange,
+        chain,
+        tls13_rejected: None,
+    }
+}
+
+/// Send the hand-built TLS 1.0–1.2 hello on a stream whose negotiation selected TLS and read the answer.
+pub async fn legacy_hello(stream: &mut TcpStream, host: &str, deadline: Instant) -> LegacyProbe {
+    let sni = host.parse::<std::net::IpAddr>().is_err().then_some(host);
+    let random: [u8; 32] = rand::random();
+    if let Err(e) = stream
+        .write_all(&tls_hello::legacy_client_hello(sni, random))
+        .await
+    {
+        return LegacyProbe::Failed(e.to_string());
+    }
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        match tls_hello::parse_server_reply(&buf) {
+            Ok(Some(tls_hello::ServerReply::Hello {
+                version,
+                cipher_suite,
+            })) => {
+                return LegacyProbe::ServerHello {
+                    version,
+                    cipher_suite,
+                }
+            }
+            Ok(Some(tls_hello::ServerReply::Alert { description, .. })) => {
+                return LegacyProbe::Alert(description)
+            }
+            Ok(None) => {}
+            Err(e) => return LegacyProbe::Failed(e.to_string()),
+        }
+        match timeout_at(deadline, stream.read(&mut chunk)).await {
+            Err(_) => {
+                return LegacyProbe::Failed(format!("no answer, {} bytes received", buf.len()))
+            }
+            Ok(Ok(0)) => return LegacyProbe::Closed,
+            Ok(Ok(n)) => buf.extend_from_slice(&chunk[..n]),
+            Ok(Err(e)) if e.kind() == io::ErrorKind::ConnectionReset => return LegacyProbe::Closed,
+            Ok(Err(e)) => return LegacyProbe::Failed(e.to_string()),
+        }
+    }
+}

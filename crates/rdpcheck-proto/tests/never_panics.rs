@@ -1,0 +1,147 @@
+//! Every decoder returns (Ok or Err) on any input: real transcripts, every prefix of them,
+//! single-byte mutations at every position, and a deterministic pseudo-random corpus.
+//! A panic (index, unwrap, arithmetic overflow in debug builds) fails the test.
+
+use rdpcheck_proto::{credssp, ntlm, tls_hello, tpkt, x224};
+
+const FIXTURES: &[&[u8]] = &[
+    include_bytes!("data/xrdp_negotiate_cc_0x0b.bin"),
+    include_bytes!("data/xrdp_negotiate_cc_0x02.bin"),
+    include_bytes!("data/xrdp_tls10_cc_0x01.bin"),
+    include_bytes!("data/shadow_nla_cc_0x0b.bin"),
+    include_bytes!("data/shadow_nla_cc_0x01.bin"),
+    include_bytes!("data/shadow_nla_ts_request_challenge.bin"),
+    include_bytes!("data/xrdp_server_hello.bin"),
+    include_bytes!("data/xrdp_tls10_server_hello.bin"),
+    include_bytes!("data/xrdp_tls10_alert_to_tls13_hello.bin"),
+    include_bytes!("data/client_legacy_hello_localhost.bin"),
+    include_bytes!("data/client_ts_request_negotiate.bin"),
+];
+
+/// Byte offset of the NTLM CHALLENGE inside the shadow TSRequest (after the DER headers), so
+/// mutations hit the NTLM parser's fields rather than its signature check.
+const NTLM_OFFSET_IN_SHADOW_REPLY: usize = 18;
+
+/// Run every decoder; results are ignored, only panics matter.
+fn decode_all(input: &[u8]) {
+    let _ = x224::decode_reply(input);
+    let _ = tpkt::frame_len(input);
+    let _ = tls_hello::parse_server_reply(input);
+    let _ = ntlm::parse_challenge(input);
+    let _ = credssp::frame_len(input);
+    let _ = credssp::parse_ts_request(input);
+}
+
+fn corpus() -> Vec<Vec<u8>> {
+    let mut seeds: Vec<Vec<u8>> = FIXTURES.iter().map(|f| f.to_vec()).collect();
+    let shadow = FIXTURES[5];
+    seeds.push(shadow[NTLM_OFFSET_IN_SHADOW_REPLY..].to_vec());
+    // Only the first TLS record of each captured flight: short enough to mutate densely.
+    for flight in [FIXTURES[6], FIXTURES[7]] {
+        let len = 5 + usize::from(u16::from_be_bytes([flight[3], flight[4]]));
+        seeds.push(flight[..len].to_vec());
+    }
+    seeds
+}
+
+#[test]
+fn every_prefix_of_every_fixture() {
+    for seed in corpus() {
+        for n in 0..=seed.len() {
+            decode_all(&seed[..n]);
+        }
+    }
+}
+
+#[test]
+fn every_single_byte_mutation() {
+    for seed in corpus() {
+        let mut buf = seed.clone();
+        for i in 0..seed.len() {
+            let original = seed[i];
+            for value in [0x00, 0xFF, 0x80, 0x7F, original ^ 0x01] {
+                buf[i] = value;
+                decode_all(&buf);
+            }
+            buf[i] = original;
+        }
+    }
+}
+
+/// xorshift64* (Vigna): small, deterministic, good enough to spray bytes.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next() % u64::try_from(n).unwrap_or(u64::MAX)).unwrap_or(0)
+    }
+}
+
+/// Plausible starts, so random inputs get past the first checks of each decoder.
+const PREFIXES: &[&[u8]] = &[
+    &[],
+    &[0x03, 0x00],                                     // TPKT
+    &[0x03, 0x00, 0x00, 0x13, 0x0E, 0xD0],             // TPKT + X.224 CC
+    &[0x16, 0x03, 0x03],                               // TLS handshake record
+    &[0x16, 0x03, 0x01, 0x00, 0x40, 0x02],             // ServerHello record
+    &[0x15, 0x03, 0x03, 0x00, 0x02],                   // alert record
+    b"NTLMSSP\0\x02\x00\x00\x00",                      // NTLM CHALLENGE
+    &[0x30, 0x81],                                     // DER SEQUENCE, long length
+    &[0x30, 0x20, 0xA0, 0x03, 0x02, 0x01, 0x06, 0xA1], // TSRequest with negoTokens
+    &[0x30, 0x10, 0xA0, 0x03, 0x02, 0x01, 0x06, 0xA4], // TSRequest with errorCode
+];
+
+#[test]
+fn pseudo_random_corpus() {
+    let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
+    let mut buf = Vec::with_capacity(300);
+    for _ in 0..20_000 {
+        buf.clear();
+        let len = rng.below(300);
+        let prefix = PREFIXES[rng.below(PREFIXES.len())];
+        buf.extend_from_slice(&prefix[..prefix.len().min(len)]);
+        while buf.len() < len {
+            // Bias towards small values and length-like bytes now and then.
+            let r = rng.next();
+            let byte = match r % 8 {
+                0 => 0x00,
+                1 => 0xFF,
+                2 => 0x80 | ((r >> 8) as u8 & 0x07),
+                _ => (r >> 16) as u8,
+            };
+            buf.push(byte);
+        }
+        decode_all(&buf);
+    }
+}
+
+#[test]
+fn extreme_lengths() {
+    // Length fields at their maxima, with little or nothing behind them.
+    for input in [
+        &[0x30, 0x84, 0xFF, 0xFF, 0xFF, 0xFF][..],
+        &[
+            0x30, 0x84, 0xFF, 0xFF, 0xFF, 0xFF, 0xA0, 0x84, 0xFF, 0xFF, 0xFF, 0xF0,
+        ],
+        &[
+            0x30, 0x0A, 0xA0, 0x84, 0xFF, 0xFF, 0xFF, 0xFF, 0x02, 0x01, 0x06, 0x00,
+        ],
+        &[0x16, 0x03, 0x03, 0xFF, 0xFF, 0x02, 0xFF, 0xFF, 0xFF],
+        &[0x16, 0x03, 0x03, 0x00, 0x04, 0x02, 0x01, 0x00, 0x00],
+        &[0x03, 0x00, 0xFF, 0xFF, 0xFF, 0xD0],
+    ] {
+        decode_all(input);
+    }
+    let mut ntlm = b"NTLMSSP\0\x02\x00\x00\x00".to_vec();
+    ntlm.extend_from_slice(&[0xFF; 48]);
+    decode_all(&ntlm);
+}

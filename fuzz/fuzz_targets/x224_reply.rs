@@ -1,0 +1,8 @@
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = rdpcheck_proto::tpkt::frame_len(data);
+    let _ = rdpcheck_proto::x224::decode_reply(data);
+});

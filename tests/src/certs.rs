@@ -1,0 +1,193 @@
+//! Test certificates built with rcgen (ring backend) on RSA-2048 keys.
+//!
+//! ring signs with RSA but cannot generate RSA keys, so each key comes from
+//! `openssl genpkey` (PKCS#8 PEM, which both rcgen and the servers' OpenSSL read). RSA keeps the
+//! fixtures closest to what xrdp and FreeRDP are deployed with.
+
+use std::fmt::Write as _;
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use rcgen::{
+    date_time_ymd, BasicConstraints, CertificateParams, DistinguishedName, DnType,
+    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType,
+};
+use sha2::{Digest, Sha256};
+use time::{Duration, OffsetDateTime};
+
+use crate::process::require_binary;
+
+/// Common name of every lab leaf certificate.
+pub const LAB_CN: &str = "rdp-lab.localhost";
+
+/// A certificate and its private key, both PEM, plus the DER and its SHA-256 thumbprint.
+#[derive(Debug, Clone)]
+pub struct TestCert {
+    pub cert_pem: String,
+    pub key_pem: String,
+    pub der: Vec<u8>,
+    /// SHA-256 of the DER, upper-case hex bytes joined by ':' (the report's format).
+    pub sha256: String,
+}
+
+/// SHA-256 thumbprint in the report's format: `E7:14:42:…`.
+pub fn thumbprint(der: &[u8]) -> String {
+    let digest = Sha256::digest(der);
+    let mut out = String::with_capacity(digest.len() * 3);
+    for (i, b) in digest.iter().enumerate() {
+        if i > 0 {
+            out.push(':');
+        }
+        let _ = write!(out, "{b:02X}");
+    }
+    out
+}
+
+/// A fresh RSA-2048 private key in PKCS#8 PEM, from the openssl CLI.
+pub fn rsa_key_pem() -> String {
+    let openssl = require_binary("openssl", "openssl");
+    let out = Command::new(openssl)
+        .args([
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            "rsa_keygen_bits:2048",
+        ])
+        .output()
+        .expect("run openssl genpkey");
+    assert!(
+        out.status.success(),
+        "openssl genpkey failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("openssl genpkey printed PEM")
+}
+
+fn key_pair(pem: &str) -> KeyPair {
+    KeyPair::from_pem(pem).expect("rcgen reads the PKCS#8 RSA key")
+}
+
+/// Shared RSA keys: generating one takes ~0.1–0.5 s, so each role gets one per test process.
+fn leaf_key_pem() -> &'static str {
+    static KEY: OnceLock<String> = OnceLock::new();
+    KEY.get_or_init(rsa_key_pem)
+}
+
+fn ca_key_pem() -> &'static str {
+    static KEY: OnceLock<String> = OnceLock::new();
+    KEY.get_or_init(rsa_key_pem)
+}
+
+/// Leaf parameters: CN rdp-lab.localhost, SAN DNS:localhost + IP:127.0.0.1, serverAuth.
+fn leaf_params(not_before: OffsetDateTime, not_after: OffsetDateTime) -> CertificateParams {
+    let mut params = CertificateParams::new(vec!["localhost".to_string()]).expect("SAN");
+    params
+        .subject_alt_names
+        .push(SanType::IpAddress(IpAddr::V4(Ipv4Addr::LOCALHOST)));
+    let mut dn = DistinguishedName::new();
+    dn.push(DnType::CommonName, LAB_CN);
+    params.distinguished_name = dn;
+    params.not_before = not_before;
+    params.not_after = not_after;
+    params.key_usages = vec![
+        KeyUsagePurpose::DigitalSignature,
+        KeyUsagePurpose::KeyEncipherment,
+    ];
+    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    params
+}
+
+impl TestCert {
+    fn from_parts(cert: rcgen::Certificate, key_pem: &str) -> TestCert {
+        let der = cert.der().to_vec();
+        TestCert {
+            cert_pem: cert.pem(),
+            key_pem: key_pem.to_string(),
+            sha256: thumbprint(&der),
+            der,
+        }
+    }
+
+    /// The normal lab certificate: self-signed, valid from yesterday for a year.
+    pub fn self_signed() -> TestCert {
+        let now = OffsetDateTime::now_utc();
+        let key_pem = leaf_key_pem();
+        let params = leaf_params(now - Duration::days(1), now + Duration::days(365));
+        let cert = params.self_signed(&key_pair(key_pem)).expect("self-sign");
+        TestCert::from_parts(cert, key_pem)
+    }
+
+    /// The same subject and SANs, self-signed, valid only 2020-01-01 .. 2020-02-01.
+    pub fn expired() -> TestCert {
+        let key_pem = leaf_key_pem();
+        let params = leaf_params(date_time_ymd(2020, 1, 1), date_time_ymd(2020, 2, 1));
+        let cert = params.self_signed(&key_pair(key_pem)).expect("self-sign");
+        TestCert::from_parts(cert, key_pem)
+    }
+
+    /// Write `cert.pem` and `key.pem` into `dir`; returns (cert path, key path).
+    pub fn write_pem(&self, dir: &Path) -> (PathBuf, PathBuf) {
+        self.write_as(dir, "cert.pem", "key.pem")
+    }
+
+    /// Write the certificate and key under the given file names in `dir`.
+    pub fn write_as(&self, dir: &Path, cert_name: &str, key_name: &str) -> (PathBuf, PathBuf) {
+        std::fs::create_dir_all(dir).expect("create cert dir");
+        let cert_path = dir.join(cert_name);
+        let key_path = dir.join(key_name);
+        std::fs::write(&cert_path, &self.cert_pem).expect("write cert");
+        std::fs::write(&key_path, &self.key_pem).expect("write key");
+        (cert_path, key_path)
+    }
+}
+
+/// A test certificate authority (CN "rdpcheck lab CA") that issues lab leaf certificates.
+#[derive(Debug)]
+pub struct TestCa {
+    pub cert: TestCert,
+    params: CertificateParams,
+}
+
+impl TestCa {
+    pub fn new() -> TestCa {
+        let now = OffsetDateTime::now_utc();
+        let mut params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::CommonName, "rdpcheck lab CA");
+        params.distinguished_name = dn;
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        params.not_before = now - Duration::days(1);
+        params.not_after = now + Duration::days(3650);
+        let key_pem = ca_key_pem();
+        let cert = params
+            .self_signed(&key_pair(key_pem))
+            .expect("self-sign CA");
+        TestCa {
+            cert: TestCert::from_parts(cert, key_pem),
+            params,
+        }
+    }
+
+    /// A leaf (CN rdp-lab.localhost, SAN localhost + 127.0.0.1) signed by this CA.
+    pub fn issue_leaf(&self) -> TestCert {
+        let now = OffsetDateTime::now_utc();
+        let params = leaf_params(now - Duration::days(1), now + Duration::days(365));
+        let ca_key = key_pair(ca_key_pem());
+        let issuer = Issuer::from_params(&self.params, &ca_key);
+        let key_pem = leaf_key_pem();
+        let cert = params
+            .signed_by(&key_pair(key_pem), &issuer)
+            .expect("sign leaf");
+        TestCert::from_parts(cert, key_pem)
+    }
+}
+
+impl Default for TestCa {
+    fn default() -> Self {
+        TestCa::new()
+    }
+}

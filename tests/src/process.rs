@@ -1,0 +1,126 @@
+//! Child processes in their own process group, free ports, readiness polling, binary lookup.
+
+use std::fs::File;
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{killpg, Signal};
+use nix::unistd::Pid;
+
+/// A free TCP port on 127.0.0.1: bind port 0, read the port, drop the listener.
+pub fn free_port() -> u16 {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0");
+    listener.local_addr().expect("local_addr").port()
+}
+
+/// Directories searched besides `$PATH` (cargo test may run without the sbin directories).
+const EXTRA_DIRS: &[&str] = &[
+    "/usr/local/sbin",
+    "/usr/local/bin",
+    "/usr/sbin",
+    "/usr/bin",
+    "/sbin",
+    "/bin",
+];
+
+/// Full path of `binary`, or a panic telling which Debian package provides it.
+pub fn require_binary(binary: &str, apt_package: &str) -> PathBuf {
+    let path_var = std::env::var_os("PATH").unwrap_or_default();
+    let dirs = std::env::split_paths(&path_var).chain(EXTRA_DIRS.iter().map(PathBuf::from));
+    for dir in dirs {
+        let candidate = dir.join(binary);
+        if candidate.is_file() {
+            return candidate;
+        }
+    }
+    panic!(
+        "lab binary `{binary}` not found (searched $PATH and {EXTRA_DIRS:?}). \
+         Install it: apt-get install -y --no-install-recommends {apt_package}"
+    );
+}
+
+/// A server child process, leader of its own process group. Drop sends SIGKILL to the whole
+/// group (xrdp's per-connection children ignore SIGTERM) and waits for the leader.
+#[derive(Debug)]
+pub struct ServerProcess {
+    name: String,
+    child: Child,
+    log: PathBuf,
+}
+
+impl ServerProcess {
+    /// Spawn `cmd` with stdin from /dev/null and stdout+stderr appended to `log`.
+    pub fn spawn(name: &str, mut cmd: Command, log: &Path) -> ServerProcess {
+        let out = File::create(log).unwrap_or_else(|e| panic!("create {}: {e}", log.display()));
+        let err = out.try_clone().expect("clone log file handle");
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::from(out))
+            .stderr(Stdio::from(err))
+            .process_group(0);
+        let child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {name} ({cmd:?}): {e}"));
+        ServerProcess {
+            name: name.to_string(),
+            child,
+            log: log.to_path_buf(),
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// What the server wrote to stdout/stderr so far.
+    pub fn output(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Panic (with the server's output) if the server has exited.
+    pub fn assert_running(&mut self) {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            panic!(
+                "{} (pid {}) exited early with {status}; its output ({}):\n{}",
+                self.name,
+                self.child.id(),
+                self.log.display(),
+                self.output()
+            );
+        }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        if let Ok(pgid) = i32::try_from(self.child.id()) {
+            // ESRCH when the group is already gone: nothing to do.
+            let _ = killpg(Pid::from_raw(pgid), Signal::SIGKILL);
+        }
+        let _ = self.child.wait();
+    }
+}
+
+/// Wait until something accepts TCP connections on 127.0.0.1:`port`. Each attempt connects and
+/// drops the connection at once (no half-open connections left behind). Panics after `timeout`,
+/// or at once when `server` has exited, with the server's output.
+pub fn wait_for_port(port: u16, timeout: Duration, mut server: Option<&mut ServerProcess>) {
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let start = Instant::now();
+    loop {
+        if let Some(s) = server.as_deref_mut() {
+            s.assert_running();
+        }
+        if let Ok(stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(250)) {
+            drop(stream);
+            return;
+        }
+        if start.elapsed() > timeout {
+            let output = server.map(|s| s.output()).unwrap_or_default();
+            panic!("nothing listens on {addr} after {timeout:?}; server output:\n{output}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

@@ -1,0 +1,190 @@
+//! One test binary for the whole lab (keeps link time low): real xrdp and FreeRDP shadow servers,
+//! the fault server, and a refused port — all on loopback, each test on its own port.
+
+mod fault;
+mod harness;
+mod shadow;
+mod tcp;
+mod xrdp;
+
+use std::time::Duration;
+
+use rdpcheck_labtests::check::{codes, pretty, stage};
+use rdpcheck_probe::ProbeOptions;
+use rdpcheck_report::{Event, Report, StageStatus};
+
+/// Options for a real server on loopback: short but comfortable deadlines, few samples.
+pub fn real_opts(port: u16) -> ProbeOptions {
+    let mut opts = ProbeOptions::new("127.0.0.1", port);
+    opts.connect_timeout = Duration::from_secs(3);
+    opts.reply_timeout = Duration::from_secs(5);
+    opts.total_timeout = Duration::from_secs(30);
+    opts.samples = 2;
+    opts.sample_pause = Duration::from_millis(50);
+    opts
+}
+
+/// Options for the fault server: short deadlines so every case stays fast.
+pub fn fault_opts(port: u16) -> ProbeOptions {
+    let mut opts = ProbeOptions::new("127.0.0.1", port);
+    opts.connect_timeout = Duration::from_secs(2);
+    opts.reply_timeout = Duration::from_secs(1);
+    opts.total_timeout = Duration::from_secs(10);
+    opts.samples = 2;
+    opts.sample_pause = Duration::from_millis(50);
+    opts
+}
+
+/// Slack on top of a deadline when asserting that the engine honoured it (not a speed test).
+pub const SLACK: Duration = Duration::from_secs(3);
+
+#[track_caller]
+pub fn assert_within(elapsed: Duration, deadline: Duration, report: &Report) {
+    assert!(
+        elapsed <= deadline + SLACK,
+        "probe took {elapsed:?}, more than its deadline {deadline:?} + {SLACK:?} slack; codes {:?}\n{}",
+        codes(report),
+        pretty(report)
+    );
+}
+
+/// One line per stage and the findings, printed for the record (`--nocapture` shows it).
+pub fn print_summary(label: &str, report: &Report, elapsed: Duration) {
+    let stages: Vec<String> = report
+        .stages
+        .iter()
+        .map(|s| format!("{}={:?}", s.name, s.status))
+        .collect();
+    eprintln!(
+        "[{label}] {elapsed:?} verdict={:?} stage={:?} hint={:?} stages=[{}] codes={:?}",
+        report.verdict.status,
+        report.verdict.stage,
+        report.verdict.client_error_hint,
+        stages.join(" "),
+        codes(report)
+    );
+}
+
+/// The engine's ladder, in order.
+pub const LADDER: [&str; 7] = [
+    "dns",
+    "tcp",
+    "x224",
+    "security_layers",
+    "tls",
+    "nla",
+    "stability",
+];
+
+fn ladder_index(name: &str) -> usize {
+    LADDER
+        .iter()
+        .position(|n| *n == name)
+        .unwrap_or_else(|| panic!("event for unknown stage {name:?} (ladder: {LADDER:?})"))
+}
+
+/// Events must follow the ladder: stages start in ladder order, each started stage finishes
+/// after it started, every non-skipped finish had a start, dns → tcp → x224 → security_layers
+/// run one after another, and every ladder stage ends with a StageFinished that matches the
+/// report's stage list.
+#[track_caller]
+pub fn assert_event_order(events: &[Event], report: &Report) {
+    let dump = || format!("events:\n{events:#?}\nreport:\n{}", pretty(report));
+    let mut started: Vec<(usize, &str, f64)> = Vec::new();
+    let mut finished: Vec<(usize, &str, StageStatus, f64)> = Vec::new();
+    for (i, event) in events.iter().enumerate() {
+        match event {
+            Event::StageStarted { name, at_ms } => {
+                assert!(
+                    !started.iter().any(|(_, n, _)| n == name),
+                    "stage {name} started twice\n{}",
+                    dump()
+                );
+                started.push((i, name, *at_ms));
+            }
+            Event::StageFinished { result, at_ms } => {
+                assert!(
+                    !finished.iter().any(|(_, n, _, _)| *n == result.name),
+                    "stage {} finished twice\n{}",
+                    result.name,
+                    dump()
+                );
+                finished.push((i, &result.name, result.status, *at_ms));
+            }
+            Event::Finding { .. } => {}
+        }
+    }
+    // Starts in ladder order.
+    let order: Vec<usize> = started.iter().map(|(_, n, _)| ladder_index(n)).collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "stages did not start in ladder order: {:?}\n{}",
+        started.iter().map(|(_, n, _)| *n).collect::<Vec<_>>(),
+        dump()
+    );
+    let start_of = |name: &str| started.iter().find(|(_, n, _)| *n == name);
+    let finish_of = |name: &str| finished.iter().find(|(_, n, _, _)| *n == name);
+    // Each start has a later finish.
+    for (i, name, at) in &started {
+        let f = finish_of(name)
+            .unwrap_or_else(|| panic!("stage {name} started but never finished\n{}", dump()));
+        assert!(
+            f.0 > *i,
+            "stage {name} finished before it started\n{}",
+            dump()
+        );
+        assert!(
+            f.3 >= *at,
+            "stage {name}: finished at_ms {} < started at_ms {at}\n{}",
+            f.3,
+            dump()
+        );
+    }
+    // Each finish that is not a skip had a start.
+    for (_, name, status, _) in &finished {
+        if *status != StageStatus::Skip {
+            assert!(
+                start_of(name).is_some(),
+                "stage {name} finished ({status:?}) without a start\n{}",
+                dump()
+            );
+        }
+    }
+    // The connection prefix is strictly sequential.
+    for pair in LADDER[..4].windows(2) {
+        if let (Some(prev), Some(next)) = (finish_of(pair[0]), start_of(pair[1])) {
+            assert!(
+                prev.0 < next.0,
+                "stage {} started before {} finished\n{}",
+                pair[1],
+                pair[0],
+                dump()
+            );
+        }
+    }
+    // Every ladder stage reported, and the report lists the same stages in ladder order.
+    for name in LADDER {
+        assert!(
+            finish_of(name).is_some(),
+            "no StageFinished for stage {name}\n{}",
+            dump()
+        );
+    }
+    let report_names: Vec<&str> = report.stages.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        report_names,
+        LADDER,
+        "report.stages are not the ladder\n{}",
+        dump()
+    );
+    for name in LADDER {
+        let (_, _, status, _) = finish_of(name).expect("checked above");
+        let in_report = stage(report, name).expect("checked above");
+        assert_eq!(
+            *status,
+            in_report.status,
+            "stage {name}: event status differs from report\n{}",
+            dump()
+        );
+    }
+}
