@@ -100,7 +100,39 @@ impl Drop for ServerProcess {
             let _ = killpg(Pid::from_raw(pgid), Signal::SIGKILL);
         }
         let _ = self.child.wait();
+        // SIGKILL is delivered asynchronously: wait (bounded) until no live member of the group
+        // is left, so a test that ends right after the drop leaves nothing running.
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while !processes_in_group(self.child.id()).is_empty() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
     }
+}
+
+/// Live (not zombie) processes whose process group is `pgid`, from /proc/<pid>/stat.
+pub fn processes_in_group(pgid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // "pid (comm) state ppid pgrp …": comm may hold spaces, so split after the last ')'.
+        let Some((_, rest)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let in_group = fields.get(2).and_then(|g| g.parse::<u32>().ok()) == Some(pgid);
+        if in_group && fields.first() != Some(&"Z") {
+            out.push(pid);
+        }
+    }
+    out
 }
 
 /// Wait until something accepts TCP connections on 127.0.0.1:`port`. Each attempt connects and

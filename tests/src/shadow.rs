@@ -1,7 +1,7 @@
 //! The FreeRDP shadow server (`freerdp-shadow-cli`) on a shared Xvfb (peer-lab §1b).
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{mpsc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -35,6 +35,10 @@ pub const LAB_PASSWORD: &str = "LabPass1!";
 
 /// One Xvfb per test process, shared by every shadow server.
 ///
+/// `-noreset`: by default an X server resets when its last client disconnects and refuses
+/// connections meanwhile; with shadow servers coming and going in parallel tests, a new one
+/// then fails with "failed to open display" now and then.
+///
 /// A static is never dropped, so Xvfb runs under a tiny `sh` watchdog that blocks on a pipe
 /// from this process: when the test process exits (normally, by panic or by signal) the pipe
 /// closes, `read` returns and the watchdog sends Xvfb SIGTERM (which removes its lock file).
@@ -53,13 +57,40 @@ pub fn shared_display() -> u32 {
 fn start_xvfb() -> SharedXvfb {
     let xvfb = require_binary("Xvfb", "xvfb");
     let xdpyinfo = require_binary("xdpyinfo", "x11-utils");
-    let log =
-        std::env::temp_dir().join(format!("rdpcheck-labtests-xvfb-{}.log", std::process::id()));
-    // `-displayfd 1`: Xvfb picks a free display itself (it checks /tmp/.X<n>-lock and the
-    // sockets) and prints its number once it is ready to accept clients.
-    let script = r#"xvfb="$1"; log="$2"; shift 2
-"$xvfb" -displayfd 1 -screen 0 1024x768x24 -nolisten tcp </dev/null 2>"$log" &
+    // Start the scan at a per-process offset: a display number just freed by an earlier test
+    // process can still have its socket unlinked by the exiting Xvfb, so do not reuse it at once.
+    let base = 100 + std::process::id() % 400;
+    let mut failures = Vec::new();
+    for display in base..base + 200 {
+        if display_in_use(display) {
+            continue;
+        }
+        match try_xvfb(&xvfb, &xdpyinfo, display) {
+            Ok(shared) => return shared,
+            Err(why) => failures.push(format!(":{display}: {why}")),
+        }
+        if failures.len() >= 5 {
+            break;
+        }
+    }
+    panic!("could not start Xvfb:\n{}", failures.join("\n"));
+}
+
+fn display_in_use(display: u32) -> bool {
+    Path::new(&format!("/tmp/.X{display}-lock")).exists()
+        || Path::new(&format!("/tmp/.X11-unix/X{display}")).exists()
+}
+
+/// Start Xvfb on `:display` under the watchdog and wait until `xdpyinfo` gets through.
+fn try_xvfb(xvfb: &Path, xdpyinfo: &Path, display: u32) -> Result<SharedXvfb, String> {
+    let log = std::env::temp_dir().join(format!(
+        "rdpcheck-labtests-xvfb-{}-{display}.log",
+        std::process::id()
+    ));
+    let script = r#"xvfb="$1"; disp="$2"; log="$3"
+"$xvfb" "$disp" -screen 0 1024x768x24 -nolisten tcp -noreset </dev/null >"$log" 2>&1 &
 x=$!
+echo "$x"
 read _unused
 kill -TERM "$x" 2>/dev/null
 wait "$x"
@@ -68,13 +99,14 @@ rm -f "$log""#;
         .arg("-c")
         .arg(script)
         .arg("sh")
-        .arg(&xvfb)
+        .arg(xvfb)
+        .arg(format!(":{display}"))
         .arg(&log)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .expect("start sh watchdog for Xvfb");
+        .map_err(|e| format!("cannot start sh watchdog: {e}"))?;
     let stdin = child.stdin.take().expect("watchdog stdin");
     let stdout = child.stdout.take().expect("watchdog stdout");
     let (tx, rx) = mpsc::channel();
@@ -83,44 +115,57 @@ rm -f "$log""#;
         let _ = BufReader::new(stdout).read_line(&mut line);
         let _ = tx.send(line);
     });
-    let line = rx
-        .recv_timeout(Duration::from_secs(15))
-        .unwrap_or_else(|_| {
-            panic!(
-                "Xvfb did not report a display within 15 s; its log ({}):\n{}",
-                log.display(),
-                std::fs::read_to_string(&log).unwrap_or_default()
-            )
-        });
-    let display: u32 = line.trim().parse().unwrap_or_else(|_| {
-        panic!(
-            "Xvfb failed to start (printed {line:?}); its log:\n{}",
-            std::fs::read_to_string(&log).unwrap_or_default()
-        )
-    });
-    // Belt and braces: a real X client must get through before shadow servers use it.
+    let stop = |mut child: Child, stdin: ChildStdin, why: String| {
+        drop(stdin); // the watchdog's `read` returns: it stops Xvfb and exits
+        let _ = child.wait();
+        let xlog = std::fs::read_to_string(&log).unwrap_or_default();
+        let _ = std::fs::remove_file(&log);
+        Err(format!("{why}; Xvfb output:\n{xlog}"))
+    };
+    let Ok(line) = rx.recv_timeout(Duration::from_secs(5)) else {
+        return stop(child, stdin, "the watchdog printed no pid".into());
+    };
+    let Ok(xvfb_pid) = line.trim().parse::<u32>() else {
+        return stop(child, stdin, format!("the watchdog printed {line:?}"));
+    };
     let start = Instant::now();
     loop {
-        let ok = Command::new(&xdpyinfo)
-            .arg("-display")
-            .arg(format!(":{display}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false);
-        if ok {
-            break;
+        if !process_alive(xvfb_pid) {
+            return stop(child, stdin, "Xvfb exited".into());
         }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "xdpyinfo -display :{display} still fails after 10 s"
-        );
+        let socket_there = Path::new(&format!("/tmp/.X11-unix/X{display}")).exists();
+        if socket_there && xdpyinfo_ok(xdpyinfo, display) {
+            return Ok(SharedXvfb {
+                display,
+                _watchdog: Mutex::new((child, stdin)),
+            });
+        }
+        if start.elapsed() > Duration::from_secs(10) {
+            return stop(child, stdin, "xdpyinfo still fails after 10 s".into());
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
-    SharedXvfb {
-        display,
-        _watchdog: Mutex::new((child, stdin)),
+}
+
+fn xdpyinfo_ok(xdpyinfo: &Path, display: u32) -> bool {
+    Command::new(xdpyinfo)
+        .arg("-display")
+        .arg(format!(":{display}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+/// Running and not a zombie.
+fn process_alive(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .is_some_and(|state| state != "Z"),
+        Err(_) => false,
     }
 }
 

@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 healthy / understood, 1 a problem was found, 2 bad usage or input, 3 internal error.
 
+mod explain;
 mod progress;
 mod render;
 
@@ -28,6 +29,18 @@ struct Cli {
 enum Command {
     /// Run real handshakes against a host: DNS, TCP, X.224, security layers, TLS, NLA, stability.
     Probe(ProbeArgs),
+    /// Explain Remote Desktop error codes: paste the dialog text, a code, or a FreeRDP error line.
+    Explain(ExplainArgs),
+}
+
+#[derive(clap::Args)]
+struct ExplainArgs {
+    /// Codes or pasted text, e.g. "Error code: 0x904 Extended error code: 0x7".
+    #[arg(required = true, num_args = 1..)]
+    words: Vec<String>,
+    /// Print one JSON document instead of text.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(clap::Args)]
@@ -46,6 +59,9 @@ struct ProbeArgs {
     /// Seconds allowed for the whole check.
     #[arg(long, value_name = "S", default_value_t = 30.0, value_parser = positive_seconds)]
     timeout: f64,
+    /// Ask this DNS server instead of the system's (IP or IP:PORT, UDP).
+    #[arg(long, value_name = "ADDR", value_parser = dns_server)]
+    dns_server: Option<std::net::SocketAddr>,
     /// Extra handshakes for the stability stage (0 to skip it).
     #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=100))]
     samples: u32,
@@ -60,6 +76,15 @@ fn positive_seconds(s: &str) -> Result<f64, String> {
     }
 }
 
+fn dns_server(s: &str) -> Result<std::net::SocketAddr, String> {
+    if let Ok(ip) = s.parse::<std::net::IpAddr>() {
+        return Ok(std::net::SocketAddr::new(ip, 53));
+    }
+    s.parse().map_err(|_| {
+        format!("{s:?} is not an IP address or IP:PORT (e.g. 10.0.0.2 or [fd00::53]:53)")
+    })
+}
+
 fn main() -> ExitCode {
     // An internal error must not look like "problem found" (1) or "bad input" (2).
     std::panic::set_hook(Box::new(|info| {
@@ -69,6 +94,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Probe(args) => probe(args),
+        Command::Explain(args) => ExitCode::from(explain::run(&args.words, args.json)),
     }
 }
 
@@ -85,6 +111,7 @@ fn probe(args: ProbeArgs) -> ExitCode {
     opts.reply_timeout = Duration::from_secs_f64(args.reply_timeout);
     opts.total_timeout = Duration::from_secs_f64(args.timeout);
     opts.samples = args.samples;
+    opts.dns_server = args.dns_server;
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

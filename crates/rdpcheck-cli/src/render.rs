@@ -45,7 +45,7 @@ pub fn report(r: &Report) -> String {
         .unwrap_or_default();
     let _ = writeln!(
         out,
-        "rdpcheck {} — {}:{}{via} — {} ({:.0} ms)\n",
+        "rdpcheck {} — {}:{}{via} — {} ({:.1} ms)\n",
         r.tool.version, r.target.host, r.target.port, r.started_at, r.duration_ms
     );
     let _ = writeln!(out, "Stages");
@@ -185,7 +185,15 @@ pub fn report(r: &Report) -> String {
                 let _ = writeln!(out, "  A client would most likely show: {h}");
             }
             if let Some(code) = v.codes.first() {
-                let _ = writeln!(out, "  Fix steps: rdpcheck explain {code}");
+                let causes: Vec<String> = rdpcheck_kb::articles_for_finding(code)
+                    .iter()
+                    .filter_map(|id| rdpcheck_kb::article(id))
+                    .map(|a| format!("    - {} [{}]", a.title, a.id))
+                    .collect();
+                if !causes.is_empty() {
+                    let _ = writeln!(out, "  Likely causes (fix steps: rdpcheck explain {code}):");
+                    let _ = writeln!(out, "{}", causes.join("\n"));
+                }
             }
         }
     }

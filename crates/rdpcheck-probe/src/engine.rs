@@ -89,7 +89,7 @@ pub(crate) async fn ladder(opts: &ProbeOptions, obs: &mut Observations, emit: &E
     let start = Instant::now();
     let outcome = match &opts.pinned_addresses {
         Some(addrs) => DnsOutcome::Resolved(addrs.clone()),
-        None => dns::resolve(&opts.host, reply).await,
+        None => dns::resolve(&opts.host, opts.dns_server, reply).await,
     };
     let addrs: Vec<IpAddr> = match &outcome {
         DnsOutcome::Literal(ip) => vec![*ip],

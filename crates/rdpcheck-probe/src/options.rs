@@ -18,6 +18,8 @@ pub struct ProbeOptions {
     pub sample_pause: Duration,
     /// Addresses to use instead of resolving `host` (the relay pins checked addresses here).
     pub pinned_addresses: Option<Vec<std::net::IpAddr>>,
+    /// Ask this DNS server (UDP) instead of the system's resolvers; the hosts file is then ignored.
+    pub dns_server: Option<std::net::SocketAddr>,
 }
 
 impl ProbeOptions {
@@ -33,6 +35,7 @@ impl ProbeOptions {
             samples: 5,
             sample_pause: Duration::from_millis(100),
             pinned_addresses: None,
+            dns_server: None,
         }
     }
 }

@@ -9,39 +9,13 @@ use rdpcheck_labtests::certs::thumbprint;
 use rdpcheck_labtests::fault::{
     confirm_selecting, tls_alert, GARBAGE, HTTP_400, LEGACY_CONFIRM, PARTIAL_TLS_RECORD,
 };
+use rdpcheck_labtests::process::processes_in_group;
 use rdpcheck_labtests::{
     Fault, FaultServer, SecurityLayer, Shadow, ShadowSec, TestCa, TestCert, Xrdp,
 };
 use rdpcheck_proto::x224::{self, protocol, FailureCode, Negotiation, Reply};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-
-/// Processes whose process group is `pgid` (from /proc/<pid>/stat field 5).
-fn processes_in_group(pgid: u32) -> Vec<u32> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return out;
-    };
-    for entry in entries.flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            continue;
-        };
-        // "pid (comm) state ppid pgrp …": comm may hold spaces, so split after the last ')'.
-        let Some((_, rest)) = stat.rsplit_once(')') else {
-            continue;
-        };
-        let fields: Vec<&str> = rest.split_whitespace().collect();
-        if fields.get(2).and_then(|g| g.parse::<u32>().ok()) == Some(pgid)
-            && fields.first() != Some(&"Z")
-        {
-            out.push(pid);
-        }
-    }
-    out
-}
 
 fn openssl_fingerprint(cert: &TestCert) -> String {
     let dir = tempfile::tempdir().expect("tempdir");

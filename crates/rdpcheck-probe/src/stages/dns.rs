@@ -1,18 +1,36 @@
 //! Name resolution with hickory, so NXDOMAIN, "no records" and resolver failure stay distinct.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
+use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig};
+use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::NetError;
-use hickory_resolver::TokioResolver;
+use hickory_resolver::{ResolverBuilder, TokioResolver};
 
 use crate::observe::DnsOutcome;
 
-pub async fn resolve(host: &str, limit: Duration) -> DnsOutcome {
+fn builder(server: Option<SocketAddr>) -> Result<ResolverBuilder<TokioRuntimeProvider>, NetError> {
+    let Some(server) = server else {
+        return TokioResolver::builder_tokio();
+    };
+    let mut udp = ConnectionConfig::udp();
+    udp.port = server.port();
+    let config = ResolverConfig::from_name_servers(vec![NameServerConfig::new(
+        server.ip(),
+        true,
+        vec![udp],
+    )]);
+    let mut b = TokioResolver::builder_with_config(config, TokioRuntimeProvider::default());
+    b.options_mut().use_hosts_file = ResolveHosts::Never;
+    Ok(b)
+}
+
+pub async fn resolve(host: &str, server: Option<SocketAddr>, limit: Duration) -> DnsOutcome {
     if let Ok(ip) = host.parse::<IpAddr>() {
         return DnsOutcome::Literal(ip);
     }
-    let resolver = match TokioResolver::builder_tokio().and_then(|mut b| {
+    let resolver = match builder(server).and_then(|mut b| {
         b.options_mut().timeout = limit;
         b.options_mut().attempts = 1;
         b.build()

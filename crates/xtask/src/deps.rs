@@ -1,0 +1,65 @@
+//! Install what the tests need, skipping what is already there.
+
+use std::process::Command;
+
+use crate::sh;
+
+/// (Debian package, a file it installs) for the real servers the lab tests start.
+pub const LAB_PACKAGES: &[(&str, &str)] = &[
+    ("xrdp", "/usr/sbin/xrdp"),
+    ("freerdp2-shadow-x11", "/usr/bin/freerdp-shadow-cli"),
+    ("winpr-utils", "/usr/bin/winpr-hash"),
+    ("xvfb", "/usr/bin/Xvfb"),
+    ("x11-utils", "/usr/bin/xdpyinfo"),
+    ("xauth", "/usr/bin/xauth"),
+    ("openssl", "/usr/bin/openssl"),
+];
+
+pub fn ensure_apt(packages: &[(&str, &str)]) -> Result<(), String> {
+    let missing: Vec<&str> = packages
+        .iter()
+        .filter(|(_, file)| !std::path::Path::new(file).exists())
+        .map(|(pkg, _)| *pkg)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    eprintln!("xtask: installing {}", missing.join(" "));
+    let sudo = if is_root() { vec![] } else { vec!["sudo"] };
+    let apt = |args: &[&str]| {
+        let mut full: Vec<&str> = sudo.clone();
+        full.extend_from_slice(args);
+        sh::run(full[0], &full[1..])
+    };
+    apt(&["apt-get", "update", "-qq"])?;
+    let mut install = vec![
+        "env",
+        "DEBIAN_FRONTEND=noninteractive",
+        "apt-get",
+        "install",
+        "-y",
+        "-q",
+        "--no-install-recommends",
+    ];
+    install.extend(missing.iter());
+    apt(&install)
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+pub fn ensure_wasm_target() -> Result<(), String> {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"))
+        .unwrap_or(false);
+    if installed {
+        return Ok(());
+    }
+    sh::run("rustup", &["target", "add", "wasm32-unknown-unknown"])
+}
