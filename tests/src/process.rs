@@ -138,21 +138,64 @@ pub fn processes_in_group(pgid: u32) -> Vec<u32> {
 /// Wait until something accepts TCP connections on 127.0.0.1:`port`. Each attempt connects and
 /// drops the connection at once (no half-open connections left behind). Panics after `timeout`,
 /// or at once when `server` has exited, with the server's output.
-pub fn wait_for_port(port: u16, timeout: Duration, mut server: Option<&mut ServerProcess>) {
+pub fn wait_for_port(port: u16, timeout: Duration, server: Option<&mut ServerProcess>) {
+    let result = match server {
+        Some(s) => try_wait_for_port(port, timeout, s),
+        None => poll_port(port, timeout, || None),
+    };
+    if let Err(why) = result {
+        panic!("{why}");
+    }
+}
+
+/// Like [`wait_for_port`] but returns why the server is not ready (it exited, or nothing
+/// listens after `timeout`), with its output, so the caller can retry on another port.
+pub fn try_wait_for_port(
+    port: u16,
+    timeout: Duration,
+    server: &mut ServerProcess,
+) -> Result<(), String> {
+    poll_port(port, timeout, || {
+        server.child.try_wait().ok().flatten().map(|status| {
+            format!(
+                "{} (pid {}) exited early with {status}; its output ({}):\n{}",
+                server.name,
+                server.child.id(),
+                server.log.display(),
+                server.output()
+            )
+        })
+    })
+    .map_err(|why| format!("{why}\nserver output:\n{}", server.output()))
+}
+
+fn poll_port(
+    port: u16,
+    timeout: Duration,
+    mut exited: impl FnMut() -> Option<String>,
+) -> Result<(), String> {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     let start = Instant::now();
     loop {
-        if let Some(s) = server.as_deref_mut() {
-            s.assert_running();
+        if let Some(why) = exited() {
+            return Err(why);
         }
         if let Ok(stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(250)) {
             drop(stream);
-            return;
+            // Someone listens; make sure it is not another server while ours died on bind.
+            return match exited() {
+                Some(why) => Err(why),
+                None => Ok(()),
+            };
         }
         if start.elapsed() > timeout {
-            let output = server.map(|s| s.output()).unwrap_or_default();
-            panic!("nothing listens on {addr} after {timeout:?}; server output:\n{output}");
+            return Err(format!("nothing listens on {addr} after {timeout:?}"));
         }
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// How many times a server start is tried, each on a fresh port: between `free_port` dropping
+/// its listener and the server binding, another socket (a parallel test's, or an outgoing
+/// connection's ephemeral port) may take the port.
+pub const START_ATTEMPTS: usize = 3;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 use crate::certs::TestCert;
-use crate::process::{free_port, require_binary, wait_for_port, ServerProcess};
+use crate::process::{free_port, require_binary, try_wait_for_port, ServerProcess, START_ATTEMPTS};
 
 /// Which `/sec:` the shadow server runs with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,28 +214,39 @@ impl Shadow {
         let sam_file = dir.path().join("sam.txt");
         std::fs::write(&sam_file, &sam.stdout).expect("write SAM file");
 
-        let port = free_port();
-        let mut cmd = Command::new(binary);
-        cmd.arg("/bind-address:127.0.0.1")
-            .arg(format!("/port:{port}"))
-            .arg(sec.arg())
-            .arg(format!("/sam-file:{}", sam_file.display()))
-            .env("DISPLAY", format!(":{display}"))
-            .env("XDG_CONFIG_HOME", &cfg)
-            .env("HOME", dir.path())
-            .current_dir(dir.path());
-        let mut process =
-            ServerProcess::spawn("freerdp-shadow-cli", cmd, &dir.path().join("shadow.log"));
-        // Ready in 35–200 ms normally; one cold start took 1.4 s in the lab notes.
-        wait_for_port(port, Duration::from_secs(10), Some(&mut process));
-        Shadow {
-            process,
-            port,
-            sec,
-            display,
-            sam_file,
-            _dir: dir,
+        let mut last_error = String::new();
+        for attempt in 1..=START_ATTEMPTS {
+            let port = free_port();
+            let mut cmd = Command::new(&binary);
+            cmd.arg("/bind-address:127.0.0.1")
+                .arg(format!("/port:{port}"))
+                .arg(sec.arg())
+                .arg(format!("/sam-file:{}", sam_file.display()))
+                .env("DISPLAY", format!(":{display}"))
+                .env("XDG_CONFIG_HOME", &cfg)
+                .env("HOME", dir.path())
+                .current_dir(dir.path());
+            let log = dir.path().join(format!("shadow-{attempt}.log"));
+            let mut process = ServerProcess::spawn("freerdp-shadow-cli", cmd, &log);
+            // Ready in 35–200 ms normally; one cold start took 1.4 s in the lab notes.
+            match try_wait_for_port(port, Duration::from_secs(10), &mut process) {
+                Ok(()) => {
+                    return Shadow {
+                        process,
+                        port,
+                        sec,
+                        display,
+                        sam_file,
+                        _dir: dir,
+                    }
+                }
+                Err(why) => {
+                    last_error = why;
+                    eprintln!("shadow start attempt {attempt} on port {port} failed: {last_error}");
+                }
+            }
         }
+        panic!("freerdp-shadow-cli did not start in {START_ATTEMPTS} attempts; last error: {last_error}");
     }
 
     pub fn pid(&self) -> u32 {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use tempfile::TempDir;
 
 use crate::certs::TestCert;
-use crate::process::{free_port, require_binary, wait_for_port, ServerProcess};
+use crate::process::{free_port, require_binary, try_wait_for_port, ServerProcess, START_ATTEMPTS};
 
 /// xrdp's `security_layer` setting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,32 +109,45 @@ impl Xrdp {
             .tempdir()
             .expect("scratch dir");
         let (cert_path, key_path) = cert.write_pem(dir.path());
-        let port = free_port();
         let log = dir.path().join("xrdp.log");
-        let ini = xrdp_ini(
-            &system_ini,
-            port,
-            layer,
-            &cert_path.to_string_lossy(),
-            &key_path.to_string_lossy(),
-            &log.to_string_lossy(),
-        );
         let ini_path = dir.path().join("xrdp.ini");
-        std::fs::write(&ini_path, ini).expect("write xrdp.ini");
+        let mut last_error = String::new();
+        for attempt in 1..=START_ATTEMPTS {
+            let port = free_port();
+            let ini = xrdp_ini(
+                &system_ini,
+                port,
+                layer,
+                &cert_path.to_string_lossy(),
+                &key_path.to_string_lossy(),
+                &log.to_string_lossy(),
+            );
+            std::fs::write(&ini_path, ini).expect("write xrdp.ini");
 
-        let mut cmd = Command::new(binary);
-        cmd.arg("--nodaemon")
-            .arg("--config")
-            .arg(&ini_path)
-            .current_dir(dir.path());
-        let mut process = ServerProcess::spawn("xrdp", cmd, &dir.path().join("stdout.log"));
-        wait_for_port(port, Duration::from_secs(5), Some(&mut process));
-        Xrdp {
-            process,
-            port,
-            layer,
-            dir,
+            let mut cmd = Command::new(&binary);
+            cmd.arg("--nodaemon")
+                .arg("--config")
+                .arg(&ini_path)
+                .current_dir(dir.path());
+            let stdout_log = dir.path().join(format!("stdout-{attempt}.log"));
+            let mut process = ServerProcess::spawn("xrdp", cmd, &stdout_log);
+            match try_wait_for_port(port, Duration::from_secs(5), &mut process) {
+                Ok(()) => {
+                    return Xrdp {
+                        process,
+                        port,
+                        layer,
+                        dir,
+                    }
+                }
+                Err(why) => {
+                    let xrdp_log = std::fs::read_to_string(&log).unwrap_or_default();
+                    last_error = format!("{why}\nxrdp.log:\n{xrdp_log}");
+                    eprintln!("xrdp start attempt {attempt} on port {port} failed: {last_error}");
+                }
+            }
         }
+        panic!("xrdp did not start in {START_ATTEMPTS} attempts; last error: {last_error}");
     }
 
     pub fn pid(&self) -> u32 {

@@ -8,6 +8,8 @@ pub mod credssp;
 mod der;
 mod error;
 pub mod ntlm;
+pub mod rdpfile;
+pub mod rdpudp;
 pub mod sniff;
 pub mod tls_hello;
 pub mod tpkt;

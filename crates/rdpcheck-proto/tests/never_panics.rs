@@ -145,3 +145,67 @@ fn extreme_lengths() {
     ntlm.extend_from_slice(&[0xFF; 48]);
     decode_all(&ntlm);
 }
+
+/// `.rdp` files and RDP-UDP replies: prefixes, single-byte mutations and random bytes behind
+/// plausible starts, through `parse` + `target()` and `parse_reply`.
+#[test]
+fn rdp_file_and_rdpudp_reply() {
+    use rdpcheck_proto::{rdpfile, rdpudp};
+
+    fn decode(input: &[u8]) {
+        if let Ok(file) = rdpfile::parse(input) {
+            let _ = file.target();
+        }
+        let _ = rdpudp::parse_reply(input, 0x1234_5678);
+        let _ = rdpudp::parse_reply(input, u32::from_be_bytes([0xFF; 4]));
+    }
+
+    // UTF-16 fixtures mutate at every byte; the SYN+ACK only over its meaningful head.
+    let mut syn_ack = rdpudp::syn_datagram(0xCAFE_BABE, 64);
+    syn_ack[..8].copy_from_slice(&[0x12, 0x34, 0x56, 0x78, 0x00, 0x40, 0x18, 0x05]);
+    let seeds: Vec<Vec<u8>> = vec![
+        include_bytes!("data/rdp/direct.rdp").to_vec(),
+        include_bytes!("data/rdp/gateway.rdp").to_vec(),
+        include_bytes!("data/rdp/gateway_unused.rdp").to_vec(),
+        include_bytes!("data/rdp/utf8.rdp").to_vec(),
+        include_bytes!("data/rdp/broken.rdp").to_vec(),
+        b"full address:s:[::1]:3390\ngatewayhostname:s:[gw:443\ngatewayusagemethod:i:2\n".to_vec(),
+        syn_ack[..64].to_vec(),
+    ];
+    for seed in &seeds {
+        for n in 0..=seed.len() {
+            decode(&seed[..n]);
+        }
+        let mut buf = seed.clone();
+        for i in 0..seed.len() {
+            let original = seed[i];
+            for value in [0x00, 0xFF, 0x3A, 0x0A, 0x5B, 0xD8, original ^ 0x01] {
+                buf[i] = value;
+                decode(&buf);
+            }
+            buf[i] = original;
+        }
+    }
+    decode(&syn_ack);
+
+    let prefixes: &[&[u8]] = &[
+        &[0xFF, 0xFE],
+        &[0xEF, 0xBB, 0xBF],
+        b"full address:s:",
+        b"gatewayhostname:s:",
+        &[0x12, 0x34, 0x56, 0x78, 0x00, 0x40, 0x18, 0x05],
+    ];
+    let alphabet = b"::[]0123456789abcdefsib \r\n\0\xff\xfe\xd8\xdc";
+    let mut rng = XorShift(0x2545_F491_4F6C_DD1D);
+    let mut buf = Vec::with_capacity(200);
+    for _ in 0..20_000 {
+        buf.clear();
+        let len = rng.below(200);
+        let prefix = prefixes[rng.below(prefixes.len())];
+        buf.extend_from_slice(&prefix[..prefix.len().min(len)]);
+        while buf.len() < len {
+            buf.push(alphabet[rng.below(alphabet.len())]);
+        }
+        decode(&buf);
+    }
+}

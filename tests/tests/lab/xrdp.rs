@@ -91,10 +91,12 @@ async fn xrdp_negotiate_allows_tls_and_standard_rdp_but_no_nla() {
     assert_event_order(&events, &report);
 
     // Last, so that a mismatch here does not hide the checks above.
-    // xrdp answers an NLA request by selecting standard RDP security: a downgrade.
+    // xrdp has no NLA: asked for TLS|NLA it selects TLS, a downgrade that must not count as NLA
+    // (nmap's rdp-enum-encryption counts it as NLA support).
+    assert!(!layers.nla.accepted);
     assert_eq!(
         layers.nla.selected.as_deref(),
-        Some("rdp"),
+        Some("tls"),
         "nla layer: {:?}\n{}",
         layers.nla,
         pretty(&report)

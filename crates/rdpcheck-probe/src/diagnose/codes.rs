@@ -43,6 +43,7 @@ pub const ALL: &[(&str, &str)] = &[
     ),
     ("security.nla_not_required", "NLA is not enforced"),
     ("security.nla_required", "NLA is enforced"),
+    ("security.no_layer_accepted", "every security layer refused"),
     (
         "tls.closed_after_hello",
         "closed right after our ClientHello",

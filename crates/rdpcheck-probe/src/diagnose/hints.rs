@@ -27,6 +27,9 @@ pub fn client_error_hint(code: &str) -> Option<String> {
         c if c.starts_with("x224.neg_failure.") => {
             "a security negotiation error; FreeRDP: ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED"
         }
+        "security.no_layer_accepted" => {
+            "a security negotiation error (\"the remote computer requires …\" or an authentication error); FreeRDP: ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED"
+        }
         "tls.closed_after_hello" | "tls.reset" => {
             "0x904 (socket closed) with extended code 0x7 — the certificate / MachineKeys signature; FreeRDP: ERRCONNECT_TLS_CONNECT_FAILED"
         }

@@ -373,7 +373,19 @@ fn layers(obs: &Observations) -> Option<Judged> {
             evidence.clone(),
         ));
     }
-    if report.nla_required {
+    let every_layer_refused = accepted.is_empty()
+        && !report.nla_ex.accepted
+        && l.value
+            .iter()
+            .all(|p| matches!(p.outcome, ReplyOutcome::Confirm { .. }));
+    if every_layer_refused && !legacy {
+        findings.push(finding(
+            "security.no_layer_accepted",
+            Severity::Fail,
+            "The server refused every security layer, standard RDP included: no client can connect",
+            evidence,
+        ));
+    } else if report.nla_required {
         findings.push(finding(
             "security.nla_required",
             Severity::Info,
