@@ -128,6 +128,78 @@ impl TestCert {
         TestCert::from_parts(cert, key_pem)
     }
 
+    /// A self-signed certificate made entirely by the openssl CLI (`req -x509`), for fixtures
+    /// rcgen cannot make: RSA keys under 2048 bits and SHA-1 signatures. CN rdp-lab.localhost,
+    /// SAN DNS:localhost + IP:127.0.0.1, valid for a year; `digest` is an openssl digest name
+    /// (`sha256`, `sha1`).
+    pub fn openssl_self_signed(rsa_bits: u32, digest: &str) -> TestCert {
+        let openssl = require_binary("openssl", "openssl");
+        let dir = tempfile::Builder::new()
+            .prefix("rdpcheck-cert-")
+            .tempdir()
+            .expect("scratch dir");
+        let (cert_path, key_path) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+        let run = |args: &[&std::ffi::OsStr]| {
+            let out = Command::new(&openssl)
+                .args(args)
+                .output()
+                .expect("run openssl");
+            assert!(
+                out.status.success(),
+                "openssl {args:?} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            out.stdout
+        };
+        let newkey = format!("rsa:{rsa_bits}");
+        let digest_flag = format!("-{digest}");
+        let subj = format!("/CN={LAB_CN}");
+        run(&[
+            "req".as_ref(),
+            "-x509".as_ref(),
+            "-newkey".as_ref(),
+            newkey.as_ref(),
+            "-nodes".as_ref(),
+            "-keyout".as_ref(),
+            key_path.as_os_str(),
+            "-out".as_ref(),
+            cert_path.as_os_str(),
+            "-days".as_ref(),
+            "365".as_ref(),
+            digest_flag.as_ref(),
+            "-subj".as_ref(),
+            subj.as_ref(),
+            "-addext".as_ref(),
+            "subjectAltName=DNS:localhost,IP:127.0.0.1".as_ref(),
+        ]);
+        let der = run(&[
+            "x509".as_ref(),
+            "-in".as_ref(),
+            cert_path.as_os_str(),
+            "-outform".as_ref(),
+            "DER".as_ref(),
+        ]);
+        let cert_pem = std::fs::read_to_string(&cert_path).expect("read cert.pem");
+        let key_pem = std::fs::read_to_string(&key_path).expect("read key.pem");
+        TestCert {
+            cert_pem,
+            key_pem,
+            sha256: thumbprint(&der),
+            der,
+        }
+    }
+
+    /// Self-signed (SHA-256) on a 1024-bit RSA key: OpenSSL 3 refuses to serve it below
+    /// `@SECLEVEL=0` ("ee key too small").
+    pub fn rsa_1024() -> TestCert {
+        TestCert::openssl_self_signed(1024, "sha256")
+    }
+
+    /// Self-signed with sha1WithRSAEncryption on a 2048-bit RSA key.
+    pub fn sha1_signed() -> TestCert {
+        TestCert::openssl_self_signed(2048, "sha1")
+    }
+
     /// Write `cert.pem` and `key.pem` into `dir`; returns (cert path, key path).
     pub fn write_pem(&self, dir: &Path) -> (PathBuf, PathBuf) {
         self.write_as(dir, "cert.pem", "key.pem")

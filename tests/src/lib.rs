@@ -17,6 +17,9 @@ pub mod xrdp;
 pub use certs::{TestCa, TestCert};
 pub use check::{run_probe, run_probe_with_events};
 pub use fault::{Fault, FaultServer};
-pub use process::{free_port, require_binary, try_wait_for_port, wait_for_port, ServerProcess};
+pub use process::{
+    free_port, free_port_on, require_binary, try_wait_for_addr, try_wait_for_port, wait_for_port,
+    ServerProcess,
+};
 pub use shadow::{Shadow, ShadowSec};
-pub use xrdp::{SecurityLayer, Xrdp};
+pub use xrdp::{Listen, SecurityLayer, Xrdp};

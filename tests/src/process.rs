@@ -1,7 +1,7 @@
 //! Child processes in their own process group, free ports, readiness polling, binary lookup.
 
 use std::fs::File;
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -12,7 +12,12 @@ use nix::unistd::Pid;
 
 /// A free TCP port on 127.0.0.1: bind port 0, read the port, drop the listener.
 pub fn free_port() -> u16 {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0");
+    free_port_on(IpAddr::V4(Ipv4Addr::LOCALHOST))
+}
+
+/// A free TCP port on `ip` (e.g. `::1`): bind port 0, read the port, drop the listener.
+pub fn free_port_on(ip: IpAddr) -> u16 {
+    let listener = TcpListener::bind((ip, 0)).unwrap_or_else(|e| panic!("bind {ip} port 0: {e}"));
     listener.local_addr().expect("local_addr").port()
 }
 
@@ -141,7 +146,11 @@ pub fn processes_in_group(pgid: u32) -> Vec<u32> {
 pub fn wait_for_port(port: u16, timeout: Duration, server: Option<&mut ServerProcess>) {
     let result = match server {
         Some(s) => try_wait_for_port(port, timeout, s),
-        None => poll_port(port, timeout, || None),
+        None => poll_addr(
+            SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
+            timeout,
+            || None,
+        ),
     };
     if let Err(why) = result {
         panic!("{why}");
@@ -155,7 +164,20 @@ pub fn try_wait_for_port(
     timeout: Duration,
     server: &mut ServerProcess,
 ) -> Result<(), String> {
-    poll_port(port, timeout, || {
+    try_wait_for_addr(
+        SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
+        timeout,
+        server,
+    )
+}
+
+/// [`try_wait_for_port`] for any address (IPv6 loopback included).
+pub fn try_wait_for_addr(
+    addr: SocketAddr,
+    timeout: Duration,
+    server: &mut ServerProcess,
+) -> Result<(), String> {
+    poll_addr(addr, timeout, || {
         server.child.try_wait().ok().flatten().map(|status| {
             format!(
                 "{} (pid {}) exited early with {status}; its output ({}):\n{}",
@@ -169,12 +191,11 @@ pub fn try_wait_for_port(
     .map_err(|why| format!("{why}\nserver output:\n{}", server.output()))
 }
 
-fn poll_port(
-    port: u16,
+fn poll_addr(
+    addr: SocketAddr,
     timeout: Duration,
     mut exited: impl FnMut() -> Option<String>,
 ) -> Result<(), String> {
-    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     let start = Instant::now();
     loop {
         if let Some(why) = exited() {

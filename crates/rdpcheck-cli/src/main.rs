@@ -3,6 +3,7 @@
 //! Exit codes: 0 healthy / understood, 1 a problem was found, 2 bad usage or input, 3 internal error.
 
 mod explain;
+mod plan;
 mod progress;
 mod render;
 
@@ -11,7 +12,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use rdpcheck_probe::{parse_target, ProbeOptions};
+use rdpcheck_probe::ProbeOptions;
 use rdpcheck_report::VerdictStatus;
 
 #[derive(Parser)]
@@ -45,8 +46,21 @@ struct ExplainArgs {
 
 #[derive(clap::Args)]
 struct ProbeArgs {
-    /// HOST, HOST:PORT or [IPv6]:PORT (port 3389 when omitted).
-    target: String,
+    /// HOST, HOST:PORT or [IPv6]:PORT (port 3389 when omitted). Not needed with --rdp-file.
+    #[arg(required_unless_present = "rdp_file")]
+    target: Option<String>,
+    /// Probe the path a saved connection (.rdp file) describes: its host, port and RD Gateway.
+    #[arg(long, value_name = "FILE", conflicts_with = "target")]
+    rdp_file: Option<std::path::PathBuf>,
+    /// RD Gateway the client goes through, GATEWAY[:PORT] (port 443 when omitted).
+    #[arg(long, value_name = "GATEWAY")]
+    gateway: Option<String>,
+    /// PEM file with extra CA certificates to trust for the gateway (a company CA).
+    #[arg(long, value_name = "FILE")]
+    ca_file: Option<std::path::PathBuf>,
+    /// Do not send RDP-UDP probes to UDP 3389.
+    #[arg(long)]
+    no_udp: bool,
     /// Print one JSON report on stdout instead of text.
     #[arg(long)]
     json: bool,
@@ -99,19 +113,32 @@ fn main() -> ExitCode {
 }
 
 fn probe(args: ProbeArgs) -> ExitCode {
-    let (host, port) = match parse_target(&args.target, ProbeOptions::DEFAULT_PORT) {
-        Ok(t) => t,
+    let plan = match plan::from_args(
+        args.target.as_deref(),
+        args.rdp_file.as_deref(),
+        args.gateway.as_deref(),
+        args.ca_file.as_deref(),
+    ) {
+        Ok(p) => p,
         Err(e) => {
             eprintln!("rdpcheck: {e}");
             return ExitCode::from(2);
         }
     };
-    let mut opts = ProbeOptions::new(host, port);
+    if let Some(file) = &plan.rdp_file {
+        for line in file.problems.iter().chain(&file.warnings) {
+            eprintln!("rdpcheck: {}: {line}", file.path);
+        }
+    }
+    let mut opts = ProbeOptions::new(plan.host.clone(), plan.port);
+    opts.gateway = plan.gateway.clone();
+    opts.extra_roots = plan.extra_roots.clone();
     opts.connect_timeout = Duration::from_secs_f64(args.connect_timeout);
     opts.reply_timeout = Duration::from_secs_f64(args.reply_timeout);
     opts.total_timeout = Duration::from_secs_f64(args.timeout);
     opts.samples = args.samples;
     opts.dns_server = args.dns_server;
+    opts.udp = !args.no_udp;
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -134,6 +161,8 @@ fn probe(args: ProbeArgs) -> ExitCode {
         }
         report
     });
+    let mut report = report;
+    report.rdp_file = plan.rdp_file;
     if args.json {
         match serde_json::to_string_pretty(&report) {
             Ok(text) => println!("{text}"),

@@ -48,6 +48,21 @@ pub fn report(r: &Report) -> String {
         "rdpcheck {} — {}:{}{via} — {} ({:.1} ms)\n",
         r.tool.version, r.target.host, r.target.port, r.started_at, r.duration_ms
     );
+    if let Some(f) = &r.rdp_file {
+        let _ = writeln!(out, "Connection file {}", f.path);
+        let _ = writeln!(
+            out,
+            "  host {}:{}   gateway {}   ({})",
+            f.host,
+            f.port,
+            f.gateway.as_deref().unwrap_or("none"),
+            f.gateway_usage
+        );
+        for w in f.warnings.iter().chain(&f.problems) {
+            let _ = writeln!(out, "  note: {w}");
+        }
+        let _ = writeln!(out);
+    }
     let _ = writeln!(out, "Stages");
     for s in &r.stages {
         let _ = writeln!(
@@ -158,6 +173,75 @@ pub fn report(r: &Report) -> String {
             f(s.median_ms),
             f(s.max_ms),
             f(s.jitter_ms)
+        );
+    }
+    if let Some(g) = &r.gateway {
+        let _ = writeln!(out, "\nRD Gateway {}:{}", g.host, g.port);
+        if let Some(t) = &g.tls {
+            let trust = match (&g.trusted, &g.trust_error) {
+                (Some(true), _) => "trusted".to_string(),
+                (_, Some(e)) => format!("NOT trusted ({e})"),
+                _ => "-".to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "  TLS       {} {}; certificate {trust}",
+                t.version.as_deref().unwrap_or("-"),
+                t.cipher_suite.as_deref().unwrap_or("")
+            );
+            if let Some(c) = &t.certificate {
+                let _ = writeln!(out, "  subject   {}  (issuer {})", c.subject, c.issuer);
+                let _ = writeln!(
+                    out,
+                    "  valid     {} to {}; names {}",
+                    c.not_before,
+                    c.not_after,
+                    c.san.join(", ")
+                );
+            }
+        }
+        if let Some(h) = &g.http {
+            let _ = writeln!(
+                out,
+                "  HTTP      {} {}{}{}",
+                h.status,
+                h.reason,
+                if h.auth_schemes.is_empty() {
+                    String::new()
+                } else {
+                    format!("; authentication: {}", h.auth_schemes.join(", "))
+                },
+                h.server
+                    .as_deref()
+                    .map(|s| format!("; server: {s}"))
+                    .unwrap_or_default()
+            );
+        }
+        if let Some(e) = &g.http_error {
+            let _ = writeln!(out, "  HTTP      {e}");
+        }
+        if let Some(rpc) = g.rpc_proxy {
+            let _ = writeln!(
+                out,
+                "  RPC proxy {}",
+                if rpc {
+                    "present (asks for authentication)"
+                } else {
+                    "absent"
+                }
+            );
+        }
+    }
+    if let Some(u) = &r.udp {
+        let _ = writeln!(
+            out,
+            "\nUDP {}  {}: {}{}",
+            u.port,
+            u.status,
+            u.detail,
+            u.rtt_ms
+                .map(|v| format!(" ({v:.1} ms)"))
+                .unwrap_or_default()
         );
     }
     if !r.findings.is_empty() {

@@ -9,11 +9,12 @@ use tokio::net::TcpStream;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::time::Instant;
 
-use crate::diagnose::{judge_stage, STAGES};
+use crate::diagnose::{judge_stage, GATEWAY_STAGES, STAGES};
 use crate::observe::{
-    DnsOutcome, NlaOutcome, Observations, ReplyOutcome, TcpAttempt, Timed, TlsFailure, TlsOutcome,
+    DnsOutcome, GatewayObs, GatewayTls, HttpOutcome, NlaOutcome, Observations, ReplyOutcome,
+    TcpAttempt, Timed, TlsFailure, TlsOutcome,
 };
-use crate::stages::{dns, layers, net, nla, stability, tls};
+use crate::stages::{dns, gateway, layers, net, nla, stability, tls, udp};
 use crate::ProbeOptions;
 
 /// The request of the main negotiation: everything a current client offers.
@@ -60,9 +61,14 @@ impl Emitter {
         }
     }
 
-    /// Emit skipped results for every stage after `name` in ladder order.
+    /// Emit skipped results for every stage after `after` in its part of the ladder.
     fn skip_rest(&self, after: &str, obs: &mut Observations) {
-        let rest: Vec<&str> = STAGES
+        let part: &[&str] = if after.starts_with("gateway.") {
+            &GATEWAY_STAGES
+        } else {
+            &STAGES
+        };
+        let rest: Vec<&str> = part
             .iter()
             .skip_while(|s| **s != after)
             .skip(1)
@@ -81,40 +87,157 @@ pub(crate) fn unix_now() -> f64 {
         .unwrap_or(0.0)
 }
 
-/// Run the ladder. Stops early (emitting skips) where a client could not go on either.
+/// Run the whole check: the gateway hop (if any), the direct path, then UDP.
 pub(crate) async fn ladder(opts: &ProbeOptions, obs: &mut Observations, emit: &Emitter) {
-    let reply = opts.reply_timeout;
+    if let Some((host, port)) = &opts.gateway {
+        obs.gateway = Some(GatewayObs {
+            host: host.clone(),
+            port: *port,
+            ..GatewayObs::default()
+        });
+        gateway_ladder(opts, host, *port, obs, emit).await;
+    }
+    let addrs = resolve(opts, &opts.host, "dns", obs, emit).await;
+    if let Some(first) = addrs.first().copied() {
+        direct_ladder(opts, addrs, obs, emit).await;
+        if opts.udp {
+            emit.started("udp");
+            let start = Instant::now();
+            let target = obs.probed.unwrap_or(first);
+            let outcome = udp::probe(target, opts.port, opts.udp_timeout).await;
+            obs.udp = Some(Timed {
+                ms: net::elapsed_ms(start),
+                value: outcome,
+            });
+        }
+    } else {
+        emit.skip_rest("dns", obs);
+    }
+    if opts.udp {
+        emit.finished("udp", obs);
+    }
+}
 
-    emit.started("dns");
+/// Resolve `host` for the stage `stage` (`dns` or `gateway.dns`); the addresses, empty on failure.
+async fn resolve(
+    opts: &ProbeOptions,
+    host: &str,
+    stage: &str,
+    obs: &mut Observations,
+    emit: &Emitter,
+) -> Vec<IpAddr> {
+    emit.started(stage);
     let start = Instant::now();
-    let outcome = match &opts.pinned_addresses {
-        Some(addrs) => DnsOutcome::Resolved(addrs.clone()),
-        None => dns::resolve(&opts.host, opts.dns_server, reply).await,
+    let outcome = match (&opts.pinned_addresses, stage) {
+        (Some(addrs), "dns") => DnsOutcome::Resolved(addrs.clone()),
+        _ => dns::resolve(host, opts.dns_server, opts.reply_timeout).await,
     };
     let addrs: Vec<IpAddr> = match &outcome {
         DnsOutcome::Literal(ip) => vec![*ip],
         DnsOutcome::Resolved(list) => list.clone(),
         _ => Vec::new(),
     };
-    obs.dns = Some(Timed {
+    let timed = Some(Timed {
         ms: net::elapsed_ms(start),
         value: outcome,
     });
-    emit.finished("dns", obs);
-    if addrs.is_empty() {
-        return emit.skip_rest("dns", obs);
+    match (stage, obs.gateway.as_mut()) {
+        ("gateway.dns", Some(g)) => g.dns = timed,
+        _ => obs.dns = timed,
     }
+    emit.finished(stage, obs);
+    addrs
+}
 
-    emit.started("tcp");
-    let mut main: Option<(IpAddr, TcpStream)> = None;
-    for addr in addrs {
-        let (outcome, ms, stream) = net::connect(addr, opts.port, opts.connect_timeout).await;
-        obs.tcp.push(TcpAttempt { addr, ms, outcome });
+/// Connect to each address in turn until one answers.
+async fn connect_first(
+    addrs: &[IpAddr],
+    port: u16,
+    opts: &ProbeOptions,
+) -> (Vec<TcpAttempt>, Option<(IpAddr, TcpStream)>) {
+    let mut attempts = Vec::new();
+    for &addr in addrs {
+        let (outcome, ms, stream) = net::connect(addr, port, opts.connect_timeout).await;
+        attempts.push(TcpAttempt { addr, ms, outcome });
         if let Some(stream) = stream {
-            main = Some((addr, stream));
-            break;
+            return (attempts, Some((addr, stream)));
         }
     }
+    (attempts, None)
+}
+
+/// The RD Gateway hop: DNS, TCP, TLS (trust as the client checks it), HTTP.
+async fn gateway_ladder(
+    opts: &ProbeOptions,
+    host: &str,
+    port: u16,
+    obs: &mut Observations,
+    emit: &Emitter,
+) {
+    let reply = opts.reply_timeout;
+    let addrs = resolve(opts, host, "gateway.dns", obs, emit).await;
+    if addrs.is_empty() {
+        return emit.skip_rest("gateway.dns", obs);
+    }
+    emit.started("gateway.tcp");
+    let (attempts, connected) = connect_first(&addrs, port, opts).await;
+    if let Some(g) = obs.gateway.as_mut() {
+        g.tcp = attempts;
+    }
+    emit.finished("gateway.tcp", obs);
+    let Some((addr, stream)) = connected else {
+        return emit.skip_rest("gateway.tcp", obs);
+    };
+
+    emit.started("gateway.tls");
+    let start = Instant::now();
+    let (outcome, tls_stream) =
+        gateway::tls_stage(stream, host, &opts.extra_roots, Instant::now() + reply).await;
+    let established = matches!(outcome, GatewayTls::Established { .. });
+    obs.now_unix = unix_now();
+    if let Some(g) = obs.gateway.as_mut() {
+        g.tls = Some(Timed {
+            ms: net::elapsed_ms(start),
+            value: outcome,
+        });
+    }
+    emit.finished("gateway.tls", obs);
+    let Some(tls_stream) = tls_stream.filter(|_| established) else {
+        return emit.skip_rest("gateway.tls", obs);
+    };
+
+    emit.started("gateway.http");
+    let start = Instant::now();
+    let answer = gateway::rdg_out_data(tls_stream, host, Instant::now() + reply).await;
+    let live = matches!(&answer, HttpOutcome::Response { status: 401, schemes, .. } if !schemes.is_empty());
+    let rpc = if live {
+        None
+    } else {
+        gateway::rpc_in_data(addr, port, host, opts.connect_timeout, reply).await
+    };
+    if let Some(g) = obs.gateway.as_mut() {
+        g.http = Some(Timed {
+            ms: net::elapsed_ms(start),
+            value: answer,
+        });
+        g.rpc = rpc;
+    }
+    emit.finished("gateway.http", obs);
+}
+
+/// The direct path: TCP to the host, negotiation, layers, TLS, NLA, stability.
+/// Stops early (emitting skips) where a client could not go on either.
+async fn direct_ladder(
+    opts: &ProbeOptions,
+    addrs: Vec<IpAddr>,
+    obs: &mut Observations,
+    emit: &Emitter,
+) {
+    let reply = opts.reply_timeout;
+
+    emit.started("tcp");
+    let (attempts, main) = connect_first(&addrs, opts.port, opts).await;
+    obs.tcp = attempts;
     emit.finished("tcp", obs);
     let Some((addr, mut stream)) = main else {
         return emit.skip_rest("tcp", obs);

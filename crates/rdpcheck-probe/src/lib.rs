@@ -11,17 +11,18 @@ mod engine;
 pub mod observe;
 mod options;
 pub mod sections;
-mod stages;
+pub(crate) mod stages;
 mod target;
 
 pub use options::ProbeOptions;
+pub use stages::trust::load_pem_certs;
 pub use target::{parse_target, TargetError};
 
 use rdpcheck_report::{Event, Report, Target, Tool, SCHEMA_VERSION};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::time::Instant;
 
-use crate::diagnose::{diagnose, STAGES};
+use crate::diagnose::{diagnose, ladder_stages};
 use crate::observe::{DnsOutcome, NlaOutcome, Observations};
 
 pub const TOOL_NAME: &str = "rdpcheck";
@@ -40,7 +41,11 @@ pub async fn probe(opts: ProbeOptions, events: Option<UnboundedSender<Event>>) -
         now_unix: engine::unix_now(),
         // Every stage starts pending; each removes itself when judged. What is left when the
         // deadline passes was skipped for time.
-        deadline_skipped: STAGES.iter().map(|s| s.to_string()).collect(),
+        deadline_skipped: ladder_stages(opts.gateway.is_some(), opts.udp)
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        udp_enabled: opts.udp,
         ..Observations::default()
     };
     let finished = tokio::time::timeout_at(
@@ -103,6 +108,12 @@ pub fn build_report(obs: &Observations, started_at: String, duration_ms: f64) ->
             .stability
             .as_ref()
             .map(|s| sections::stability(&s.value)),
+        gateway: obs
+            .gateway
+            .as_ref()
+            .map(|g| sections::gateway(g, obs.now_unix)),
+        udp: obs.udp.as_ref().map(|u| sections::udp(&u.value, obs.port)),
+        rdp_file: None,
         findings: diagnosis.findings,
         verdict: diagnosis.verdict,
     }

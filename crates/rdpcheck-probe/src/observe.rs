@@ -25,6 +25,11 @@ pub struct Observations {
     pub tls: Option<Timed<TlsOutcome>>,
     pub nla: Option<Timed<NlaOutcome>>,
     pub stability: Option<Timed<Vec<Sample>>>,
+    /// The RD Gateway path, when the client uses one.
+    pub gateway: Option<GatewayObs>,
+    /// Whether the UDP stage was asked for, and what it saw.
+    pub udp_enabled: bool,
+    pub udp: Option<Timed<UdpOutcome>>,
     /// Stages that never ran because the whole-check deadline passed.
     pub deadline_skipped: Vec<String>,
     /// Our clock (Unix seconds) when the NTLM challenge arrived; the only clock reading diagnose uses.
@@ -185,4 +190,81 @@ pub enum NlaOutcome {
 pub enum Sample {
     Ok { ms: f64 },
     Failed(String),
+}
+
+/// The RD Gateway hop: DNS, TCP 443, TLS (validated, as the client validates it), HTTP.
+#[derive(Debug, Clone, Default)]
+pub struct GatewayObs {
+    pub host: String,
+    pub port: u16,
+    pub dns: Option<Timed<DnsOutcome>>,
+    pub tcp: Vec<TcpAttempt>,
+    pub tls: Option<Timed<GatewayTls>>,
+    pub http: Option<Timed<HttpOutcome>>,
+    /// The legacy RPC-over-HTTP endpoint, asked only when the HTTP transport is not live.
+    pub rpc: Option<HttpOutcome>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum GatewayTls {
+    Established {
+        session: TlsSession,
+        trust: Trust,
+    },
+    Failed {
+        failure: TlsFailure,
+        received: usize,
+    },
+}
+
+/// Whether the client would trust the gateway's certificate (platform + public roots + extra CAs).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Trust {
+    Trusted,
+    Expired,
+    NotYetValid,
+    NameMismatch,
+    UnknownIssuer,
+    Other(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum HttpOutcome {
+    Response {
+        status: u16,
+        reason: String,
+        /// Schemes offered in `WWW-Authenticate` (Negotiate, NTLM, Basic…).
+        schemes: Vec<String>,
+        server: Option<String>,
+        location: Option<String>,
+    },
+    /// The TLS connection closed without an HTTP answer.
+    Closed(String),
+    Timeout,
+    Error(String),
+}
+
+/// What answered our RDP-UDP SYN datagrams.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UdpOutcome {
+    /// A SYN+ACK that acknowledges our sequence number.
+    SynAck {
+        tries: u32,
+        rtt_ms: f64,
+        version: Option<u16>,
+    },
+    /// ICMP port unreachable.
+    Closed {
+        tries: u32,
+    },
+    /// Something answered, but not a SYN+ACK to our SYN.
+    Unexpected {
+        tries: u32,
+        bytes: Vec<u8>,
+    },
+    /// Nothing came back.
+    Silent {
+        tries: u32,
+    },
+    Error(String),
 }

@@ -20,10 +20,19 @@ pub struct ProbeOptions {
     pub pinned_addresses: Option<Vec<std::net::IpAddr>>,
     /// Ask this DNS server (UDP) instead of the system's resolvers; the hosts file is then ignored.
     pub dns_server: Option<std::net::SocketAddr>,
+    /// RD Gateway the client goes through (host, port); its stages run first.
+    pub gateway: Option<(String, u16)>,
+    /// Extra trust anchors for the gateway certificate (DER), e.g. a company CA.
+    pub extra_roots: Vec<Vec<u8>>,
+    /// Send RDP-UDP SYNs to the host's UDP port.
+    pub udp: bool,
+    /// How long to wait for an answer to each UDP SYN (three tries).
+    pub udp_timeout: Duration,
 }
 
 impl ProbeOptions {
     pub const DEFAULT_PORT: u16 = 3389;
+    pub const DEFAULT_GATEWAY_PORT: u16 = 443;
 
     pub fn new(host: impl Into<String>, port: u16) -> Self {
         ProbeOptions {
@@ -36,6 +45,10 @@ impl ProbeOptions {
             sample_pause: Duration::from_millis(100),
             pinned_addresses: None,
             dns_server: None,
+            gateway: None,
+            extra_roots: Vec::new(),
+            udp: true,
+            udp_timeout: Duration::from_millis(700),
         }
     }
 }

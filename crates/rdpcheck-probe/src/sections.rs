@@ -3,12 +3,16 @@
 use rdpcheck_proto::ntlm::{filetime_to_unix_seconds, Challenge};
 use rdpcheck_proto::x224::{protocol_name, Negotiation};
 use rdpcheck_report::{
-    CertInfo, LayerResult, NlaReport, SecurityLayers, StabilityReport, TlsReport,
+    CertInfo, GatewayReport, HttpAnswer, LayerResult, NlaReport, SecurityLayers, StabilityReport,
+    TlsReport, UdpReport,
 };
 
 use crate::cert::CertFacts;
 use crate::describe;
-use crate::observe::{LayerProbe, LegacyProbe, ReplyOutcome, Sample, TlsOutcome};
+use crate::observe::{
+    DnsOutcome, GatewayObs, GatewayTls, HttpOutcome, LayerProbe, LegacyProbe, ReplyOutcome, Sample,
+    TlsOutcome, TlsSession, Trust, UdpOutcome,
+};
 use crate::stages::layers::nla_ex_from_main;
 
 pub fn rfc3339(unix: i64) -> String {
@@ -109,24 +113,26 @@ pub fn cert_info(facts: &CertFacts, host: &str, now_unix: f64) -> CertInfo {
     }
 }
 
+fn session_report(s: &TlsSession, host: &str, now_unix: f64) -> TlsReport {
+    let chain: Vec<CertInfo> = s
+        .chain
+        .iter()
+        .map(|c| cert_info(c, host, now_unix))
+        .collect();
+    TlsReport {
+        version: Some(s.version.clone()),
+        cipher_suite: Some(s.cipher_suite.clone()),
+        key_exchange: s.key_exchange.clone(),
+        certificate: chain.first().cloned(),
+        chain,
+        legacy_version: None,
+    }
+}
+
 pub fn tls(outcome: &TlsOutcome, host: &str, now_unix: f64) -> Option<TlsReport> {
     match outcome {
         TlsOutcome::NotApplicable(_) => None,
-        TlsOutcome::Established(s) => {
-            let chain: Vec<CertInfo> = s
-                .chain
-                .iter()
-                .map(|c| cert_info(c, host, now_unix))
-                .collect();
-            Some(TlsReport {
-                version: Some(s.version.clone()),
-                cipher_suite: Some(s.cipher_suite.clone()),
-                key_exchange: s.key_exchange.clone(),
-                certificate: chain.first().cloned(),
-                chain,
-                legacy_version: None,
-            })
-        }
+        TlsOutcome::Established(s) => Some(session_report(s, host, now_unix)),
         TlsOutcome::Failed { legacy, .. } => {
             let (version, cipher) = match legacy {
                 Some(LegacyProbe::ServerHello {
@@ -203,6 +209,117 @@ pub fn stability(samples: &[Sample]) -> StabilityReport {
         max_ms: sorted.last().copied().map(r2),
         jitter_ms: jitter.map(r2),
         failures,
+    }
+}
+
+pub fn gateway(g: &GatewayObs, now_unix: f64) -> GatewayReport {
+    let addresses = match g.dns.as_ref().map(|d| &d.value) {
+        Some(DnsOutcome::Literal(ip)) => vec![ip.to_string()],
+        Some(DnsOutcome::Resolved(list)) => list.iter().map(ToString::to_string).collect(),
+        _ => Vec::new(),
+    };
+    let (tls, trusted, trust_error) = match g.tls.as_ref().map(|t| &t.value) {
+        Some(GatewayTls::Established { session, trust }) => {
+            let error = match trust {
+                Trust::Trusted => None,
+                Trust::Expired => Some("expired".to_string()),
+                Trust::NotYetValid => Some("not_yet_valid".to_string()),
+                Trust::NameMismatch => Some("name_mismatch".to_string()),
+                Trust::UnknownIssuer => Some("unknown_issuer".to_string()),
+                Trust::Other(e) => Some(e.clone()),
+            };
+            (
+                Some(session_report(session, &g.host, now_unix)),
+                Some(error.is_none()),
+                error,
+            )
+        }
+        _ => (None, None, None),
+    };
+    let (http, http_error) = match g.http.as_ref().map(|h| &h.value) {
+        Some(HttpOutcome::Response {
+            status,
+            reason,
+            schemes,
+            server,
+            location,
+        }) => (
+            Some(HttpAnswer {
+                status: *status,
+                reason: reason.clone(),
+                auth_schemes: schemes.clone(),
+                server: server.clone(),
+                location: location.clone(),
+            }),
+            None,
+        ),
+        Some(other) => (None, Some(crate::diagnose::http_text(other))),
+        None => (None, None),
+    };
+    GatewayReport {
+        host: g.host.clone(),
+        port: g.port,
+        addresses,
+        probed_address: g
+            .tcp
+            .iter()
+            .find(|a| a.outcome == crate::observe::ConnectOutcome::Connected)
+            .map(|a| a.addr.to_string()),
+        tls,
+        trusted,
+        trust_error,
+        http,
+        http_error,
+        rpc_proxy: g
+            .rpc
+            .as_ref()
+            .map(|r| matches!(r, HttpOutcome::Response { status: 401, .. })),
+    }
+}
+
+pub fn udp(outcome: &UdpOutcome, port: u16) -> UdpReport {
+    let (status, tries, rtt_ms, version, detail) = match outcome {
+        UdpOutcome::SynAck {
+            tries,
+            rtt_ms,
+            version,
+        } => (
+            "open",
+            *tries,
+            Some(*rtt_ms),
+            version.map(rdpcheck_proto::rdpudp::version_name),
+            "SYN+ACK acknowledging our SYN".to_string(),
+        ),
+        UdpOutcome::Closed { tries } => (
+            "closed",
+            *tries,
+            None,
+            None,
+            "ICMP port unreachable".to_string(),
+        ),
+        UdpOutcome::Unexpected { tries, .. } => (
+            "inconclusive",
+            *tries,
+            None,
+            None,
+            "an answer that is not a SYN+ACK to our SYN".to_string(),
+        ),
+        UdpOutcome::Silent { tries } => (
+            "inconclusive",
+            *tries,
+            None,
+            None,
+            "no answer: filtered, dropped, or a listener that ignores unsolicited SYNs".to_string(),
+        ),
+        UdpOutcome::Error(e) => ("inconclusive", 0, None, None, e.clone()),
+    };
+    UdpReport {
+        status: status.to_string(),
+        port,
+        tries,
+        rtt_ms: rtt_ms.map(|v| (v * 100.0).round() / 100.0),
+        version,
+        detail,
     }
 }
 

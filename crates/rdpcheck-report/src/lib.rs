@@ -11,7 +11,8 @@ mod stage;
 pub use event::Event;
 pub use finding::{Finding, Severity};
 pub use report::{
-    CertInfo, LayerResult, NlaReport, Report, SecurityLayers, StabilityReport, Target, TlsReport,
-    Tool, Verdict, VerdictStatus, SCHEMA_VERSION,
+    CertInfo, GatewayReport, HttpAnswer, LayerResult, NlaReport, RdpFileReport, Report,
+    SecurityLayers, StabilityReport, Target, TlsReport, Tool, UdpReport, Verdict, VerdictStatus,
+    SCHEMA_VERSION,
 };
 pub use stage::{StageName, StageResult, StageStatus};

@@ -23,6 +23,14 @@ pub struct Report {
     pub nla: Option<NlaReport>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stability: Option<StabilityReport>,
+    /// The RD Gateway hop, when the client uses one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<GatewayReport>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub udp: Option<UdpReport>,
+    /// The saved connection (.rdp) the target and gateway came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rdp_file: Option<RdpFileReport>,
     pub findings: Vec<Finding>,
     pub verdict: Verdict,
 }
@@ -183,4 +191,78 @@ pub struct Verdict {
     /// What a Windows client most likely shows, e.g. `0x904 (socket closed)`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_error_hint: Option<String>,
+}
+
+/// The RD Gateway hop: TLS as the client validates it, and the unauthenticated HTTP answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GatewayReport {
+    pub host: String,
+    pub port: u16,
+    #[serde(default)]
+    pub addresses: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probed_address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<TlsReport>,
+    /// Whether the certificate chains to a trusted root and names the gateway.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trusted: Option<bool>,
+    /// `expired`, `name_mismatch`, `unknown_issuer`, `not_yet_valid`, or another reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust_error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http: Option<HttpAnswer>,
+    /// What happened instead of an HTTP answer (closed, timeout, invalid HTTP).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_error: Option<String>,
+    /// Whether `RPC_IN_DATA /rpc/rpcproxy.dll` asked for authentication (asked only when the
+    /// HTTP transport is not live). Not proof of a gateway: Exchange answers there too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rpc_proxy: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpAnswer {
+    pub status: u16,
+    pub reason: String,
+    /// Schemes from `WWW-Authenticate`.
+    #[serde(default)]
+    pub auth_schemes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
+/// RDP-UDP reachability: three honest answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UdpReport {
+    /// `open` (SYN+ACK to our SYN), `closed` (ICMP port unreachable), `inconclusive`.
+    pub status: String,
+    pub port: u16,
+    pub tries: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rtt_ms: Option<f64>,
+    /// RDP-UDP version the server offered in its SYN+ACK.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    pub detail: String,
+}
+
+/// The saved connection file a check was made from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RdpFileReport {
+    pub path: String,
+    pub host: String,
+    pub port: u16,
+    /// `host:port` of the gateway the client would use, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+    /// gatewayusagemethod, in words.
+    pub gateway_usage: String,
+    /// Lines that could not be read (line number and reason).
+    #[serde(default)]
+    pub problems: Vec<String>,
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }

@@ -1,3 +1,32 @@
-pub fn run(_args: &[String]) -> Result<(), String> {
-    Err("bench: not yet".into())
+//! `cargo xtask bench probe`: rdpcheck against nmap on real loopback servers. Not a test: it
+//! prints figures to record in BENCHMARKS.md with the command that made them.
+
+use crate::{deps, sh};
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    match args.first().map(String::as_str) {
+        Some("probe") => {
+            deps::ensure_apt(deps::LAB_PACKAGES)?;
+            deps::ensure_apt(&[("nmap", "/usr/bin/nmap")])?;
+            if !sh::have("nmap") {
+                return Err("nmap is not on PATH after installing it".into());
+            }
+            // Release builds: the figures are about the engine, not debug assertions.
+            sh::run("cargo", &["build", "--release", "-p", "rdpcheck-cli"])?;
+            let mut cmd = vec![
+                "run",
+                "--release",
+                "-p",
+                "rdpcheck-labtests",
+                "--bin",
+                "bench-probe",
+                "--",
+                "--rdpcheck",
+                "target/release/rdpcheck",
+            ];
+            cmd.extend(args[1..].iter().map(String::as_str));
+            sh::run("cargo", &cmd)
+        }
+        _ => Err("usage: cargo xtask bench probe [--runs N]".into()),
+    }
 }

@@ -10,6 +10,7 @@ use rdpcheck_labtests::fault::{
     confirm_selecting, tls_alert, GARBAGE, HTTP_400, LEGACY_CONFIRM, PARTIAL_TLS_RECORD,
 };
 use rdpcheck_labtests::process::processes_in_group;
+use rdpcheck_labtests::xrdp::{xrdp_ini, IniChanges};
 use rdpcheck_labtests::{
     Fault, FaultServer, SecurityLayer, Shadow, ShadowSec, TestCa, TestCert, Xrdp,
 };
@@ -81,6 +82,86 @@ fn certificates_match_openssl() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+}
+
+#[test]
+fn openssl_fixtures_are_weak_as_named() {
+    let text_of = |cert: &TestCert| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (path, _) = cert.write_pem(dir.path());
+        let out = Command::new("openssl")
+            .args(["x509", "-noout", "-text", "-in"])
+            .arg(&path)
+            .output()
+            .expect("openssl x509");
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let weak = TestCert::rsa_1024();
+    assert_eq!(weak.sha256, openssl_fingerprint(&weak));
+    let text = text_of(&weak);
+    assert!(text.contains("Public-Key: (1024 bit)"), "{text}");
+    assert!(text.contains("sha256WithRSAEncryption"), "{text}");
+    assert!(text.contains("CN = rdp-lab.localhost"), "{text}");
+
+    let sha1 = TestCert::sha1_signed();
+    assert_eq!(sha1.sha256, openssl_fingerprint(&sha1));
+    let text = text_of(&sha1);
+    assert!(text.contains("Public-Key: (2048 bit)"), "{text}");
+    assert!(text.contains("Signature Algorithm: sha1WithRSAEncryption"), "{text}");
+    assert!(
+        text.contains("DNS:localhost") && text.contains("IP Address:127.0.0.1"),
+        "{text}"
+    );
+}
+
+#[test]
+fn xrdp_ini_extra_settings_land_in_globals() {
+    let system = "[Globals]\n; comment\nport=3389\nsecurity_layer=negotiate\ncertificate=\n\
+                  key_file=\nssl_protocols=TLSv1.2, TLSv1.3\n#tls_ciphers=HIGH\nLogFile=xrdp.log\n\
+                  EnableSyslog=true\nLogLevel=DEBUG\n\n[Logging]\nLogLevel=DEBUG\n\
+                  [Xorg]\nport=-1\ntls_ciphers=keep\n";
+    let extra = [
+        ("ssl_protocols", "TLSv1"),
+        ("tls_ciphers", "ALL:@SECLEVEL=0"),
+        ("new_key", "1"),
+    ];
+    let ini = xrdp_ini(
+        system,
+        &IniChanges {
+            listen: "tcp6://{::1}:4000",
+            layer: SecurityLayer::Tls,
+            cert: "/c.pem",
+            key: "/k.pem",
+            log: "/x.log",
+            extra: &extra,
+        },
+    );
+    let globals = ini.split("[Logging]").next().expect("globals");
+    let rest = ini.split("[Logging]").nth(1).expect("rest");
+    for line in [
+        "port=tcp6://{::1}:4000",
+        "security_layer=tls",
+        "certificate=/c.pem",
+        "key_file=/k.pem",
+        "LogFile=/x.log",
+        "EnableSyslog=false",
+        "LogLevel=INFO",
+        "ssl_protocols=TLSv1",
+        "#tls_ciphers=HIGH",
+        "tls_ciphers=ALL:@SECLEVEL=0",
+        "new_key=1",
+    ] {
+        assert_eq!(
+            globals.lines().filter(|l| *l == line).count(),
+            1,
+            "{line:?} once in [Globals]:\n{ini}"
+        );
+    }
+    assert!(!globals.contains("TLSv1.2"), "{ini}");
+    // Other sections keep their own settings.
+    assert!(rest.contains("LogLevel=DEBUG") && rest.contains("tls_ciphers=keep"), "{ini}");
+    assert!(rest.contains("port=-1") && !rest.contains("new_key"), "{ini}");
 }
 
 /// Send a CR asking for `requested` and decode the reply.

@@ -6,6 +6,7 @@
 
 pub mod codes;
 mod hints;
+mod path;
 mod stages;
 mod verdict;
 
@@ -13,7 +14,8 @@ use rdpcheck_report::{Finding, Severity, StageResult, StageStatus, Verdict};
 
 use crate::observe::Observations;
 
-pub use stages::{judge_stage, STAGES};
+pub use path::http_text;
+pub use stages::{judge_stage, ladder_stages, GATEWAY_STAGES, STAGES};
 pub use verdict::verdict;
 
 /// The judgement over a whole check.
@@ -28,12 +30,13 @@ pub struct Diagnosis {
 pub fn diagnose(obs: &Observations) -> Diagnosis {
     let mut stages = Vec::new();
     let mut findings = Vec::new();
-    for name in STAGES {
+    let order = ladder_stages(obs.gateway.is_some(), obs.udp_enabled);
+    for name in &order {
         let (stage, mut found) = judge_stage(name, obs);
         stages.push(stage);
         findings.append(&mut found);
     }
-    let verdict = verdict(&findings);
+    let verdict = verdict(&findings, &order, obs.gateway.is_some());
     Diagnosis {
         stages,
         findings,
@@ -66,7 +69,16 @@ pub(crate) fn status_of(findings: &[Finding]) -> StageStatus {
 
 /// The ladder stage a finding code belongs to.
 pub fn stage_of(code: &str) -> &'static str {
+    if let Some(rest) = code.strip_prefix("gateway.") {
+        return match rest {
+            "dns" => "gateway.dns",
+            r if r.starts_with("tcp") => "gateway.tcp",
+            r if r.starts_with("tls") || r.starts_with("cert") => "gateway.tls",
+            _ => "gateway.http",
+        };
+    }
     match code.split('.').next().unwrap_or_default() {
+        "udp" => "udp",
         "dns" => "dns",
         "tcp" => "tcp",
         "x224" => "x224",

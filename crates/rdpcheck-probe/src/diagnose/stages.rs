@@ -14,7 +14,10 @@ use crate::observe::{
 };
 use crate::sections;
 
-/// Ladder order.
+/// The RD Gateway hop, judged first when the client uses a gateway.
+pub const GATEWAY_STAGES: [&str; 4] = ["gateway.dns", "gateway.tcp", "gateway.tls", "gateway.http"];
+
+/// The direct path to the host, in ladder order.
 pub const STAGES: [&str; 7] = [
     "dns",
     "tcp",
@@ -25,6 +28,19 @@ pub const STAGES: [&str; 7] = [
     "stability",
 ];
 
+/// Every stage of a check in ladder order: gateway hop, direct path, UDP.
+pub fn ladder_stages(gateway: bool, udp: bool) -> Vec<&'static str> {
+    let mut all = Vec::new();
+    if gateway {
+        all.extend(GATEWAY_STAGES);
+    }
+    all.extend(STAGES);
+    if udp {
+        all.push("udp");
+    }
+    all
+}
+
 /// Clock skew beyond which Kerberos refuses tickets (its default tolerance is 5 minutes).
 const SKEW_WARN_S: f64 = 300.0;
 const SKEW_NOTE_S: f64 = 60.0;
@@ -33,12 +49,7 @@ const HIGH_LATENCY_MS: f64 = 150.0;
 const JITTER_MS: f64 = 50.0;
 const EXPIRY_SOON_DAYS: i64 = 30;
 
-struct Judged {
-    summary: String,
-    details: Map<String, Value>,
-    findings: Vec<Finding>,
-    ms: f64,
-}
+use super::path::{gateway_stage, udp_stage, Judged};
 
 /// Judge one stage by name. A stage that did not run is `skip` with the reason.
 pub fn judge_stage(name: &str, obs: &Observations) -> (StageResult, Vec<Finding>) {
@@ -50,6 +61,8 @@ pub fn judge_stage(name: &str, obs: &Observations) -> (StageResult, Vec<Finding>
         "tls" => tls(obs),
         "nla" => nla(obs),
         "stability" => stability(obs),
+        "udp" => udp_stage(obs),
+        g if g.starts_with("gateway.") => gateway_stage(g, obs),
         _ => None,
     };
     match judged {
@@ -112,6 +125,8 @@ fn skip_reason(name: &str, obs: &Observations) -> String {
             None => "not run: the negotiation did not select a security layer".into(),
         },
         "stability" if obs.x224.is_some() => "not run: no handshakes requested".into(),
+        "udp" => "not run: no address to send to".into(),
+        g if g.starts_with("gateway.") => "not run: an earlier gateway stage failed".into(),
         _ => "not run: an earlier stage failed".into(),
     }
 }

@@ -2,8 +2,12 @@
 
 pub mod counting;
 pub mod dns;
+pub mod gateway;
+pub mod http;
 pub mod layers;
 pub mod net;
 pub mod nla;
 pub mod stability;
 pub mod tls;
+pub mod trust;
+pub mod udp;
