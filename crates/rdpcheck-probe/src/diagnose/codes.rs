@@ -89,6 +89,36 @@ pub const ALL: &[(&str, &str)] = &[
     ("net.unstable", "handshakes fail or vary widely"),
     ("net.high_latency", "slow handshakes"),
     ("probe.timeout", "the whole-check deadline passed"),
+    ("gateway.dns", "the gateway name does not resolve"),
+    ("gateway.tcp_refused", "the gateway port refused"),
+    ("gateway.tcp_timeout", "the gateway port did not answer"),
+    ("gateway.tcp_error", "another gateway connect error"),
+    (
+        "gateway.tls_failed",
+        "the TLS handshake with the gateway failed",
+    ),
+    (
+        "gateway.tls_untrusted",
+        "the gateway certificate does not chain to a trusted root",
+    ),
+    ("gateway.cert_expired", "the gateway certificate expired"),
+    (
+        "gateway.cert_name_mismatch",
+        "the gateway certificate does not name the gateway",
+    ),
+    ("gateway.live", "a live RD Gateway asks for authentication"),
+    ("gateway.redirect", "the gateway answers with a redirect"),
+    (
+        "gateway.no_http_transport",
+        "403/404/410: the HTTP transport is off",
+    ),
+    ("gateway.not_rdg", "a web server, not an RD Gateway"),
+    ("gateway.closed", "closed without an HTTP answer"),
+    ("gateway.silent", "no HTTP answer before the deadline"),
+    ("gateway.rpc_proxy", "an RPC-over-HTTP proxy answers"),
+    ("udp.open", "an RDP-UDP SYN+ACK answered our SYN"),
+    ("udp.closed", "ICMP port unreachable on UDP"),
+    ("udp.inconclusive", "no answer, or not a SYN+ACK"),
 ];
 
 /// Whether `code` is a known code or a member of a known family.

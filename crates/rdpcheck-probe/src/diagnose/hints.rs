@@ -40,6 +40,15 @@ pub fn client_error_hint(code: &str) -> Option<String> {
         "nla.no_challenge" => {
             "\"An authentication error has occurred\"; FreeRDP: ERRCONNECT_AUTHENTICATION_FAILED or ERRCONNECT_CONNECT_TRANSPORT_FAILED"
         }
+        "gateway.dns" | "gateway.tcp_refused" | "gateway.tcp_timeout" | "gateway.tcp_error" => {
+            "\"Remote Desktop can't find the RD Gateway\" / \"can't connect to the RD Gateway\"; FreeRDP: ERRCONNECT_CONNECT_FAILED"
+        }
+        "gateway.tls_untrusted" | "gateway.cert_expired" | "gateway.cert_name_mismatch" | "gateway.tls_failed" => {
+            "a refusal of the RD Gateway's certificate (the client cannot verify the gateway's identity); FreeRDP: ERRCONNECT_TLS_CONNECT_FAILED"
+        }
+        c if c.starts_with("gateway.") => {
+            "\"The RD Gateway is not available\" or a transport error; FreeRDP: ERRCONNECT_CONNECT_TRANSPORT_FAILED"
+        }
         "net.unstable" | "net.high_latency" => {
             "intermittent 0x904 (socket closed) or 0x108 (time-out) during connect or mid-session"
         }

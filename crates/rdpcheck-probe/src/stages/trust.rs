@@ -58,10 +58,40 @@ pub fn verify(chain: &[Vec<u8>], host: &str, extra_roots: &[Vec<u8>]) -> Trust {
                 Trust::NameMismatch
             }
             CertificateError::UnknownIssuer => Trust::UnknownIssuer,
-            other => Trust::Other(rustls::Error::InvalidCertificate(other).to_string()),
+            other => Trust::Other(describe_other(&other)),
         },
         Err(other) => Trust::Other(other.to_string()),
     }
+}
+
+fn describe_other(e: &CertificateError) -> String {
+    let raw = format!("{e:?}");
+    // webpki's reasons arrive wrapped in OtherError; name the common ones in words.
+    let known = [
+        (
+            "CaUsedAsEndEntity",
+            "the server presents a CA certificate as its own (basic constraints CA:TRUE)",
+        ),
+        (
+            "EndEntityUsedAsCa",
+            "an end-entity certificate is used to sign another",
+        ),
+        (
+            "RequiredEkuNotFound",
+            "the certificate is not allowed for TLS server authentication (extended key usage)",
+        ),
+        ("BadSignature", "a signature in the chain does not verify"),
+        (
+            "UnsupportedSignatureAlgorithm",
+            "the chain uses a signature algorithm clients no longer accept",
+        ),
+        ("Revoked", "the certificate is revoked"),
+    ];
+    known
+        .iter()
+        .find(|(k, _)| raw.contains(k))
+        .map(|(_, words)| words.to_string())
+        .unwrap_or(raw)
 }
 
 /// Read every certificate in a PEM file (a company CA bundle).
