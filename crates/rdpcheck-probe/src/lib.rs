@@ -114,6 +114,8 @@ pub fn build_report(obs: &Observations, started_at: String, duration_ms: f64) ->
             .map(|g| sections::gateway(g, obs.now_unix)),
         udp: obs.udp.as_ref().map(|u| sections::udp(&u.value, obs.port)),
         rdp_file: None,
+        relay: None,
+        redacted: false,
         findings: diagnosis.findings,
         verdict: diagnosis.verdict,
     }

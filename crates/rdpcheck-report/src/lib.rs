@@ -6,12 +6,16 @@
 mod event;
 mod finding;
 mod report;
+mod redact;
+pub mod share;
 mod stage;
+pub mod wire;
 
 pub use event::Event;
 pub use finding::{Finding, Severity};
+pub use redact::redact;
 pub use report::{
-    CertInfo, GatewayReport, HttpAnswer, LayerResult, NlaReport, RdpFileReport, Report,
+    CertInfo, GatewayReport, HttpAnswer, LayerResult, NlaReport, RdpFileReport, RelayStamp, Report,
     SecurityLayers, StabilityReport, Target, TlsReport, Tool, UdpReport, Verdict, VerdictStatus,
     SCHEMA_VERSION,
 };

@@ -33,6 +33,19 @@ pub struct Report {
     pub rdp_file: Option<RdpFileReport>,
     pub findings: Vec<Finding>,
     pub verdict: Verdict,
+    /// Which relay made (and signed) the report; absent for CLI reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relay: Option<RelayStamp>,
+    /// True when names and addresses were replaced by pseudonyms.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub redacted: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelayStamp {
+    pub key_id: String,
+    /// RFC 3339, when the relay signed it.
+    pub signed_at: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,0 +1,138 @@
+//! Share links: `<relay>/r#v1.<payload>`, payload = base64url (no padding) of the raw DEFLATE of
+//! the UTF-8 JSON of a [`SignedReport`]. The fragment never reaches a server.
+//!
+//! Redaction happens before signing: the relay signs a redacted copy of every report too
+//! ([`crate::redact`]), so a redacted link verifies like any other. Editing a link's report
+//! afterwards breaks the signature, and the page says so.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use ed25519_dalek::{Signature, VerifyingKey};
+
+use crate::wire::SignedReport;
+use crate::Report;
+
+pub const PREFIX: &str = "v1.";
+/// A decoded link may not inflate beyond this (a hostile link must not eat the page's memory).
+pub const MAX_REPORT_BYTES: usize = 1 << 20;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShareError {
+    UnknownVersion,
+    NotBase64,
+    NotDeflate,
+    TooLarge,
+    NotJson(String),
+}
+
+impl std::fmt::Display for ShareError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ShareError::UnknownVersion => f.write_str("the link does not start with v1."),
+            ShareError::NotBase64 => f.write_str("the link is damaged (not base64url)"),
+            ShareError::NotDeflate => f.write_str("the link is damaged (not compressed data)"),
+            ShareError::TooLarge => f.write_str("the link holds more than 1 MiB of report"),
+            ShareError::NotJson(e) => write!(f, "the link does not hold a report: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ShareError {}
+
+/// The fragment (without `#`) for a signed report.
+pub fn encode(signed: &SignedReport) -> String {
+    let json = serde_json::to_vec(signed).unwrap_or_default();
+    let deflated = miniz_oxide::deflate::compress_to_vec(&json, 9);
+    format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(deflated))
+}
+
+/// Parse a fragment (with or without a leading `#`).
+pub fn decode(fragment: &str) -> Result<SignedReport, ShareError> {
+    let body = fragment
+        .trim_start_matches('#')
+        .strip_prefix(PREFIX)
+        .ok_or(ShareError::UnknownVersion)?;
+    let deflated = URL_SAFE_NO_PAD
+        .decode(body.trim())
+        .map_err(|_| ShareError::NotBase64)?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, MAX_REPORT_BYTES)
+        .map_err(|e| match e.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
+            _ => ShareError::NotDeflate,
+        })?;
+    serde_json::from_slice(&json).map_err(|e| ShareError::NotJson(e.to_string()))
+}
+
+/// Whether `signature` is a valid Ed25519 signature by `public_key` (32 bytes, base64url) over
+/// the exact report text.
+pub fn verify(signed: &SignedReport, public_key_b64: &str) -> bool {
+    let Ok(key) = URL_SAFE_NO_PAD.decode(public_key_b64) else {
+        return false;
+    };
+    let Ok(key) = <[u8; 32]>::try_from(key.as_slice()) else {
+        return false;
+    };
+    let Ok(key) = VerifyingKey::from_bytes(&key) else {
+        return false;
+    };
+    let Ok(sig) = URL_SAFE_NO_PAD.decode(&signed.signature) else {
+        return false;
+    };
+    let Ok(sig) = <[u8; 64]>::try_from(sig.as_slice()) else {
+        return false;
+    };
+    key.verify_strict(signed.report.as_bytes(), &Signature::from_bytes(&sig))
+        .is_ok()
+}
+
+/// The report inside a signed message.
+pub fn report(signed: &SignedReport) -> Result<Report, ShareError> {
+    serde_json::from_str(&signed.report).map_err(|e| ShareError::NotJson(e.to_string()))
+}
+
+/// base64url without padding, the encoding of keys and signatures here.
+pub fn base64url(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ed25519_dalek::{Signer, SigningKey};
+
+    fn signed(text: &str, key: &SigningKey) -> SignedReport {
+        SignedReport {
+            report: text.to_string(),
+            signature: URL_SAFE_NO_PAD.encode(key.sign(text.as_bytes()).to_bytes()),
+            key_id: "test".into(),
+        }
+    }
+
+    #[test]
+    fn round_trip_and_verify() {
+        let key = SigningKey::from_bytes(&[7u8; 32]);
+        let public = URL_SAFE_NO_PAD.encode(key.verifying_key().to_bytes());
+        let s = signed("{\"schema\":1}", &key);
+        let link = encode(&s);
+        assert!(link.starts_with("v1."));
+        let back = decode(&format!("#{link}")).expect("decodes");
+        assert_eq!(back, s);
+        assert!(verify(&back, &public));
+        let mut tampered = back.clone();
+        tampered.report = tampered.report.replace('1', "2");
+        assert!(!verify(&tampered, &public));
+        let other = URL_SAFE_NO_PAD.encode(SigningKey::from_bytes(&[8u8; 32]).verifying_key().to_bytes());
+        assert!(!verify(&back, &other));
+    }
+
+    #[test]
+    fn damaged_links_are_named() {
+        assert_eq!(decode("v2.abc"), Err(ShareError::UnknownVersion));
+        assert_eq!(decode("v1.***"), Err(ShareError::NotBase64));
+        assert_eq!(decode("v1.AAAA"), Err(ShareError::NotDeflate));
+        let not_json = format!("v1.{}", URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(b"hello", 6)));
+        assert!(matches!(decode(&not_json), Err(ShareError::NotJson(_))));
+        let bomb = format!("v1.{}", URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&vec![b' '; 2 << 20], 9)));
+        assert_eq!(decode(&bomb), Err(ShareError::TooLarge));
+    }
+}

@@ -1,0 +1,97 @@
+//! The relay's WebSocket protocol, version 1 (`GET /api/v1/probe`). Shared by the relay and the
+//! page so both sides compile against one definition. Documented in relay/PROTOCOL.md.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Finding, StageResult};
+
+/// What the client sends, once, after the socket opens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMessage {
+    Probe(ProbeRequest),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProbeRequest {
+    /// `HOST[:PORT]`.
+    pub target: String,
+    /// `GATEWAY[:PORT]` of an RD Gateway, if the client uses one.
+    #[serde(default)]
+    pub gateway: Option<String>,
+    /// Stability handshakes; the relay caps it.
+    #[serde(default)]
+    pub samples: Option<u32>,
+    /// Send RDP-UDP probes (default true; only to allowed UDP ports).
+    #[serde(default)]
+    pub udp: Option<bool>,
+}
+
+/// What the relay streams back. The last message is `report` or `error`, then the socket closes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMessage {
+    /// A stage started (`state` = "started") or finished (`state` = "finished", with `result`).
+    Stage {
+        state: StageState,
+        name: String,
+        at_ms: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        result: Option<StageResult>,
+    },
+    Finding {
+        finding: Finding,
+    },
+    /// The final report as text (exactly the signed bytes), its signature and the signer; and the
+    /// same report redacted (names and addresses replaced), signed too, for sharing.
+    Report {
+        report: String,
+        signature: String,
+        key_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        redacted: Option<SignedReport>,
+    },
+    /// A refusal or failure, with a stable code and a message for people.
+    Error {
+        code: String,
+        message: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StageState {
+    Started,
+    Finished,
+}
+
+/// A report as the relay signed it: `signature` is base64url (no padding) of the Ed25519
+/// signature over the UTF-8 bytes of `report`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedReport {
+    pub report: String,
+    pub signature: String,
+    pub key_id: String,
+}
+
+/// Stable error codes of `ServerMessage::Error`.
+pub mod error_code {
+    pub const INPUT_INVALID: &str = "input.invalid";
+    pub const POLICY_DENIED: &str = "policy.denied";
+    pub const LIMIT_RATE: &str = "limit.rate";
+    pub const LIMIT_BUSY: &str = "limit.busy";
+    pub const AUTH_REQUIRED: &str = "auth.required";
+    pub const ORIGIN_DENIED: &str = "origin.denied";
+    pub const INTERNAL: &str = "internal";
+    pub const SHUTDOWN: &str = "shutdown";
+}
+
+/// `GET /api/v1/key`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicKeyInfo {
+    pub key_id: String,
+    pub algorithm: String,
+    /// base64url (no padding) of the 32-byte Ed25519 public key.
+    pub public_key: String,
+}
