@@ -10,8 +10,10 @@
 pub mod certs;
 pub mod check;
 pub mod fault;
+pub mod nginx;
 pub mod process;
 pub mod shadow;
+pub mod udp_responder;
 pub mod xrdp;
 
 pub use certs::{TestCa, TestCert};

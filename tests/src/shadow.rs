@@ -93,8 +93,12 @@ x=$!
 echo "$x"
 read _unused
 kill -TERM "$x" 2>/dev/null
+sleep 0.3
+# Xvfb may ignore TERM when started from a non-interactive shell: make sure it is gone.
+kill -KILL "$x" 2>/dev/null
 wait "$x"
-rm -f "$log""#;
+n="${disp#:}"
+rm -f "$log" "/tmp/.X$n-lock" "/tmp/.X11-unix/X$n""#;
     let mut child = Command::new("/bin/sh")
         .arg("-c")
         .arg(script)

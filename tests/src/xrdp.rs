@@ -69,7 +69,7 @@ pub struct Xrdp {
 
 const SYSTEM_INI: &str = "/etc/xrdp/xrdp.ini";
 
-/// Settings the harness itself manages in [Globals]; extra settings may override all but `port`.
+/// Settings the harness itself manages (the logging ones live in [Logging]).
 const MANAGED: [&str; 6] = [
     "security_layer",
     "certificate",
@@ -90,7 +90,8 @@ pub struct IniChanges<'a> {
     pub log: &'a str,
     /// Extra `key=value` settings for [Globals]: an existing (uncommented) `key=` line in
     /// [Globals] is replaced, otherwise the line is added at the end of [Globals]. They win over
-    /// the harness's own settings (e.g. `("LogLevel", "DEBUG")`).
+    /// the harness's own [Globals] settings (`security_layer`, `certificate`, `key_file`); the
+    /// listener is set with `listen`, never here.
     pub extra: &'a [(&'a str, &'a str)],
 }
 

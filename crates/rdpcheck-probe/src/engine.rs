@@ -128,9 +128,16 @@ async fn resolve(
 ) -> Vec<IpAddr> {
     emit.started(stage);
     let start = Instant::now();
-    let outcome = match (&opts.pinned_addresses, stage) {
-        (Some(addrs), "dns") => DnsOutcome::Resolved(addrs.clone()),
-        _ => dns::resolve(host, opts.dns_server, opts.reply_timeout).await,
+    let pinned = match stage {
+        "dns" => opts
+            .pinned_dns
+            .clone()
+            .or_else(|| opts.pinned_addresses.clone().map(DnsOutcome::Resolved)),
+        _ => opts.pinned_gateway_dns.clone(),
+    };
+    let outcome = match pinned {
+        Some(outcome) => outcome,
+        None => dns::resolve(host, opts.dns_server, opts.reply_timeout).await,
     };
     let addrs: Vec<IpAddr> = match &outcome {
         DnsOutcome::Literal(ip) => vec![*ip],

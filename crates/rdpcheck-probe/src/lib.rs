@@ -15,6 +15,7 @@ pub(crate) mod stages;
 mod target;
 
 pub use options::ProbeOptions;
+pub use stages::dns::resolve;
 pub use stages::trust::load_pem_certs;
 pub use target::{parse_target, TargetError};
 

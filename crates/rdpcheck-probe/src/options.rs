@@ -18,6 +18,11 @@ pub struct ProbeOptions {
     pub sample_pause: Duration,
     /// Addresses to use instead of resolving `host` (the relay pins checked addresses here).
     pub pinned_addresses: Option<Vec<std::net::IpAddr>>,
+    /// A DNS answer obtained by the caller, used as the dns stage's result instead of resolving
+    /// again (the relay resolves once, checks every address, then pins the answer: no rebinding).
+    pub pinned_dns: Option<crate::observe::DnsOutcome>,
+    /// The same for the gateway's name.
+    pub pinned_gateway_dns: Option<crate::observe::DnsOutcome>,
     /// Ask this DNS server (UDP) instead of the system's resolvers; the hosts file is then ignored.
     pub dns_server: Option<std::net::SocketAddr>,
     /// RD Gateway the client goes through (host, port); its stages run first.
@@ -44,6 +49,8 @@ impl ProbeOptions {
             samples: 5,
             sample_pause: Duration::from_millis(100),
             pinned_addresses: None,
+            pinned_dns: None,
+            pinned_gateway_dns: None,
             dns_server: None,
             gateway: None,
             extra_roots: Vec::new(),

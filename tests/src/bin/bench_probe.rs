@@ -200,13 +200,11 @@ fn rdpcheck_cmd(args: &Args, port: u16, samples: Option<u32>) -> Command {
 
 fn nmap_cmd(args: &Args, servicedb: &Path) -> Command {
     let mut cmd = Command::new(&args.nmap);
-    cmd.args(["-Pn", "-n", "--servicedb"])
-        .arg(servicedb)
-        .args([
-            "--script",
-            "rdp-enum-encryption,rdp-ntlm-info",
-            "127.0.0.1",
-        ]);
+    cmd.args(["-Pn", "-n", "--servicedb"]).arg(servicedb).args([
+        "--script",
+        "rdp-enum-encryption,rdp-ntlm-info",
+        "127.0.0.1",
+    ]);
     cmd
 }
 
@@ -224,8 +222,7 @@ fn stdout(out: &Output) -> String {
 
 /// rdpcheck exits 0 (healthy) or 1 (a stage fails); anything else is a usage or internal error.
 fn rdpcheck_ok(out: &Output) -> bool {
-    matches!(out.status.code(), Some(0 | 1))
-        && serde_json::from_slice::<Value>(&out.stdout).is_ok()
+    matches!(out.status.code(), Some(0 | 1)) && serde_json::from_slice::<Value>(&out.stdout).is_ok()
 }
 
 /// The scripts ran when nmap's output names them (a crashed script still prints its name).
@@ -239,7 +236,12 @@ fn first_line(program: &Path, arg: &str) -> String {
         .arg(arg)
         .output()
         .ok()
-        .and_then(|o| stdout(&o).lines().find(|l| !l.trim().is_empty()).map(str::to_string))
+        .and_then(|o| {
+            stdout(&o)
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .map(str::to_string)
+        })
         .unwrap_or_else(|| "unknown".into())
 }
 
@@ -249,6 +251,14 @@ fn shell_line(program: &str, args: &[&str]) -> String {
         .output()
         .ok()
         .map(|o| stdout(&o).trim().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The first three fields of /proc/loadavg: other work on the machine skews the figures.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_else(|| "unknown".into())
 }
 
@@ -341,7 +351,10 @@ fn nmap_claims(out: &Output) -> Claims {
         .lines()
         .find(|l| l.contains("rdp-enum-encryption") && l.contains("ERROR"))
     {
-        format!("script failed: {}", err.trim_start_matches(['|', '_', ' ']).trim())
+        format!(
+            "script failed: {}",
+            err.trim_start_matches(['|', '_', ' ']).trim()
+        )
     } else {
         match line_with("CredSSP (NLA)") {
             Some(l) if l.contains("SUCCESS") => "SUCCESS (claims NLA)".to_string(),
@@ -369,6 +382,7 @@ fn main() -> ExitCode {
         }
     };
     install_signal_guard();
+    let load_before = load_average();
     let scratch = tempfile::Builder::new()
         .prefix("rdpcheck-bench-")
         .tempdir()
@@ -452,20 +466,21 @@ fn main() -> ExitCode {
         shell_line("date", &["-u", "+%Y-%m-%dT%H:%M:%SZ"])
     );
     println!(
-        "- machine: nproc {}, kernel {}",
+        "- machine: nproc {}, kernel {}; load average (1/5/15 min) {load_before} at the start, {} at the end",
         shell_line("nproc", &[]),
-        shell_line("uname", &["-r"])
+        shell_line("uname", &["-r"]),
+        load_average()
     );
-    println!(
-        "- rdpcheck: {}",
-        first_line(&args.rdpcheck, "--version")
-    );
+    println!("- rdpcheck: {}", first_line(&args.rdpcheck, "--version"));
     println!("- nmap: {}", first_line(&args.nmap, "--version"));
     println!(
         "- runs: {} per (server, tool), interleaved, after one discarded warm-up; wall time of the whole process",
         args.runs
     );
-    println!("- rdpcheck: `{}`", shown(&rdpcheck_cmd(&args, 0, Some(0))).replace(":0 ", ":PORT "));
+    println!(
+        "- rdpcheck: `{}`",
+        shown(&rdpcheck_cmd(&args, 0, Some(0))).replace(":0 ", ":PORT ")
+    );
     println!(
         "- nmap: `{}` (FILE: one line `ms-wbt-server<TAB>PORT/tcp<TAB>0.5`)",
         shown(&nmap_cmd(&args, Path::new("FILE")))
@@ -533,7 +548,10 @@ fn main() -> ExitCode {
             .find(|s| s.server == t.name && s.tool == "nmap")
             .and_then(|s| s.first.as_ref())
         {
-            println!("\n<details><summary>nmap output, {}</summary>\n\n```", t.name);
+            println!(
+                "\n<details><summary>nmap output, {}</summary>\n\n```",
+                t.name
+            );
             print!("{}", stdout(out).replace(&t.port.to_string(), "PORT"));
             println!("```\n</details>");
         }

@@ -2,9 +2,12 @@
 //! the fault server, and a refused port — all on loopback, each test on its own port.
 
 mod fault;
+mod gateway;
 mod harness;
+mod rdpfile;
 mod shadow;
 mod tcp;
+mod udp;
 mod xrdp;
 
 use std::time::Duration;
@@ -66,7 +69,11 @@ pub fn print_summary(label: &str, report: &Report, elapsed: Duration) {
 }
 
 /// The engine's ladder, in order.
-pub const LADDER: [&str; 7] = [
+pub const LADDER: [&str; 12] = [
+    "gateway.dns",
+    "gateway.tcp",
+    "gateway.tls",
+    "gateway.http",
     "dns",
     "tcp",
     "x224",
@@ -74,6 +81,7 @@ pub const LADDER: [&str; 7] = [
     "tls",
     "nla",
     "stability",
+    "udp",
 ];
 
 fn ladder_index(name: &str) -> usize {
@@ -151,7 +159,7 @@ pub fn assert_event_order(events: &[Event], report: &Report) {
         }
     }
     // The connection prefix is strictly sequential.
-    for pair in LADDER[..4].windows(2) {
+    for pair in ["dns", "tcp", "x224", "security_layers"].windows(2) {
         if let (Some(prev), Some(next)) = (finish_of(pair[0]), start_of(pair[1])) {
             assert!(
                 prev.0 < next.0,
@@ -162,8 +170,15 @@ pub fn assert_event_order(events: &[Event], report: &Report) {
             );
         }
     }
-    // Every ladder stage reported, and the report lists the same stages in ladder order.
-    for name in LADDER {
+    // Every ladder stage of this check reported (gateway stages only with a gateway, udp only
+    // when asked for), and the report lists the same stages in ladder order.
+    let expected: Vec<&str> = LADDER
+        .iter()
+        .copied()
+        .filter(|n| !n.starts_with("gateway.") || report.gateway.is_some())
+        .filter(|n| *n != "udp" || report.stages.iter().any(|s| s.name == "udp"))
+        .collect();
+    for name in expected.iter().copied() {
         assert!(
             finish_of(name).is_some(),
             "no StageFinished for stage {name}\n{}",
@@ -173,11 +188,11 @@ pub fn assert_event_order(events: &[Event], report: &Report) {
     let report_names: Vec<&str> = report.stages.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(
         report_names,
-        LADDER,
+        expected,
         "report.stages are not the ladder\n{}",
         dump()
     );
-    for name in LADDER {
+    for name in expected.iter().copied() {
         let (_, _, status, _) = finish_of(name).expect("checked above");
         let in_report = stage(report, name).expect("checked above");
         assert_eq!(

@@ -234,7 +234,10 @@ async fn xrdp_tls10_only_is_legacy_only() {
     let server = Xrdp::start_with(
         SecurityLayer::Negotiate,
         &cert,
-        &[("ssl_protocols", "TLSv1"), ("tls_ciphers", "ALL:@SECLEVEL=0")],
+        &[
+            ("ssl_protocols", "TLSv1"),
+            ("tls_ciphers", "ALL:@SECLEVEL=0"),
+        ],
     );
     let (report, elapsed) = run_probe(real_opts(server.port)).await;
     print_summary("xrdp tls1.0 only", &report, elapsed);

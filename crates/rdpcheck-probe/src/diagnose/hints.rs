@@ -43,7 +43,10 @@ pub fn client_error_hint(code: &str) -> Option<String> {
         "gateway.dns" | "gateway.tcp_refused" | "gateway.tcp_timeout" | "gateway.tcp_error" => {
             "\"Remote Desktop can't find the RD Gateway\" / \"can't connect to the RD Gateway\"; FreeRDP: ERRCONNECT_CONNECT_FAILED"
         }
-        "gateway.tls_untrusted" | "gateway.cert_expired" | "gateway.cert_name_mismatch" | "gateway.tls_failed" => {
+        "gateway.tls_failed" => {
+            "\"can't connect to the RD Gateway\" or a time-out; FreeRDP: ERRCONNECT_TLS_CONNECT_FAILED"
+        }
+        "gateway.tls_untrusted" | "gateway.cert_expired" | "gateway.cert_name_mismatch" => {
             "a refusal of the RD Gateway's certificate (the client cannot verify the gateway's identity); FreeRDP: ERRCONNECT_TLS_CONNECT_FAILED"
         }
         c if c.starts_with("gateway.") => {

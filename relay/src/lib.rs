@@ -1,0 +1,15 @@
+//! rdpcheck-relay: serves the page, runs probes for it over a WebSocket, signs the reports.
+//!
+//! `host` and `policy` decide what the relay may connect to (pure); `egress` resolves once and
+//! pins the checked answer; `session` runs one WebSocket exchange; `app` is the router.
+
+pub mod app;
+pub mod assets;
+pub mod config;
+pub mod egress;
+pub mod host;
+pub mod keys;
+pub mod limits;
+pub mod metrics;
+pub mod policy;
+pub mod session;

@@ -1,0 +1,81 @@
+//! Prometheus text metrics: probes by outcome, stage durations, sessions, refusals by reason.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Mutex;
+
+#[derive(Default)]
+pub struct Metrics {
+    sessions: AtomicI64,
+    probes: Mutex<BTreeMap<String, u64>>,
+    refusals: Mutex<BTreeMap<String, u64>>,
+    stages: Mutex<BTreeMap<String, (u64, f64)>>,
+}
+
+fn bump(map: &Mutex<BTreeMap<String, u64>>, key: &str) {
+    if let Ok(mut m) = map.lock() {
+        *m.entry(key.to_string()).or_default() += 1;
+    }
+}
+
+impl Metrics {
+    pub fn session_opened(&self) {
+        self.sessions.fetch_add(1, Ordering::Relaxed);
+    }
+    pub fn session_closed(&self) {
+        self.sessions.fetch_sub(1, Ordering::Relaxed);
+    }
+    pub fn probe(&self, outcome: &str) {
+        bump(&self.probes, outcome);
+    }
+    pub fn refusal(&self, code: &str) {
+        bump(&self.refusals, code);
+    }
+    pub fn stage(&self, name: &str, ms: f64) {
+        if let Ok(mut m) = self.stages.lock() {
+            let e = m.entry(name.to_string()).or_default();
+            e.0 += 1;
+            e.1 += ms / 1000.0;
+        }
+    }
+
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "# HELP rdpcheck_sessions Open WebSocket sessions.\n# TYPE rdpcheck_sessions gauge"
+        );
+        let _ = writeln!(
+            out,
+            "rdpcheck_sessions {}",
+            self.sessions.load(Ordering::Relaxed)
+        );
+        let _ = writeln!(out, "# HELP rdpcheck_probes_total Finished probes by verdict.\n# TYPE rdpcheck_probes_total counter");
+        if let Ok(m) = self.probes.lock() {
+            for (k, v) in m.iter() {
+                let _ = writeln!(out, "rdpcheck_probes_total{{outcome=\"{k}\"}} {v}");
+            }
+        }
+        let _ = writeln!(out, "# HELP rdpcheck_refusals_total Refused requests by error code.\n# TYPE rdpcheck_refusals_total counter");
+        if let Ok(m) = self.refusals.lock() {
+            for (k, v) in m.iter() {
+                let _ = writeln!(out, "rdpcheck_refusals_total{{reason=\"{k}\"}} {v}");
+            }
+        }
+        let _ = writeln!(out, "# HELP rdpcheck_stage_duration_seconds Stage durations.\n# TYPE rdpcheck_stage_duration_seconds summary");
+        if let Ok(m) = self.stages.lock() {
+            for (k, (n, s)) in m.iter() {
+                let _ = writeln!(
+                    out,
+                    "rdpcheck_stage_duration_seconds_sum{{stage=\"{k}\"}} {s}"
+                );
+                let _ = writeln!(
+                    out,
+                    "rdpcheck_stage_duration_seconds_count{{stage=\"{k}\"}} {n}"
+                );
+            }
+        }
+        out
+    }
+}

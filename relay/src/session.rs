@@ -1,0 +1,304 @@
+//! One WebSocket session: one request, a streamed probe, one signed report, close.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use rdpcheck_probe::ProbeOptions;
+use rdpcheck_report::wire::{error_code, ClientMessage, ServerMessage, SignedReport, StageState};
+use rdpcheck_report::{redact, Event, RelayStamp, Report, VerdictStatus};
+use tokio::sync::mpsc;
+
+use crate::app::AppState;
+use crate::egress::{self, Refused};
+use crate::limits::Refusal;
+
+const CLOSE_NORMAL: u16 = 1000;
+const CLOSE_GOING_AWAY: u16 = 1001;
+const CLOSE_POLICY: u16 = 1008;
+
+/// A refusal to send in-band before closing with 1008.
+pub struct Reject {
+    pub code: &'static str,
+    pub message: String,
+}
+
+async fn send(socket: &mut WebSocket, msg: &ServerMessage) -> bool {
+    match serde_json::to_string(msg) {
+        Ok(text) => socket.send(Message::Text(text.into())).await.is_ok(),
+        Err(_) => false,
+    }
+}
+
+async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
+    let _ = socket
+        .send(Message::Close(Some(CloseFrame {
+            code,
+            reason: Utf8Bytes::from(reason.to_string()),
+        })))
+        .await;
+}
+
+/// Tell the client why, then close with 1008.
+pub async fn reject(mut socket: WebSocket, state: &AppState, reject: Reject) {
+    state.metrics.refusal(reject.code);
+    let _ = send(
+        &mut socket,
+        &ServerMessage::Error {
+            code: reject.code.to_string(),
+            message: reject.message,
+        },
+    )
+    .await;
+    close(&mut socket, CLOSE_POLICY, reject.code).await;
+}
+
+pub async fn run(mut socket: WebSocket, state: Arc<AppState>, client: IpAddr) {
+    state.metrics.session_opened();
+    let outcome = serve(&mut socket, &state, client).await;
+    if let Err(reject) = outcome {
+        state.metrics.refusal(reject.code);
+        let _ = send(
+            &mut socket,
+            &ServerMessage::Error {
+                code: reject.code.to_string(),
+                message: reject.message,
+            },
+        )
+        .await;
+        let code = if reject.code == error_code::SHUTDOWN {
+            CLOSE_GOING_AWAY
+        } else {
+            CLOSE_POLICY
+        };
+        close(&mut socket, code, reject.code).await;
+    }
+    state.metrics.session_closed();
+}
+
+async fn read_request(socket: &mut WebSocket, state: &AppState) -> Result<ClientMessage, Reject> {
+    let wait = Duration::from_secs(state.config.limits.request_timeout_s);
+    let invalid = |message: String| Reject {
+        code: error_code::INPUT_INVALID,
+        message,
+    };
+    loop {
+        let msg = tokio::select! {
+            m = tokio::time::timeout(wait, socket.recv()) => m,
+            _ = state.shutdown.cancelled() => return Err(Reject { code: error_code::SHUTDOWN, message: "the relay is shutting down".into() }),
+        };
+        match msg {
+            Err(_) => return Err(invalid(format!("no request within {} s", wait.as_secs()))),
+            Ok(None) | Ok(Some(Err(_))) | Ok(Some(Ok(Message::Close(_)))) => {
+                return Err(invalid("the connection closed before a request".into()))
+            }
+            Ok(Some(Ok(Message::Text(text)))) => {
+                return serde_json::from_str(&text).map_err(|e| {
+                    invalid(format!(
+                        "the request is not valid: {e}. Expected {{\"type\":\"probe\",\"target\":\"HOST[:PORT]\"}}"
+                    ))
+                })
+            }
+            Ok(Some(Ok(Message::Binary(_)))) => return Err(invalid("send the request as a text message".into())),
+            Ok(Some(Ok(_))) => continue,
+        }
+    }
+}
+
+fn refused(r: Refused) -> Reject {
+    match r {
+        Refused::Input(message) => Reject {
+            code: error_code::INPUT_INVALID,
+            message,
+        },
+        Refused::Policy(message) => Reject {
+            code: error_code::POLICY_DENIED,
+            message: format!("{message}. This relay's egress policy does not allow it"),
+        },
+    }
+}
+
+async fn serve(
+    socket: &mut WebSocket,
+    state: &Arc<AppState>,
+    client: IpAddr,
+) -> Result<(), Reject> {
+    let ClientMessage::Probe(request) = read_request(socket, state).await?;
+    let limits = &state.config.limits;
+    let samples = request.samples.unwrap_or(3);
+    if samples > limits.max_samples {
+        return Err(Reject {
+            code: error_code::INPUT_INVALID,
+            message: format!(
+                "samples must be at most {} on this relay",
+                limits.max_samples
+            ),
+        });
+    }
+    if request.target.len() > 300 {
+        return Err(Reject {
+            code: error_code::INPUT_INVALID,
+            message: "the target is longer than 300 characters".into(),
+        });
+    }
+    let target = egress::check(
+        &request.target,
+        ProbeOptions::DEFAULT_PORT,
+        &state.policy,
+        state.config.dns_server,
+        "target",
+    )
+    .await
+    .map_err(refused)?;
+    let gateway = match &request.gateway {
+        Some(g) if !g.trim().is_empty() => Some(
+            egress::check(
+                g,
+                ProbeOptions::DEFAULT_GATEWAY_PORT,
+                &state.policy,
+                state.config.dns_server,
+                "gateway",
+            )
+            .await
+            .map_err(refused)?,
+        ),
+        _ => None,
+    };
+    let _admission = state
+        .limits
+        .admit(client, &format!("{}:{}", target.host, target.port))
+        .map_err(|r| match r {
+            Refusal::Rate(message) => Reject {
+                code: error_code::LIMIT_RATE,
+                message,
+            },
+            Refusal::Busy(message) => Reject {
+                code: error_code::LIMIT_BUSY,
+                message,
+            },
+        })?;
+
+    let mut opts = ProbeOptions::new(target.host.clone(), target.port);
+    opts.pinned_dns = Some(target.dns);
+    opts.samples = samples;
+    opts.total_timeout = Duration::from_secs(limits.probe_timeout_s);
+    opts.udp = request.udp.unwrap_or(true) && state.policy.udp_allowed(target.port);
+    if let Some(g) = gateway {
+        opts.gateway = Some((g.host, g.port));
+        opts.pinned_gateway_dns = Some(g.dns);
+    }
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let probe = AbortOnDrop(tokio::spawn(rdpcheck_probe::probe(opts, Some(tx))));
+    let mut heartbeat = tokio::time::interval(Duration::from_secs(15));
+    heartbeat.tick().await;
+    loop {
+        tokio::select! {
+            event = rx.recv() => match event {
+                Some(event) => {
+                    if let Event::StageFinished { result, .. } = &event {
+                        state.metrics.stage(&result.name, result.duration_ms);
+                    }
+                    if !send(socket, &to_message(event)).await {
+                        return Ok(());
+                    }
+                }
+                None => break,
+            },
+            incoming = socket.recv() => match incoming {
+                // The client left: dropping `probe` aborts it.
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return Ok(()),
+                Some(Ok(_)) => {}
+            },
+            _ = heartbeat.tick() => {
+                if socket.send(Message::Ping(Default::default())).await.is_err() {
+                    return Ok(());
+                }
+            }
+            _ = state.shutdown.cancelled() => {
+                return Err(Reject { code: error_code::SHUTDOWN, message: "the relay is shutting down; run the check again in a moment".into() });
+            }
+        }
+    }
+    let report = match probe.join().await {
+        Some(report) => report,
+        None => {
+            return Err(Reject {
+                code: error_code::INTERNAL,
+                message: "the probe stopped unexpectedly".into(),
+            })
+        }
+    };
+    state.metrics.probe(match report.verdict.status {
+        VerdictStatus::Healthy => "healthy",
+        VerdictStatus::Problem => "problem",
+    });
+    let message = sign_report(state, report)?;
+    if send(socket, &message).await {
+        close(socket, CLOSE_NORMAL, "done").await;
+    }
+    Ok(())
+}
+
+/// Stamp, serialise and sign the report and its redacted copy.
+pub fn sign_report(state: &AppState, mut report: Report) -> Result<ServerMessage, Reject> {
+    report.relay = Some(RelayStamp {
+        key_id: state.key.key_id.clone(),
+        signed_at: now_rfc3339(),
+    });
+    let internal = |_| Reject {
+        code: error_code::INTERNAL,
+        message: "the report could not be encoded".into(),
+    };
+    let text = serde_json::to_string(&report).map_err(internal)?;
+    let redacted_text = serde_json::to_string(&redact(&report)).map_err(internal)?;
+    Ok(ServerMessage::Report {
+        signature: state.key.sign(&text),
+        report: text,
+        key_id: state.key.key_id.clone(),
+        redacted: Some(SignedReport {
+            signature: state.key.sign(&redacted_text),
+            report: redacted_text,
+            key_id: state.key.key_id.clone(),
+        }),
+    })
+}
+
+fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+fn to_message(event: Event) -> ServerMessage {
+    match event {
+        Event::StageStarted { name, at_ms } => ServerMessage::Stage {
+            state: StageState::Started,
+            name,
+            at_ms,
+            result: None,
+        },
+        Event::StageFinished { result, at_ms } => ServerMessage::Stage {
+            state: StageState::Finished,
+            name: result.name.clone(),
+            at_ms,
+            result: Some(result),
+        },
+        Event::Finding { finding } => ServerMessage::Finding { finding },
+    }
+}
+
+/// A spawned probe that is aborted if the session ends first.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> AbortOnDrop<T> {
+    async fn join(mut self) -> Option<T> {
+        (&mut self.0).await.ok()
+    }
+}
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
