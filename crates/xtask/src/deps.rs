@@ -13,6 +13,7 @@ pub const LAB_PACKAGES: &[(&str, &str)] = &[
     ("x11-utils", "/usr/bin/xdpyinfo"),
     ("xauth", "/usr/bin/xauth"),
     ("openssl", "/usr/bin/openssl"),
+    ("nginx", "/usr/sbin/nginx"),
 ];
 
 pub fn ensure_apt(packages: &[(&str, &str)]) -> Result<(), String> {
@@ -50,16 +51,4 @@ fn is_root() -> bool {
         .arg("-u")
         .output()
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-}
-
-pub fn ensure_wasm_target() -> Result<(), String> {
-    let installed = Command::new("rustup")
-        .args(["target", "list", "--installed"])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"))
-        .unwrap_or(false);
-    if installed {
-        return Ok(());
-    }
-    sh::run("rustup", &["target", "add", "wasm32-unknown-unknown"])
 }

@@ -1,12 +1,15 @@
 //! `cargo xtask <task>`: the one entry point for developers and CI.
 //!
-//! - `test`: install missing system packages, then fmt, clippy, every test, the wasm build check.
-//! - `run [ARGS…]`: build and run the `rdpcheck` CLI (e.g. `cargo xtask run probe HOST`).
+//! - `test`: install what is missing, then fmt, clippy, every test (native, real servers,
+//!   relay, browser).
+//! - `run [relay flags…]`: build the page and start the relay with it on 127.0.0.1:8080.
+//! - `cli [rdpcheck args…]`: build and run the `rdpcheck` CLI.
 //! - `bench probe`: rdpcheck against nmap on real loopback servers (see BENCHMARKS.md).
 
 mod bench;
 mod deps;
 mod sh;
+mod web;
 
 use std::process::ExitCode;
 
@@ -15,9 +18,12 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("test") => test(),
         Some("run") => run(&args[1..]),
+        Some("cli") => cli(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask test | run [rdpcheck args…] | bench probe [--runs N]");
+            eprintln!(
+                "usage: cargo xtask test | run [relay flags…] | cli [rdpcheck args…] | bench probe [--runs N]"
+            );
             return ExitCode::from(2);
         }
     };
@@ -32,35 +38,29 @@ fn main() -> ExitCode {
 
 fn test() -> Result<(), String> {
     deps::ensure_apt(deps::LAB_PACKAGES)?;
-    deps::ensure_wasm_target()?;
+    web::ensure_toolchain()?;
     sh::run("cargo", &["fmt", "--all", "--", "--check"])?;
+    sh::run("cargo", &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])?;
     sh::run(
         "cargo",
-        &[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--locked",
-            "--",
-            "-D",
-            "warnings",
-        ],
+        &["clippy", "-p", "rdpcheck-web", "--target", "wasm32-unknown-unknown", "--locked", "--", "-D", "warnings"],
     )?;
-    sh::run(
-        "cargo",
-        &[
-            "build",
-            "-p",
-            "rdpcheck-kb",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--locked",
-        ],
-    )?;
-    sh::run("cargo", &["test", "--workspace", "--locked"])
+    sh::run("cargo", &["build", "-p", "rdpcheck-kb", "--target", "wasm32-unknown-unknown", "--locked"])?;
+    // The relay embeds web/dist at build time; build the page before the relay's tests.
+    web::build_page()?;
+    sh::run("cargo", &["test", "--workspace", "--locked"])?;
+    web::browser_tests()
 }
 
 fn run(args: &[String]) -> Result<(), String> {
+    web::ensure_toolchain()?;
+    web::build_page()?;
+    let mut cmd = vec!["run", "--quiet", "--release", "-p", "rdpcheck-relay", "--"];
+    cmd.extend(args.iter().map(String::as_str));
+    sh::run("cargo", &cmd)
+}
+
+fn cli(args: &[String]) -> Result<(), String> {
     let mut cmd = vec!["run", "--quiet", "--release", "-p", "rdpcheck-cli", "--"];
     if args.is_empty() {
         cmd.push("--help");

@@ -3,9 +3,15 @@
 use std::process::Command;
 
 pub fn run(program: &str, args: &[&str]) -> Result<(), String> {
+    run_env(program, args, &[])
+}
+
+/// Like [`run`], with extra environment variables.
+pub fn run_env(program: &str, args: &[&str], env: &[(&str, String)]) -> Result<(), String> {
     eprintln!("+ {program} {}", args.join(" "));
     let status = Command::new(program)
         .args(args)
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .status()
         .map_err(|e| format!("cannot start {program}: {e}"))?;
     if status.success() {
