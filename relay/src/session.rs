@@ -31,13 +31,27 @@ async fn send(socket: &mut WebSocket, msg: &ServerMessage) -> bool {
     }
 }
 
+/// Send a close frame, then read until the client's close arrives: dropping a socket with
+/// unread data makes the kernel reset it, and the reset can destroy the frames just sent.
 async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
-    let _ = socket
+    if socket
         .send(Message::Close(Some(CloseFrame {
             code,
             reason: Utf8Bytes::from(reason.to_string()),
         })))
-        .await;
+        .await
+        .is_err()
+    {
+        return;
+    }
+    let drain = async {
+        while let Some(Ok(msg)) = socket.recv().await {
+            if matches!(msg, Message::Close(_)) {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(2), drain).await;
 }
 
 /// Tell the client why, then close with 1008.
@@ -90,8 +104,14 @@ async fn read_request(socket: &mut WebSocket, state: &AppState) -> Result<Client
         };
         match msg {
             Err(_) => return Err(invalid(format!("no request within {} s", wait.as_secs()))),
-            Ok(None) | Ok(Some(Err(_))) | Ok(Some(Ok(Message::Close(_)))) => {
+            Ok(None) | Ok(Some(Ok(Message::Close(_)))) => {
                 return Err(invalid("the connection closed before a request".into()))
+            }
+            Ok(Some(Err(e))) => {
+                return Err(invalid(format!(
+                    "the request could not be read ({e}); a request is one text message of at most {} bytes",
+                    state.config.limits.max_message_bytes
+                )))
             }
             Ok(Some(Ok(Message::Text(text)))) => {
                 return serde_json::from_str(&text).map_err(|e| {

@@ -1,0 +1,13 @@
+//! End-to-end tests of the relay's WebSocket protocol (relay/PROTOCOL.md): each test starts the
+//! real `rdpcheck-relay` binary as a child process on a free loopback port and drives it with a
+//! tokio-tungstenite client, against a real xrdp, the lab's fault server, or addresses the egress
+//! policy must refuse. One test binary with modules, to link once.
+
+mod access;
+mod dns;
+mod harness;
+mod limits;
+mod metrics;
+mod refusals;
+mod report;
+mod shutdown;
