@@ -78,6 +78,9 @@ pub fn tls_failure(failure: &TlsFailure, received: usize) -> String {
         TlsFailure::Reset => {
             format!("the connection was reset during the handshake ({received} bytes received)")
         }
+        TlsFailure::X224Reply(bytes) => format!(
+            "the server answered our ClientHello with RDP framing instead of TLS [{bytes}]: it selected TLS but could not start it"
+        ),
         TlsFailure::Alert(d) => format!(
             "the server sent TLS alert {d} ({})",
             tls_hello::alert_name(*d)

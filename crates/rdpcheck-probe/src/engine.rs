@@ -345,7 +345,11 @@ async fn run_tls(
 ) -> (TlsOutcome, Option<tls::Tls>) {
     let reply = opts.reply_timeout;
     let first = tls::handshake(stream, &opts.host, true, Instant::now() + reply).await;
-    let (failure, received) = match first {
+    let tls::HandshakeError {
+        failure,
+        received,
+        chain,
+    } = match first {
         Ok((tls_stream, session)) => return (TlsOutcome::Established(session), Some(tls_stream)),
         Err(e) => e,
     };
@@ -374,6 +378,7 @@ async fn run_tls(
         TlsOutcome::Failed {
             failure,
             received,
+            chain,
             legacy,
         },
         None,

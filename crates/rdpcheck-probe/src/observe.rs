@@ -137,6 +137,8 @@ pub enum TlsOutcome {
         failure: TlsFailure,
         /// Bytes the server sent during the failed handshake.
         received: usize,
+        /// Certificates the server presented before the failure (weak key, bad signature…).
+        chain: Vec<CertFacts>,
         /// What the server answered to our hand-built TLS 1.0–1.2 hello on a fresh connection.
         legacy: Option<LegacyProbe>,
     },
@@ -160,6 +162,9 @@ pub enum TlsFailure {
     /// Closed after some handshake bytes.
     ClosedDuringHandshake,
     Reset,
+    /// The server answered our ClientHello in RDP framing (e.g. an X.224 disconnect): it could
+    /// not start TLS after selecting it.
+    X224Reply(String),
     Alert(u8),
     /// The handshake stopped making progress before the deadline.
     Stalled,

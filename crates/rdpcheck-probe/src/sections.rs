@@ -133,7 +133,7 @@ pub fn tls(outcome: &TlsOutcome, host: &str, now_unix: f64) -> Option<TlsReport>
     match outcome {
         TlsOutcome::NotApplicable(_) => None,
         TlsOutcome::Established(s) => Some(session_report(s, host, now_unix)),
-        TlsOutcome::Failed { legacy, .. } => {
+        TlsOutcome::Failed { legacy, chain, .. } => {
             let (version, cipher) = match legacy {
                 Some(LegacyProbe::ServerHello {
                     version,
@@ -144,12 +144,13 @@ pub fn tls(outcome: &TlsOutcome, host: &str, now_unix: f64) -> Option<TlsReport>
                 ),
                 _ => (None, None),
             };
+            let chain: Vec<CertInfo> = chain.iter().map(|c| cert_info(c, host, now_unix)).collect();
             Some(TlsReport {
                 version: None,
                 cipher_suite: cipher,
                 key_exchange: None,
-                certificate: None,
-                chain: Vec::new(),
+                certificate: chain.first().cloned(),
+                chain,
                 legacy_version: version,
             })
         }

@@ -365,6 +365,7 @@ fn tls_failed(failure: TlsFailure, legacy: Option<LegacyProbe>) -> Report {
     obs.tls = timed(TlsOutcome::Failed {
         failure,
         received: 0,
+        chain: vec![],
         legacy,
     });
     report(&obs)
@@ -444,6 +445,47 @@ fn tls12_with_unsupported_ciphers_is_a_cipher_mismatch() {
         }),
     );
     assert_eq!(r.verdict.codes, ["tls.cipher_mismatch"]);
+    // A suite rustls implements is not a mismatch: the failure itself is reported.
+    let r = tls_failed(
+        TlsFailure::Alert(40),
+        Some(LegacyProbe::ServerHello {
+            version: 0x0303,
+            cipher_suite: 0xC02F,
+        }),
+    );
+    assert_eq!(r.verdict.codes, ["tls.alert.handshake_failure"]);
+}
+
+#[test]
+fn rdp_framing_instead_of_a_server_hello_is_the_certificate_signature() {
+    let r = tls_failed(
+        TlsFailure::X224Reply("03 00 00 09 02 f0 80 21 80".into()),
+        None,
+    );
+    assert_eq!(r.verdict.codes, ["tls.closed_after_hello"]);
+}
+
+#[test]
+fn a_weak_key_that_breaks_the_handshake_is_named() {
+    let mut obs = xrdp_negotiate();
+    let mut leaf = rdpcheck_probe::cert::CertFacts::from_der(&[]);
+    leaf.key_type = "RSA".into();
+    leaf.key_bits = 1024;
+    obs.tls = timed(TlsOutcome::Failed {
+        failure: TlsFailure::Protocol("invalid peer certificate: BadSignature".into()),
+        received: 900,
+        chain: vec![leaf],
+        legacy: Some(LegacyProbe::ServerHello {
+            version: 0x0303,
+            cipher_suite: 0xC02F,
+        }),
+    });
+    let r = report(&obs);
+    assert_eq!(r.verdict.codes, ["tls.cert_weak_key"]);
+    assert_eq!(
+        r.tls.and_then(|t| t.certificate).map(|c| c.key_bits),
+        Some(1024)
+    );
 }
 
 #[test]

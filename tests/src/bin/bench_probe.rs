@@ -14,10 +14,10 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Output};
-use std::sync::{Mutex, OnceLock};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
-use nix::sys::signal::{killpg, SigSet, Signal};
+use nix::sys::signal::{killpg, Signal};
 use nix::unistd::Pid;
 use rdpcheck_labtests::{require_binary, SecurityLayer, Shadow, ShadowSec, TestCert, Xrdp};
 use serde_json::Value;
@@ -70,42 +70,88 @@ fn parse_args() -> Result<Args, String> {
 
 /// Process groups of the servers, killed if the bench is interrupted (they run in their own
 /// groups, so a Ctrl-C on the terminal does not reach them). Normal exit and panics stop them
-/// through `Drop`.
-static SERVER_GROUPS: OnceLock<Mutex<Vec<u32>>> = OnceLock::new();
+/// through `Drop`. Lock-free so the signal handler can read it.
+static SERVER_GROUPS: [AtomicI32; 8] = [const { AtomicI32::new(0) }; 8];
 
-fn register(pgid: u32) {
-    SERVER_GROUPS
-        .get_or_init(|| Mutex::new(Vec::new()))
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(pgid);
+/// Set by the signal thread: `main` stops measuring and cleans up.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+fn interrupted() -> bool {
+    STOP.load(Ordering::SeqCst)
 }
 
-/// Block SIGINT/SIGTERM/SIGHUP in this thread (threads spawned later inherit the mask; child
-/// processes do not: std resets it) and wait for them on a dedicated thread.
+fn register(pgid: u32) {
+    let pgid = i32::try_from(pgid).expect("pid fits in i32");
+    let slot = SERVER_GROUPS.iter().find(|s| {
+        s.compare_exchange(0, pgid, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+    });
+    assert!(slot.is_some(), "more servers than SERVER_GROUPS slots");
+}
+
+/// On SIGINT/SIGTERM/SIGHUP: SIGKILL every server group, then exit 130. A thread with its own
+/// small runtime waits for the signals (tokio installs handlers; nothing is blocked, so children
+/// start with normal signal dispositions). The shared Xvfb's watchdog sees its pipe close when
+/// this process exits and stops Xvfb itself.
 fn install_signal_guard() {
-    let mut set = SigSet::empty();
-    set.add(Signal::SIGINT);
-    set.add(Signal::SIGTERM);
-    set.add(Signal::SIGHUP);
-    if set.thread_block().is_err() {
-        return;
-    }
+    use tokio::signal::unix::{signal, SignalKind};
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        if let Ok(signal) = set.wait() {
-            let groups = SERVER_GROUPS
-                .get()
-                .map(|m| m.lock().unwrap_or_else(|e| e.into_inner()).clone())
-                .unwrap_or_default();
-            for pgid in groups {
-                if let Ok(pgid) = i32::try_from(pgid) {
+        let runtime = match tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .enable_time()
+            .build()
+        {
+            Ok(rt) => rt,
+            Err(e) => {
+                let _ = ready_tx.send(Err(format!("no runtime: {e}")));
+                return;
+            }
+        };
+        runtime.block_on(async move {
+            let kinds = [
+                SignalKind::interrupt(),
+                SignalKind::terminate(),
+                SignalKind::hangup(),
+            ];
+            let mut streams = Vec::new();
+            for kind in kinds {
+                match signal(kind) {
+                    Ok(s) => streams.push(s),
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(format!("cannot handle {kind:?}: {e}")));
+                        return;
+                    }
+                }
+            }
+            let _ = ready_tx.send(Ok(()));
+            let [int, term, hup] = &mut streams[..] else {
+                return;
+            };
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+                _ = hup.recv() => {}
+            }
+            // Kill the servers at once (a tool in flight then ends quickly), let `main` stop and
+            // drop everything (scratch dirs included), and exit here only if it does not.
+            STOP.store(true, Ordering::SeqCst);
+            for slot in &SERVER_GROUPS {
+                let pgid = slot.load(Ordering::SeqCst);
+                if pgid > 0 {
                     let _ = killpg(Pid::from_raw(pgid), Signal::SIGKILL);
                 }
             }
-            eprintln!("bench-probe: {signal:?}, servers stopped");
+            eprintln!("bench-probe: interrupted, servers stopped");
+            tokio::time::sleep(Duration::from_secs(10)).await;
             std::process::exit(130);
-        }
+        });
     });
+    match ready_rx.recv() {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => eprintln!("bench-probe: {e}; servers may outlive an interrupt"),
+        Err(_) => eprintln!("bench-probe: signal thread died; servers may outlive an interrupt"),
+    }
 }
 
 /// A server under test, kept alive until the end of `main`.
@@ -357,7 +403,7 @@ fn nmap_claims(out: &Output) -> Claims {
         )
     } else {
         match line_with("CredSSP (NLA)") {
-            Some(l) if l.contains("SUCCESS") => "SUCCESS (claims NLA)".to_string(),
+            Some(l) if l.contains("SUCCESS") => "SUCCESS".to_string(),
             Some(l) => l,
             None => "not listed".to_string(),
         }
@@ -397,6 +443,9 @@ fn main() -> ExitCode {
     // Warm-up (discarded), and proof that nmap's scripts run on these ports.
     for t in &targets {
         let (out, _) = timed(&mut rdpcheck_cmd(&args, t.port, Some(0)));
+        if interrupted() {
+            return ExitCode::from(130);
+        }
         assert!(
             rdpcheck_ok(&out),
             "rdpcheck warm-up against {} failed: {:?}\n{}\nserver log:\n{}",
@@ -406,6 +455,9 @@ fn main() -> ExitCode {
             t.server.logs()
         );
         let (out, _) = timed(&mut nmap_cmd(&args, &t.servicedb));
+        if interrupted() {
+            return ExitCode::from(130);
+        }
         assert!(
             nmap_scripts_ran(&out),
             "nmap's RDP scripts did not run against {} ({:?}); output:\n{}\n{}\nserver log:\n{}",
@@ -439,6 +491,9 @@ fn main() -> ExitCode {
 
     eprintln!("measuring {} runs per tool and server …", args.runs);
     for i in 0..args.runs {
+        if interrupted() {
+            return ExitCode::from(130);
+        }
         for (k, t) in targets.iter().enumerate() {
             let (out, took) = timed(&mut rdpcheck_cmd(&args, t.port, Some(0)));
             let ok = rdpcheck_ok(&out);
@@ -454,13 +509,14 @@ fn main() -> ExitCode {
         eprintln!("  run {}/{} done", i + 1, args.runs);
     }
 
+    if interrupted() {
+        return ExitCode::from(130);
+    }
+
     // Report.
-    let command_line = std::iter::once("bench-probe".to_string())
-        .chain(std::env::args().skip(1))
-        .collect::<Vec<_>>()
-        .join(" ");
+    let command_line = std::env::args().skip(1).collect::<Vec<_>>().join(" ");
     println!("## Probe vs nmap (cargo xtask bench probe)\n");
-    println!("- command: `cargo run --release -p rdpcheck-labtests --bin {command_line}`");
+    println!("- command: `cargo run --release -p rdpcheck-labtests --bin bench-probe -- {command_line}` (what `cargo xtask bench probe` runs)");
     println!(
         "- date: {}",
         shell_line("date", &["-u", "+%Y-%m-%dT%H:%M:%SZ"])
@@ -539,6 +595,37 @@ fn main() -> ExitCode {
         println!(
             "| {} | {} | {} | {} | {} |",
             t.name, r.nla, n.nla, r.identity, n.identity
+        );
+    }
+
+    println!(
+        "\n### Where rdpcheck spends its time (stage durations of its first measured run, ms)\n"
+    );
+    for t in &targets {
+        let json = series
+            .iter()
+            .find(|s| s.server == t.name && s.tool == "rdpcheck --samples 0")
+            .and_then(|s| s.first.as_ref())
+            .and_then(|o| serde_json::from_slice::<Value>(&o.stdout).ok());
+        let Some(json) = json else { continue };
+        let stages: Vec<String> = json["stages"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} {:.1}",
+                    s["name"].as_str().unwrap_or("?"),
+                    s["duration_ms"].as_f64().unwrap_or(f64::NAN)
+                )
+            })
+            .collect();
+        println!(
+            "- {}: total {:.1}; {}",
+            t.name,
+            json["duration_ms"].as_f64().unwrap_or(f64::NAN),
+            stages.join(", ")
         );
     }
 

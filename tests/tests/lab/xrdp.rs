@@ -288,11 +288,12 @@ async fn xrdp_1024_bit_key_breaks_tls_after_negotiation() {
         "xrdp selects TLS before it finds out its key is unusable\n{}",
         pretty(&report)
     );
-    // The engine's generic TLS failure; its evidence names the plaintext TPKT answer.
-    assert_verdict(&report, "tls", "tls.failed");
-    let failed = expect_finding(&report, "tls.failed");
+    // The server could not start TLS after selecting it: the certificate / key signature,
+    // with evidence naming the RDP-framed answer (03 00 …) that came instead of a ServerHello.
+    assert_verdict(&report, "tls", "tls.closed_after_hello");
+    let failed = expect_finding(&report, "tls.closed_after_hello");
     assert!(
-        failed.evidence.contains("TPKT"),
+        failed.evidence.contains("RDP framing") && failed.evidence.contains("03 00"),
         "evidence should say the server answered in X.224: {:?}\n{}",
         failed.evidence,
         pretty(&report)
@@ -307,11 +308,8 @@ async fn xrdp_1024_bit_key_at_seclevel_0() {
     // "invalid peer certificate: BadSignature" and the certificate is never recorded; the
     // hand-built TLS 1.2 hello then gets a normal ECDHE-RSA-AES-GCM ServerHello.
     //
-    // KNOWN MISCLASSIFICATION (reported to the lead): the engine calls this
-    // `tls.cipher_mismatch` ("accepts TLS 1.2 only with TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-    // which current TLS stacks no longer offer"), but rustls offers that suite; the real cause
-    // is the 1024-bit key, which should come out as `tls.cert_weak_key`. When the engine is
-    // fixed this test fails on purpose: update it to expect the weak-key finding.
+    // The certificate is recorded by the verifier before the signature check fails, so the
+    // weak key is named as the cause (not the cipher suite, which rustls implements).
     let cert = TestCert::rsa_1024();
     let server = Xrdp::start_with(
         SecurityLayer::Negotiate,
@@ -336,17 +334,29 @@ async fn xrdp_1024_bit_key_at_seclevel_0() {
         "the TLS 1.2 hello should get a ServerHello\n{}",
         pretty(&report)
     );
-    assert_verdict(&report, "tls", "tls.cipher_mismatch");
-    let mismatch = expect_finding(&report, "tls.cipher_mismatch");
+    assert_verdict(&report, "tls", "tls.cert_weak_key");
+    let weak = expect_finding(&report, "tls.cert_weak_key");
     assert!(
-        mismatch.evidence.contains("BadSignature"),
-        "rustls should refuse the handshake signature: {:?}\n{}",
-        mismatch.evidence,
+        weak.summary.contains("1024"),
+        "the summary names the key size: {:?}\n{}",
+        weak.summary,
         pretty(&report)
     );
     assert!(
-        finding(&report, "tls.cert_weak_key").is_none(),
-        "the engine now reports the weak key: update this test (see the comment at its top)\n{}",
+        weak.evidence.contains("BadSignature"),
+        "rustls should refuse the handshake signature: {:?}\n{}",
+        weak.evidence,
+        pretty(&report)
+    );
+    assert!(
+        finding(&report, "tls.cipher_mismatch").is_none(),
+        "the suite is one rustls implements\n{}",
+        pretty(&report)
+    );
+    assert_eq!(
+        tls.certificate.as_ref().map(|c| c.key_bits),
+        Some(1024),
+        "the certificate is reported although the handshake failed\n{}",
         pretty(&report)
     );
     drop(server);

@@ -477,6 +477,7 @@ fn tls(obs: &Observations) -> Option<Judged> {
         TlsOutcome::Failed {
             failure,
             received,
+            chain,
             legacy,
         } => {
             let mut evidence = describe::tls_failure(failure, *received);
@@ -484,9 +485,19 @@ fn tls(obs: &Observations) -> Option<Judged> {
                 evidence.push_str("; ");
                 evidence.push_str(&describe::legacy(l));
             }
-            let f = tls_failure_finding(failure, *received, legacy.as_ref(), evidence);
+            let f =
+                tls_failure_finding(failure, *received, legacy.as_ref(), chain.first(), evidence);
             let s = f.summary.clone();
+            let failed_code = f.code.clone();
             findings.push(f);
+            // What the certificate says still counts, even though the handshake failed.
+            if let Some(leaf) = chain.first() {
+                findings.extend(
+                    cert_findings(leaf, &obs.host, obs.now_unix)
+                        .into_iter()
+                        .filter(|c| c.code != failed_code),
+                );
+            }
             s
         }
     };
@@ -502,6 +513,7 @@ fn tls_failure_finding(
     failure: &TlsFailure,
     received: usize,
     legacy: Option<&LegacyProbe>,
+    leaf: Option<&crate::cert::CertFacts>,
     evidence: String,
 ) -> Finding {
     if let Some(LegacyProbe::ServerHello {
@@ -520,18 +532,32 @@ fn tls_failure_finding(
                 evidence,
             );
         }
+        if !crate::stages::tls::suite_supported(*cipher_suite) {
+            return finding(
+                "tls.cipher_mismatch",
+                Severity::Fail,
+                format!(
+                    "The server accepts TLS 1.2 only with {}, which current TLS stacks no longer offer by default",
+                    describe::cipher_name(*cipher_suite)
+                ),
+                evidence,
+            );
+        }
+    }
+    // A key current stacks refuse to verify signatures from: the certificate is the cause.
+    if let Some(leaf) = leaf.filter(|l| weak_key(l)) {
         return finding(
-            "tls.cipher_mismatch",
+            "tls.cert_weak_key",
             Severity::Fail,
             format!(
-                "The server accepts TLS 1.2 only with {}, which current TLS stacks no longer offer by default",
-                describe::cipher_name(*cipher_suite)
+                "The certificate key is only {} {} bits: current TLS stacks (FreeRDP, rustls) refuse the handshake; older Windows clients may still connect",
+                leaf.key_type, leaf.key_bits
             ),
             evidence,
         );
     }
     let (code, summary) = match failure {
-        TlsFailure::ClosedAfterHello => (
+        TlsFailure::ClosedAfterHello | TlsFailure::X224Reply(_) => (
             "tls.closed_after_hello".to_string(),
             "The server closed the connection as soon as TLS started: the classic sign of a broken RDP certificate or unreadable private key (MachineKeys)".to_string(),
         ),
@@ -613,12 +639,7 @@ fn cert_findings(leaf: &crate::cert::CertFacts, host: &str, now: f64) -> Vec<Fin
             ),
         ));
     }
-    let weak_key = match leaf.key_type.as_str() {
-        "RSA" | "DSA" => leaf.key_bits < 2048,
-        "EC" => leaf.key_bits < 256,
-        _ => false,
-    };
-    if weak_key {
+    if weak_key(leaf) {
         out.push(finding(
             "tls.cert_weak_key",
             Severity::Warn,
@@ -641,6 +662,14 @@ fn cert_findings(leaf: &crate::cert::CertFacts, host: &str, now: f64) -> Vec<Fin
         ));
     }
     out
+}
+
+fn weak_key(leaf: &crate::cert::CertFacts) -> bool {
+    match leaf.key_type.as_str() {
+        "RSA" | "DSA" => leaf.key_bits < 2048,
+        "EC" => leaf.key_bits < 256,
+        _ => false,
+    }
 }
 
 fn nla(obs: &Observations) -> Option<Judged> {

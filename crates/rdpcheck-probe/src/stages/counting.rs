@@ -2,26 +2,45 @@
 
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
+/// How many bytes arrived, and the first few of them (to name what answered instead of TLS).
+#[derive(Default)]
+pub struct Seen {
+    pub count: AtomicUsize,
+    pub first: Mutex<Vec<u8>>,
+}
+
+const KEEP_FIRST: usize = 16;
+
 pub struct Counting<S> {
     inner: S,
-    read: Arc<AtomicUsize>,
+    seen: Arc<Seen>,
 }
 
 impl<S> Counting<S> {
-    pub fn new(inner: S) -> (Self, Arc<AtomicUsize>) {
-        let read = Arc::new(AtomicUsize::new(0));
+    pub fn new(inner: S) -> (Self, Arc<Seen>) {
+        let seen = Arc::new(Seen::default());
         (
             Counting {
                 inner,
-                read: read.clone(),
+                seen: seen.clone(),
             },
-            read,
+            seen,
         )
+    }
+}
+
+impl Seen {
+    pub fn count(&self) -> usize {
+        self.count.load(Ordering::Relaxed)
+    }
+
+    pub fn first_bytes(&self) -> Vec<u8> {
+        self.first.lock().map(|f| f.clone()).unwrap_or_default()
     }
 }
 
@@ -33,8 +52,12 @@ impl<S: AsyncRead + Unpin> AsyncRead for Counting<S> {
     ) -> Poll<std::io::Result<()>> {
         let before = buf.filled().len();
         let result = Pin::new(&mut self.inner).poll_read(cx, buf);
-        let added = buf.filled().len().saturating_sub(before);
-        self.read.fetch_add(added, Ordering::Relaxed);
+        let added = &buf.filled()[before..];
+        self.seen.count.fetch_add(added.len(), Ordering::Relaxed);
+        if let Ok(mut first) = self.seen.first.lock() {
+            let room = KEEP_FIRST.saturating_sub(first.len());
+            first.extend(added.iter().take(room));
+        }
         result
     }
 }

@@ -34,7 +34,13 @@ pub async fn tls_stage(
     deadline: Instant,
 ) -> (GatewayTls, Option<tls::Tls>) {
     match tls::handshake(stream, host, true, deadline).await {
-        Err((failure, received)) => (GatewayTls::Failed { failure, received }, None),
+        Err(e) => (
+            GatewayTls::Failed {
+                failure: e.failure,
+                received: e.received,
+            },
+            None,
+        ),
         Ok((stream, session)) => {
             let chain: Vec<Vec<u8>> = stream
                 .get_ref()

@@ -4,8 +4,7 @@
 //! hello on a fresh connection and reads which version the server picks.
 
 use std::io;
-use std::sync::atomic::Ordering;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rdpcheck_proto::tls_hello;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -18,7 +17,7 @@ use tokio::time::{timeout_at, Instant};
 use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
 
-use super::counting::Counting;
+use super::counting::{Counting, Seen};
 use crate::cert::CertFacts;
 use crate::observe::{LegacyProbe, TlsFailure, TlsSession};
 
@@ -27,17 +26,27 @@ pub type Tls = TlsStream<Counting<TcpStream>>;
 /// Accepts any certificate (RDP hosts are self-signed by default) but still checks that the
 /// server's handshake signature matches the certificate's key: a host whose key is unreadable fails here.
 #[derive(Debug)]
-struct RecordOnly(Arc<CryptoProvider>);
+struct RecordOnly {
+    provider: Arc<CryptoProvider>,
+    /// The chain the server sent, kept even when the handshake fails later (weak key, bad signature).
+    chain: Arc<Mutex<Vec<Vec<u8>>>>,
+}
 
 impl ServerCertVerifier for RecordOnly {
     fn verify_server_cert(
         &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
         _server_name: &ServerName<'_>,
         _ocsp_response: &[u8],
         _now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
+        if let Ok(mut chain) = self.chain.lock() {
+            *chain = std::iter::once(end_entity)
+                .chain(intermediates)
+                .map(|c| c.as_ref().to_vec())
+                .collect();
+        }
         Ok(ServerCertVerified::assertion())
     }
 
@@ -51,7 +60,7 @@ impl ServerCertVerifier for RecordOnly {
             message,
             cert,
             dss,
-            &self.0.signature_verification_algorithms,
+            &self.provider.signature_verification_algorithms,
         )
     }
 
@@ -65,16 +74,21 @@ impl ServerCertVerifier for RecordOnly {
             message,
             cert,
             dss,
-            &self.0.signature_verification_algorithms,
+            &self.provider.signature_verification_algorithms,
         )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
 
-fn config(allow_tls13: bool) -> Result<Arc<ClientConfig>, rustls::Error> {
+fn config(
+    allow_tls13: bool,
+    chain: Arc<Mutex<Vec<Vec<u8>>>>,
+) -> Result<Arc<ClientConfig>, rustls::Error> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let versions: &[&rustls::SupportedProtocolVersion] = if allow_tls13 {
         &[&rustls::version::TLS13, &rustls::version::TLS12]
@@ -84,7 +98,7 @@ fn config(allow_tls13: bool) -> Result<Arc<ClientConfig>, rustls::Error> {
     let config = ClientConfig::builder_with_provider(provider.clone())
         .with_protocol_versions(versions)?
         .dangerous()
-        .with_custom_certificate_verifier(Arc::new(RecordOnly(provider)))
+        .with_custom_certificate_verifier(Arc::new(RecordOnly { provider, chain }))
         .with_no_client_auth();
     Ok(Arc::new(config))
 }
@@ -99,22 +113,48 @@ pub fn server_name(host: &str) -> ServerName<'static> {
     }
 }
 
+/// Why a handshake failed, with what was seen on the way.
+#[derive(Debug)]
+pub struct HandshakeError {
+    pub failure: TlsFailure,
+    /// Bytes the server sent.
+    pub received: usize,
+    /// The certificates the server presented before the failure (may be empty).
+    pub chain: Vec<CertFacts>,
+}
+
 /// Run a TLS handshake on a stream whose X.224 negotiation selected a TLS-based layer.
 pub async fn handshake(
     stream: TcpStream,
     host: &str,
     allow_tls13: bool,
     deadline: Instant,
-) -> Result<(Tls, TlsSession), (TlsFailure, usize)> {
-    let config = config(allow_tls13).map_err(|e| (TlsFailure::Other(e.to_string()), 0))?;
-    let (counting, received) = Counting::new(stream);
+) -> Result<(Tls, TlsSession), HandshakeError> {
+    let chain = Arc::new(Mutex::new(Vec::new()));
+    let config = config(allow_tls13, chain.clone()).map_err(|e| HandshakeError {
+        failure: TlsFailure::Other(e.to_string()),
+        received: 0,
+        chain: Vec::new(),
+    })?;
+    let (counting, seen) = Counting::new(stream);
     let connect = TlsConnector::from(config).connect(server_name(host), counting);
+    let presented = || {
+        chain
+            .lock()
+            .map(|c| c.iter().map(|d| CertFacts::from_der(d)).collect())
+            .unwrap_or_default()
+    };
     match timeout_at(deadline, connect).await {
-        Err(_) => Err((TlsFailure::Stalled, received.load(Ordering::Relaxed))),
-        Ok(Err(e)) => {
-            let got = received.load(Ordering::Relaxed);
-            Err((classify(&e, got), got))
-        }
+        Err(_) => Err(HandshakeError {
+            failure: TlsFailure::Stalled,
+            received: seen.count(),
+            chain: presented(),
+        }),
+        Ok(Err(e)) => Err(HandshakeError {
+            failure: classify(&e, &seen),
+            received: seen.count(),
+            chain: presented(),
+        }),
         Ok(Ok(tls)) => {
             let session = describe(&tls);
             Ok((tls, session))
@@ -122,7 +162,13 @@ pub async fn handshake(
     }
 }
 
-fn classify(e: &io::Error, received: usize) -> TlsFailure {
+fn classify(e: &io::Error, seen: &Seen) -> TlsFailure {
+    let first = seen.first_bytes();
+    // An RDP stack that cannot start TLS answers in its own framing (xrdp: a disconnect).
+    if first.starts_with(&[0x03, 0x00]) {
+        return TlsFailure::X224Reply(rdpcheck_proto::sniff::hex_prefix(&first, 9));
+    }
+    let received = seen.count();
     if let Some(inner) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
         return match inner {
             rustls::Error::AlertReceived(alert) => TlsFailure::Alert(u8::from(*alert)),
@@ -139,6 +185,14 @@ fn classify(e: &io::Error, received: usize) -> TlsFailure {
         io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted => TlsFailure::Reset,
         _ => TlsFailure::Other(e.to_string()),
     }
+}
+
+/// Whether rustls (our TLS stack, and a fair stand-in for current defaults) implements a suite.
+pub fn suite_supported(suite: u16) -> bool {
+    rustls::crypto::ring::default_provider()
+        .cipher_suites
+        .iter()
+        .any(|s| u16::from(s.suite()) == suite)
 }
 
 fn describe(tls: &Tls) -> TlsSession {
