@@ -1,4 +1,4 @@
-//! Loads the TOML data compiled into the crate (once, on first use) and builds the indexes.
+//! Loads the data compiled into the crate (authored as TOML in data/, turned into JSON by build.rs) (once, on first use) and builds the indexes.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -11,44 +11,59 @@ use crate::model::{Article, Cause, CodeTable, Combo, Evidence, FindingInfo};
 const TABLE_SOURCES: [(&str, &str); 7] = [
     (
         "client_codes.toml",
-        include_str!("../data/client_codes.toml"),
+        include_str!(concat!(env!("OUT_DIR"), "/client_codes.json")),
     ),
     (
         "extended_codes.toml",
-        include_str!("../data/extended_codes.toml"),
+        include_str!(concat!(env!("OUT_DIR"), "/extended_codes.json")),
     ),
-    ("errinfo.toml", include_str!("../data/errinfo.toml")),
-    ("freerdp.toml", include_str!("../data/freerdp.toml")),
-    ("gateway.toml", include_str!("../data/gateway.toml")),
-    ("neg_failure.toml", include_str!("../data/neg_failure.toml")),
-    ("tls_alerts.toml", include_str!("../data/tls_alerts.toml")),
+    (
+        "errinfo.toml",
+        include_str!(concat!(env!("OUT_DIR"), "/errinfo.json")),
+    ),
+    (
+        "freerdp.toml",
+        include_str!(concat!(env!("OUT_DIR"), "/freerdp.json")),
+    ),
+    (
+        "gateway.toml",
+        include_str!(concat!(env!("OUT_DIR"), "/gateway.json")),
+    ),
+    (
+        "neg_failure.toml",
+        include_str!(concat!(env!("OUT_DIR"), "/neg_failure.json")),
+    ),
+    (
+        "tls_alerts.toml",
+        include_str!(concat!(env!("OUT_DIR"), "/tls_alerts.json")),
+    ),
 ];
 
 const ARTICLE_SOURCES: [(&str, &str); 5] = [
     (
         "articles/network.toml",
-        include_str!("../data/articles/network.toml"),
+        include_str!(concat!(env!("OUT_DIR"), "/articles_network.json")),
     ),
     (
         "articles/security.toml",
-        include_str!("../data/articles/security.toml"),
+        include_str!(concat!(env!("OUT_DIR"), "/articles_security.json")),
     ),
     (
         "articles/host.toml",
-        include_str!("../data/articles/host.toml"),
+        include_str!(concat!(env!("OUT_DIR"), "/articles_host.json")),
     ),
     (
         "articles/client.toml",
-        include_str!("../data/articles/client.toml"),
+        include_str!(concat!(env!("OUT_DIR"), "/articles_client.json")),
     ),
     (
         "articles/sessions.toml",
-        include_str!("../data/articles/sessions.toml"),
+        include_str!(concat!(env!("OUT_DIR"), "/articles_sessions.json")),
     ),
 ];
 
-const FINDINGS_SOURCE: &str = include_str!("../data/findings.toml");
-const COMBOS_SOURCE: &str = include_str!("../data/combos.toml");
+const FINDINGS_SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/findings.json"));
+const COMBOS_SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/combos.json"));
 
 #[derive(Deserialize)]
 struct ArticleFile {
@@ -104,18 +119,18 @@ fn load() -> Kb {
     let mut tables: Vec<CodeTable> = TABLE_SOURCES
         .iter()
         .map(|(file, text)| {
-            toml::from_str(text).unwrap_or_else(|e| panic!("rdpcheck-kb data/{file}: {e}"))
+            serde_json::from_str(text).unwrap_or_else(|e| panic!("rdpcheck-kb data/{file}: {e}"))
         })
         .collect();
     let mut articles = Vec::new();
     for (file, text) in ARTICLE_SOURCES {
         let parsed: ArticleFile =
-            toml::from_str(text).unwrap_or_else(|e| panic!("rdpcheck-kb data/{file}: {e}"));
+            serde_json::from_str(text).unwrap_or_else(|e| panic!("rdpcheck-kb data/{file}: {e}"));
         articles.extend(parsed.article);
     }
-    let findings: FindingFile = toml::from_str(FINDINGS_SOURCE)
+    let findings: FindingFile = serde_json::from_str(FINDINGS_SOURCE)
         .unwrap_or_else(|e| panic!("rdpcheck-kb data/findings.toml: {e}"));
-    let mut combos: ComboFile = toml::from_str(COMBOS_SOURCE)
+    let mut combos: ComboFile = serde_json::from_str(COMBOS_SOURCE)
         .unwrap_or_else(|e| panic!("rdpcheck-kb data/combos.toml: {e}"));
 
     let mut names: HashMap<String, Vec<(usize, usize)>> = HashMap::new();

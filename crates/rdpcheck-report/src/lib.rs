@@ -5,8 +5,8 @@
 
 mod event;
 mod finding;
-mod report;
 mod redact;
+mod report;
 pub mod share;
 mod stage;
 pub mod wire;

@@ -30,21 +30,35 @@ pub fn redact(report: &Report) -> Report {
         }
     }
     if let Some(n) = &report.nla {
-        for v in [&n.target_name, &n.netbios_computer, &n.netbios_domain, &n.dns_computer, &n.dns_domain, &n.dns_tree] {
+        for v in [
+            &n.target_name,
+            &n.netbios_computer,
+            &n.netbios_domain,
+            &n.dns_computer,
+            &n.dns_domain,
+            &n.dns_tree,
+        ] {
             add(v.as_deref(), "name");
         }
     }
-    let certs = report
-        .tls
-        .iter()
-        .flat_map(|t| t.chain.iter())
-        .chain(report.gateway.iter().flat_map(|g| g.tls.iter()).flat_map(|t| t.chain.iter()));
+    let certs = report.tls.iter().flat_map(|t| t.chain.iter()).chain(
+        report
+            .gateway
+            .iter()
+            .flat_map(|g| g.tls.iter())
+            .flat_map(|t| t.chain.iter()),
+    );
     for c in certs {
         for san in &c.san {
             add(san.split_once(':').map(|(_, v)| v), "name");
         }
         for part in [&c.subject, &c.issuer] {
-            add(part.split("CN=").nth(1).map(|cn| cn.split(',').next().unwrap_or(cn)), "name");
+            add(
+                part.split("CN=")
+                    .nth(1)
+                    .map(|cn| cn.split(',').next().unwrap_or(cn)),
+                "name",
+            );
         }
     }
     if let Some(f) = &report.rdp_file {
@@ -92,7 +106,10 @@ fn replace_all(value: &mut Value, pseudonyms: &[(String, String)]) {
 fn replace_ignore_case(haystack: &str, needle: &str, with: &str) -> String {
     let lower_hay = haystack.to_ascii_lowercase();
     let lower_needle = needle.to_ascii_lowercase();
-    if lower_needle.is_empty() || !lower_hay.contains(&lower_needle) || lower_hay.len() != haystack.len() {
+    if lower_needle.is_empty()
+        || !lower_hay.contains(&lower_needle)
+        || lower_hay.len() != haystack.len()
+    {
         return haystack.replace(needle, with);
     }
     let mut out = String::with_capacity(haystack.len());
@@ -130,7 +147,13 @@ mod tests {
     fn replaces_every_occurrence_with_stable_pseudonyms() {
         let r = redact(&sample());
         let text = serde_json::to_string(&r).expect("json");
-        for secret in ["rdp.corp.example", "RDP.CORP.EXAMPLE", "10.1.2.3", "RDPHOST", "rdphost"] {
+        for secret in [
+            "rdp.corp.example",
+            "RDP.CORP.EXAMPLE",
+            "10.1.2.3",
+            "RDPHOST",
+            "rdphost",
+        ] {
             assert!(!text.contains(secret), "{secret} left in {text}");
         }
         assert!(r.redacted);

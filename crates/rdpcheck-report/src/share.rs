@@ -121,7 +121,11 @@ mod tests {
         let mut tampered = back.clone();
         tampered.report = tampered.report.replace('1', "2");
         assert!(!verify(&tampered, &public));
-        let other = URL_SAFE_NO_PAD.encode(SigningKey::from_bytes(&[8u8; 32]).verifying_key().to_bytes());
+        let other = URL_SAFE_NO_PAD.encode(
+            SigningKey::from_bytes(&[8u8; 32])
+                .verifying_key()
+                .to_bytes(),
+        );
         assert!(!verify(&back, &other));
     }
 
@@ -130,9 +134,18 @@ mod tests {
         assert_eq!(decode("v2.abc"), Err(ShareError::UnknownVersion));
         assert_eq!(decode("v1.***"), Err(ShareError::NotBase64));
         assert_eq!(decode("v1.AAAA"), Err(ShareError::NotDeflate));
-        let not_json = format!("v1.{}", URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(b"hello", 6)));
+        let not_json = format!(
+            "v1.{}",
+            URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(b"hello", 6))
+        );
         assert!(matches!(decode(&not_json), Err(ShareError::NotJson(_))));
-        let bomb = format!("v1.{}", URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(&vec![b' '; 2 << 20], 9)));
+        let bomb = format!(
+            "v1.{}",
+            URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(
+                &vec![b' '; 2 << 20],
+                9
+            ))
+        );
         assert_eq!(decode(&bomb), Err(ShareError::TooLarge));
     }
 }

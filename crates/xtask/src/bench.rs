@@ -1,5 +1,6 @@
-//! `cargo xtask bench probe`: rdpcheck against nmap on real loopback servers. Not a test: it
-//! prints figures to record in BENCHMARKS.md with the command that made them.
+//! `cargo xtask bench probe`: rdpcheck against nmap on real loopback servers. `cargo xtask bench
+//! relay`: the relay's memory per idle session and probes per second on loopback. Not tests: they
+//! print figures to record in BENCHMARKS.md with the command that made them.
 
 use crate::{deps, sh};
 
@@ -27,6 +28,23 @@ pub fn run(args: &[String]) -> Result<(), String> {
             cmd.extend(args[1..].iter().map(String::as_str));
             sh::run("cargo", &cmd)
         }
-        _ => Err("usage: cargo xtask bench probe [--runs N]".into()),
+        Some("relay") => {
+            // Release builds: the figures are about the relay, not debug assertions.
+            sh::run("cargo", &["build", "--release", "-p", "rdpcheck-relay"])?;
+            let mut cmd = vec![
+                "run",
+                "--release",
+                "-p",
+                "rdpcheck-labtests",
+                "--bin",
+                "bench-relay",
+                "--",
+                "--relay",
+                "target/release/rdpcheck-relay",
+            ];
+            cmd.extend(args[1..].iter().map(String::as_str));
+            sh::run("cargo", &cmd)
+        }
+        _ => Err("usage: cargo xtask bench probe [--runs N] | bench relay [--idle N] [--concurrency C] [--duration S]".into()),
     }
 }

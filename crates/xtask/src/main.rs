@@ -5,6 +5,7 @@
 //! - `run [relay flags…]`: build the page and start the relay with it on 127.0.0.1:8080.
 //! - `cli [rdpcheck args…]`: build and run the `rdpcheck` CLI.
 //! - `bench probe`: rdpcheck against nmap on real loopback servers (see BENCHMARKS.md).
+//! - `bench relay`: the relay's memory per idle session and probes per second (see BENCHMARKS.md).
 
 mod bench;
 mod deps;
@@ -22,7 +23,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask test | run [relay flags…] | cli [rdpcheck args…] | bench probe [--runs N]"
+                "usage: cargo xtask test | run [relay flags…] | cli [rdpcheck args…] | bench probe [--runs N] | bench relay [--idle N] [--concurrency C] [--duration S]"
             );
             return ExitCode::from(2);
         }
@@ -40,12 +41,43 @@ fn test() -> Result<(), String> {
     deps::ensure_apt(deps::LAB_PACKAGES)?;
     web::ensure_toolchain()?;
     sh::run("cargo", &["fmt", "--all", "--", "--check"])?;
-    sh::run("cargo", &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])?;
     sh::run(
         "cargo",
-        &["clippy", "-p", "rdpcheck-web", "--target", "wasm32-unknown-unknown", "--locked", "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ],
     )?;
-    sh::run("cargo", &["build", "-p", "rdpcheck-kb", "--target", "wasm32-unknown-unknown", "--locked"])?;
+    sh::run(
+        "cargo",
+        &[
+            "clippy",
+            "-p",
+            "rdpcheck-web",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    sh::run(
+        "cargo",
+        &[
+            "build",
+            "-p",
+            "rdpcheck-kb",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--locked",
+        ],
+    )?;
     // The relay embeds web/dist at build time; build the page before the relay's tests.
     web::build_page()?;
     sh::run("cargo", &["test", "--workspace", "--locked"])?;

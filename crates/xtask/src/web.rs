@@ -11,7 +11,11 @@ fn root() -> PathBuf {
 /// PATH with npm's binaryen (wasm-opt 132) first: Debian's wasm-opt breaks Trunk.
 fn path_with_node_tools() -> String {
     let bin = root().join("e2e/node_modules/.bin");
-    format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default())
+    format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
 }
 
 pub fn ensure_toolchain() -> Result<(), String> {
@@ -22,14 +26,24 @@ pub fn build_page() -> Result<(), String> {
     sh::run_env(
         "trunk",
         &["build", "--release"],
-        &[("PATH", path_with_node_tools()), ("TRUNK_SKIP_VERSION_CHECK", "true".into())],
+        &[
+            ("PATH", path_with_node_tools()),
+            ("TRUNK_SKIP_VERSION_CHECK", "true".into()),
+        ],
     )
 }
 
 pub fn browser_tests() -> Result<(), String> {
     sh::run_env(
         "cargo",
-        &["test", "-p", "rdpcheck-web", "--target", "wasm32-unknown-unknown", "--locked"],
+        &[
+            "test",
+            "-p",
+            "rdpcheck-web",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--locked",
+        ],
         &[
             ("CHROMEDRIVER", "/usr/bin/chromedriver".into()),
             ("WASM_BINDGEN_TEST_TIMEOUT", "120".into()),

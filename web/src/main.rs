@@ -1,0 +1,14 @@
+//! Entry point: Trunk builds this binary for wasm32 and the page loads it.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    rdpcheck_web::ui::start();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!(
+        "rdpcheck-web is a web page: build it with `trunk build --release` (see web/README.md)"
+    );
+    std::process::exit(2);
+}

@@ -1,0 +1,283 @@
+//! Browser tests (headless Chromium via wasm-bindgen-test-runner):
+//! `cargo test -p rdpcheck-web --target wasm32-unknown-unknown`.
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used)]
+
+use ed25519_dalek::{Signer, SigningKey};
+use rdpcheck_report::share;
+use rdpcheck_report::wire::{PublicKeyInfo, SignedReport};
+use rdpcheck_report::Report;
+use rdpcheck_web::ui::{CheckPanel, ExplainPage, ReportView, SharedView};
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use yew::prelude::*;
+use yew_router::history::{AnyHistory, MemoryHistory};
+use yew_router::Router;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const HEALTHY: &str = include_str!("fixtures/xrdp-negotiate.json");
+const REFUSED: &str = include_str!("fixtures/refused.json");
+const KEY_ID: &str = "test-relay-1";
+
+fn key() -> SigningKey {
+    SigningKey::from_bytes(&[7u8; 32])
+}
+
+fn key_info() -> PublicKeyInfo {
+    PublicKeyInfo {
+        key_id: KEY_ID.into(),
+        algorithm: "Ed25519".into(),
+        public_key: share::base64url(&key().verifying_key().to_bytes()),
+    }
+}
+
+/// Signs report text the way the relay does.
+fn sign(text: &str) -> SignedReport {
+    SignedReport {
+        report: text.to_string(),
+        signature: share::base64url(&key().sign(text.as_bytes()).to_bytes()),
+        key_id: KEY_ID.into(),
+    }
+}
+
+fn report(text: &str) -> Report {
+    serde_json::from_str(text).unwrap()
+}
+
+#[derive(Properties, PartialEq)]
+struct HarnessProps {
+    children: Html,
+}
+
+/// A router on an in-memory history, so links work and the test page's URL never changes.
+#[component]
+fn Harness(props: &HarnessProps) -> Html {
+    let history = use_memo((), |_| AnyHistory::from(MemoryHistory::new()));
+    html! { <Router history={(*history).clone()}>{ props.children.clone() }</Router> }
+}
+
+async fn mount(content: Html) -> web_sys::Element {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let root = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&root).unwrap();
+    #[derive(Properties, PartialEq)]
+    struct P {
+        content: Html,
+    }
+    #[component]
+    fn Mounted(p: &P) -> Html {
+        html! { <Harness>{ p.content.clone() }</Harness> }
+    }
+    yew::Renderer::<Mounted>::with_root_and_props(root.clone(), P { content }).render();
+    settle().await;
+    root
+}
+
+async fn settle() {
+    for _ in 0..3 {
+        yew::scheduler::flush().await;
+        yew::platform::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
+fn text(el: &web_sys::Element) -> String {
+    el.text_content().unwrap_or_default()
+}
+
+fn find(root: &web_sys::Element, sel: &str) -> web_sys::Element {
+    root.query_selector(sel)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {sel} in {}", root.inner_html()))
+}
+
+fn has_class(el: &web_sys::Element, class: &str) -> bool {
+    el.class_name().split_whitespace().any(|c| c == class)
+}
+
+fn count(root: &web_sys::Element, sel: &str) -> u32 {
+    root.query_selector_all(sel).unwrap().length()
+}
+
+#[wasm_bindgen_test]
+async fn pasted_dialog_text_renders_the_0x904_0x7_explanation() {
+    let root =
+        mount(html! { <ExplainPage q="Error code: 0x904\nExtended error code: 0x7" /> }).await;
+    let t = text(&root);
+    assert!(t.contains("0x904"), "{t}");
+    assert!(t.contains("Socket closed"), "{t}");
+    assert!(t.contains("Together:"), "the 0x904 + 0x7 combination: {t}");
+    let causes = count(&root, "ol.causes > li");
+    assert!(causes >= 2, "ranked causes: {causes}");
+    // Every cause links to its article, and the check form is there to run the checks.
+    assert!(count(&root, "ol.causes > li h3 a") == causes);
+    assert!(root.query_selector("#check-host").unwrap().is_some());
+    assert!(t.contains("Run these checks against your host"));
+}
+
+#[wasm_bindgen_test]
+async fn unknown_text_says_what_was_not_understood() {
+    let root = mount(html! { <ExplainPage q="hello world" /> }).await;
+    assert!(text(&root).contains("No Remote Desktop error code recognised"));
+}
+
+#[wasm_bindgen_test]
+async fn recorded_healthy_report_renders() {
+    let r = Rc::new(report(HEALTHY));
+    let root = mount(html! { <ReportView report={r.clone()} /> }).await;
+    let verdict = find(&root, ".verdict");
+    assert!(has_class(&verdict, "healthy"));
+    assert!(text(&verdict).contains("Healthy: a client would reach the logon"));
+    assert!(text(&verdict).contains("security.standard_rdp_allowed"));
+    assert_eq!(count(&root, "table.stages tbody tr"), r.stages.len() as u32);
+    assert_eq!(count(&root, ".timeline rect.bar"), r.stages.len() as u32);
+    let details = text(&find(&root, ".details"));
+    assert!(details.contains("Certificate and TLS"));
+    assert!(details.contains("CN=rdp-lab.localhost"));
+    assert!(details.contains("Security layers"));
+    assert!(details.contains("Handshake statistics"));
+}
+
+#[wasm_bindgen_test]
+async fn recorded_failure_names_the_stage_and_the_fix() {
+    let root = mount(html! { <ReportView report={Rc::new(report(REFUSED))} /> }).await;
+    let verdict = find(&root, ".verdict");
+    assert!(has_class(&verdict, "problem"));
+    let t = text(&verdict);
+    assert!(t.contains("A client would fail at the tcp stage"), "{t}");
+    assert!(t.contains("0x204"), "{t}");
+    assert!(t.contains("tcp.refused"), "{t}");
+    assert!(t.contains("How to fix it"), "{t}");
+    assert!(count(&verdict, ".fix-sides") >= 1);
+    assert_eq!(text(&find(&root, ".tl-failed .tl-name")), "tcp");
+}
+
+#[wasm_bindgen_test]
+async fn share_link_round_trip_renders_the_same_report() {
+    let signed = sign(HEALTHY);
+    let fragment = share::encode(&signed);
+    let direct = mount(html! { <ReportView report={Rc::new(report(HEALTHY))} /> }).await;
+    let shared = mount(html! {
+        <SharedView fragment={AttrValue::from(format!("#{fragment}"))} relay_key={Some(Ok(key_info()))} />
+    })
+    .await;
+    let banner = text(&find(&shared, ".banner"));
+    assert!(
+        banner.contains(&format!("Signed by relay {KEY_ID} — verified")),
+        "{banner}"
+    );
+    for sel in [".verdict", "table.stages", ".timeline", ".details"] {
+        assert_eq!(
+            find(&direct, sel).outer_html(),
+            find(&shared, sel).outer_html(),
+            "{sel}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn redacted_link_verifies() {
+    let full = report(HEALTHY);
+    let redacted = serde_json::to_string(&rdpcheck_report::redact(&full)).unwrap();
+    let fragment = share::encode(&sign(&redacted));
+    let root = mount(html! {
+        <SharedView fragment={AttrValue::from(fragment)} relay_key={Some(Ok(key_info()))} />
+    })
+    .await;
+    assert!(has_class(&find(&root, ".banner"), "ok"));
+    assert!(text(&find(&root, ".banner")).contains("verified"));
+    let t = text(&find(&root, ".report"));
+    assert!(t.contains("Redacted"), "{t}");
+    assert!(!t.contains("127.0.0.1"), "{t}");
+}
+
+#[wasm_bindgen_test]
+async fn tampered_link_is_not_verified() {
+    let mut signed = sign(HEALTHY);
+    signed.report = signed.report.replace("\"port\": 34301", "\"port\": 3389");
+    assert_ne!(signed.report, HEALTHY);
+    let fragment = share::encode(&signed);
+    let root = mount(html! {
+        <SharedView fragment={AttrValue::from(fragment)} relay_key={Some(Ok(key_info()))} />
+    })
+    .await;
+    let banner = find(&root, ".banner");
+    assert!(has_class(&banner, "bad"));
+    assert!(
+        text(&banner).contains("Not verified — modified, unsigned, or signed by another relay"),
+        "{}",
+        text(&banner)
+    );
+    // A damaged link is named, not a blank page.
+    let root =
+        mount(html! { <SharedView fragment="#v1.%%%" relay_key={Some(Ok(key_info()))} /> }).await;
+    assert!(text(&root).contains("cannot be opened"));
+}
+
+#[wasm_bindgen_test]
+async fn check_form_refuses_a_bad_host_before_sending() {
+    let root = mount(html! { <CheckPanel host="bad host!" /> }).await;
+    let button: web_sys::HtmlElement = find(&root, "button[type=submit]").dyn_into().unwrap();
+    button.click();
+    settle().await;
+    let err = text(&find(&root, ".field-error"));
+    assert!(err.contains("spaces"), "{err}");
+    assert_eq!(
+        find(&root, "#check-host")
+            .get_attribute("aria-invalid")
+            .as_deref(),
+        Some("true")
+    );
+    // Nothing was started: no progress section, the button is still enabled.
+    assert_eq!(count(&root, ".live"), 0);
+    assert!(find(&root, "button[type=submit]")
+        .get_attribute("disabled")
+        .is_none());
+}
+
+#[wasm_bindgen_test]
+async fn rdp_file_text_fills_the_form() {
+    let root = mount(html! { <CheckPanel /> }).await;
+    let area: web_sys::HtmlTextAreaElement = find(&root, "#check-rdp-text").dyn_into().unwrap();
+    area.set_value("full address:s:rdp.corp.example:3390\ngatewayhostname:s:gw.corp.example\ngatewayusagemethod:i:1\ngatewayprofileusagemethod:i:1\n");
+    let init = web_sys::InputEventInit::new();
+    init.set_bubbles(true);
+    let ev = web_sys::InputEvent::new_with_event_init_dict("input", &init).unwrap();
+    area.dispatch_event(&ev).unwrap();
+    settle().await;
+    let fill: web_sys::HtmlElement = find(&root, ".rdp-file details button").dyn_into().unwrap();
+    fill.click();
+    settle().await;
+    let value = |sel: &str| -> String {
+        find(&root, sel)
+            .dyn_into::<web_sys::HtmlInputElement>()
+            .unwrap()
+            .value()
+    };
+    assert_eq!(value("#check-host"), "rdp.corp.example");
+    assert_eq!(value("#check-port"), "3390");
+    assert_eq!(value("#check-gateway"), "gw.corp.example:443");
+    assert!(text(&root).contains("always through the RD Gateway"));
+}
+
+#[wasm_bindgen_test]
+async fn unreachable_relay_is_named_not_a_bare_failure() {
+    // The test server that serves this page has no /api/v1/probe WebSocket.
+    let root = mount(html! { <CheckPanel host="rdp.example.com" /> }).await;
+    let button: web_sys::HtmlElement = find(&root, "button[type=submit]").dyn_into().unwrap();
+    button.click();
+    settle().await;
+    for _ in 0..100 {
+        if root.query_selector(".card.error").unwrap().is_some() {
+            break;
+        }
+        yew::platform::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let t = text(&find(&root, ".card.error"));
+    assert!(t.contains("Cannot reach the relay"), "{t}");
+    assert!(t.contains("/api/v1/probe"), "{t}");
+    assert!(find(&root, "button[type=submit]")
+        .get_attribute("disabled")
+        .is_none());
+}
