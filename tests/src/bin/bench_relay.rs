@@ -555,6 +555,9 @@ struct ProbeOutcome {
     /// The wire message carrying the report (kept for the first session only).
     message: Option<String>,
     messages: usize,
+    /// When each message arrived, ms after the connect started, and its `at_ms` (when the probe
+    /// emitted it, ms after the probe started), for the first session only.
+    arrivals: Vec<(f64, Option<f64>)>,
 }
 
 async fn one_probe(url: &str, request: &str, keep: bool) -> Result<ProbeOutcome, String> {
@@ -571,10 +574,21 @@ async fn one_probe(url: &str, request: &str, keep: bool) -> Result<ProbeOutcome,
         let mut error = None;
         let mut message = None;
         let mut messages = 0;
+        let mut arrivals = Vec::new();
+        let connected_ms = start.elapsed().as_secs_f64() * 1000.0;
+        if keep {
+            arrivals.push((connected_ms, None));
+        }
         while let Some(msg) = ws.next().await {
             match msg {
                 Ok(Message::Text(text)) => {
                     messages += 1;
+                    if keep {
+                        let at = serde_json::from_str::<Value>(&text)
+                            .ok()
+                            .and_then(|v| v["at_ms"].as_f64());
+                        arrivals.push((start.elapsed().as_secs_f64() * 1000.0, at));
+                    }
                     // The report is the only message that big; the type is at the start.
                     let kind = serde_json::from_str::<Value>(&text).ok().and_then(|v| {
                         match v["type"].as_str() {
@@ -612,6 +626,7 @@ async fn one_probe(url: &str, request: &str, keep: bool) -> Result<ProbeOutcome,
                 session_ms,
                 message,
                 messages,
+                arrivals,
             }),
             (None, Some(e)) => Err(e),
             (None, None) => Err("closed without a report".into()),
@@ -778,8 +793,18 @@ async fn bench_probes(args: &Args, ticks_per_s: f64) -> Result<ProbeResult, Stri
     let message = first.message.unwrap_or_default();
     let (stages, report_bytes) = describe_report(&message);
     eprintln!(
-        "probes: first probe {:.1} ms, {} messages; stages: {stages}",
-        first.report_ms, first.messages
+        "probes: first probe {:.1} ms, {} messages; stages: {stages}; connected, then each message at (ms, [at_ms]): {}",
+        first.report_ms,
+        first.messages,
+        first
+            .arrivals
+            .iter()
+            .map(|(ms, at)| match at {
+                Some(at) => format!("{ms:.1}[{at:.2}]"),
+                None => format!("{ms:.1}"),
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
     );
     let sign_us = signing_cost_us(&message);
     // Warm-up, discarded.

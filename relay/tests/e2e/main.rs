@@ -1,0 +1,253 @@
+//! End to end in a real browser: the real relay serving the built page, a real xrdp on
+//! loopback, headless Chromium driven through chromedriver. The browser types the host, runs
+//! the check, sees the stages stream and the verdict, then opens the share link in a fresh
+//! browser session and sees the same report, verified. Screenshots go to tests/output/e2e/.
+//!
+//! Needs the page built into the relay (`cargo xtask test` builds it first) and Debian's
+//! chromium + chromium-driver; it fails loudly, never skips, when either is missing.
+
+#[allow(dead_code)]
+#[path = "../ws/harness.rs"]
+mod harness;
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use harness::{public_key, Relay, RelayOptions};
+use rdpcheck_labtests::certs::TestCert;
+use rdpcheck_labtests::process::free_port;
+use rdpcheck_labtests::xrdp::{SecurityLayer, Xrdp};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// chromedriver as a child, killed on drop.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    async fn start() -> Driver {
+        let bin = "/usr/bin/chromedriver";
+        assert!(
+            std::path::Path::new(bin).exists(),
+            "{bin} is missing: apt-get install chromium chromium-driver (cargo xtask test installs it)"
+        );
+        let port = free_port();
+        let child = Command::new(bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let start = Instant::now();
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "chromedriver did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Driver { child, port }
+    }
+
+    /// A new browser session with its own empty profile (a fresh browser context).
+    async fn browser(&self, width: u32, height: u32) -> Client {
+        let profile = std::env::temp_dir().join(format!(
+            "rdpcheck-e2e-{}-{}",
+            std::process::id(),
+            free_port()
+        ));
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--disable-quic",
+                    format!("--window-size={width},{height}"),
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            }),
+        );
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .expect("a chromedriver session")
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn output_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/output/e2e");
+    std::fs::create_dir_all(&dir).expect("create tests/output/e2e");
+    dir
+}
+
+async fn shot(c: &Client, name: &str) {
+    let png = c.screenshot().await.expect("screenshot");
+    std::fs::write(output_dir().join(name), png).expect("write screenshot");
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+        .text()
+        .await
+        .expect("element text")
+}
+
+async fn type_into(c: &Client, css: &str, value: &str) {
+    let el = c
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .expect(css);
+    el.clear().await.expect("clear");
+    el.send_keys(value).await.expect("type");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_a_real_host_and_share_the_verified_result() {
+    let xrdp = Xrdp::start(SecurityLayer::Negotiate, &TestCert::self_signed());
+    let port = xrdp.port.to_string();
+    let relay = Relay::start(RelayOptions::args(&[
+        "--allow",
+        "127.0.0.0/8",
+        "--allow-port",
+        &port,
+    ]))
+    .await;
+    let health = relay.get("/healthz").await;
+    assert!(
+        health.contains("\"page_built\":true"),
+        "the relay was built without the page: run `trunk build --release` first (cargo xtask test does)\n{health}"
+    );
+    let (key_id, _) = public_key(&relay).await;
+    let driver = Driver::start().await;
+    let base = format!("http://127.0.0.1:{}", relay.port);
+
+    // 1. Open the check screen; measure the time until the form is usable.
+    let c = driver.browser(1280, 1000).await;
+    let start = Instant::now();
+    c.goto(&format!("{base}/check")).await.expect("open /check");
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("#check-host"))
+        .await
+        .expect("the form renders");
+    eprintln!("page interactive after {:?}", start.elapsed());
+    type_into(&c, "#check-host", "127.0.0.1").await;
+    type_into(&c, "#check-port", &port).await;
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .expect("run button")
+        .click()
+        .await
+        .expect("click run");
+
+    // 2. Stages stream in, then the verdict.
+    let first_stage = text_of(&c, ".stage-list li").await;
+    assert!(
+        !first_stage.trim().is_empty(),
+        "a stage row appears while the check runs"
+    );
+    let verdict = text_of(&c, "#verdict-title").await;
+    shot(&c, "1-verdict.png").await;
+    assert!(
+        verdict.contains("Healthy"),
+        "verdict for a working xrdp: {verdict:?}"
+    );
+    let timeline = text_of(&c, "#timeline-title").await;
+    assert!(timeline.contains("Timeline"));
+    let page = c.source().await.expect("page source");
+    for stage in ["security_layers", "stability", "udp"] {
+        assert!(page.contains(stage), "the report shows the {stage} stage");
+    }
+
+    // 3. The share link, opened in a fresh browser session, shows the same report, verified.
+    let link = c
+        .find(Locator::Css("#share-link"))
+        .await
+        .expect("share link field")
+        .prop("value")
+        .await
+        .expect("its value")
+        .expect("a link");
+    assert!(
+        link.starts_with(&format!("{base}/r#v1.")),
+        "share link format: {link}"
+    );
+    c.close().await.expect("close the first session");
+
+    let fresh = driver.browser(390, 900).await;
+    fresh.goto(&link).await.expect("open the share link");
+    let banner = text_of(&fresh, ".banner").await;
+    shot(&fresh, "2-shared-verified-phone.png").await;
+    assert!(
+        banner.contains(&format!("Signed by relay {key_id} — verified")),
+        "banner on the shared report: {banner:?}"
+    );
+    let shared_verdict = text_of(&fresh, "#verdict-title").await;
+    assert_eq!(
+        shared_verdict, verdict,
+        "the shared report shows the same verdict"
+    );
+
+    // 4. A link whose report was edited is not verified.
+    let (head, payload) = link.split_once("#v1.").expect("fragment");
+    let tampered = match tamper(payload) {
+        Some(p) => format!("{head}#v1.{p}"),
+        None => panic!("could not re-encode the link"),
+    };
+    fresh
+        .goto(&format!("{base}/"))
+        .await
+        .expect("leave the page");
+    fresh.goto(&tampered).await.expect("open the tampered link");
+    let banner = text_of(&fresh, ".banner").await;
+    shot(&fresh, "3-shared-tampered-phone.png").await;
+    assert!(
+        banner.contains("Not verified"),
+        "banner on a tampered link: {banner:?}"
+    );
+    fresh.close().await.expect("close the second session");
+    drop(xrdp);
+}
+
+/// Decode a link, change one character of the signed report's text (still a valid report),
+/// re-encode it.
+fn tamper(payload: &str) -> Option<String> {
+    let mut signed = rdpcheck_report::share::decode(&format!("v1.{payload}")).ok()?;
+    let edited = signed
+        .report
+        .replacen("reach the logon", "reach the log0n", 1);
+    if edited == signed.report {
+        return None;
+    }
+    signed.report = edited;
+    Some(
+        rdpcheck_report::share::encode(&signed)
+            .trim_start_matches("v1.")
+            .to_string(),
+    )
+}
