@@ -69,7 +69,12 @@ async fn probe(
     ws: WebSocketUpgrade,
 ) -> Response {
     let max = state.config.limits.max_message_bytes;
-    let ws = ws.max_message_size(max).max_frame_size(max);
+    // A small read buffer: tungstenite's default (128 KiB, zero-filled) would be most of an idle
+    // session's memory; requests are at most 8 KiB and the buffer grows if a frame needs it.
+    let ws = ws
+        .max_message_size(max)
+        .max_frame_size(max)
+        .read_buffer_size(4096);
     // Decided before the upgrade; told in-band, since browsers cannot read a refused upgrade's status.
     let refusal = check_origin(&state, &headers).or_else(|| check_token(&state, &headers, &query));
     ws.on_upgrade(move |socket| async move {

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::serve::ListenerExt;
 use clap::Parser;
 use rdpcheck_relay::app::{router, AppState};
 use rdpcheck_relay::config::{Args, Config};
@@ -75,7 +76,11 @@ async fn serve(config: Config) -> Result<(), String> {
         None => {
             let listener = tokio::net::TcpListener::bind(listen)
                 .await
-                .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+                .map_err(|e| format!("cannot listen on {listen}: {e}"))?
+                // Events are small writes; without NODELAY each waits for the client's delayed ACK.
+                .tap_io(|s| {
+                    let _ = s.set_nodelay(true);
+                });
             println!("rdpcheck-relay listening on http://{listen}/");
             axum::serve(listener, app)
                 .with_graceful_shutdown(signal)
@@ -99,7 +104,10 @@ async fn serve(config: Config) -> Result<(), String> {
                 h.graceful_shutdown(Some(Duration::from_secs(5)));
             });
             println!("rdpcheck-relay listening on https://{listen}/");
-            axum_server::bind_rustls(listen, tls)
+            let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(tls)
+                .acceptor(axum_server::accept::NoDelayAcceptor::new());
+            axum_server::bind(listen)
+                .acceptor(acceptor)
                 .handle(handle)
                 .serve(app)
                 .await

@@ -509,7 +509,7 @@ async fn bench_idle(args: &Args) -> Result<IdleResult, String> {
             Err(e) => *errors.entry(e).or_default() += 1,
         }
         let done = open.len() + errors.values().sum::<usize>();
-        if done % 2000 == 0 {
+        if done.is_multiple_of(2000) {
             eprintln!("  {done}/{} handshakes done", args.idle);
         }
     }
@@ -583,31 +583,22 @@ async fn one_probe(url: &str, request: &str, keep: bool) -> Result<ProbeOutcome,
             match msg {
                 Ok(Message::Text(text)) => {
                     messages += 1;
+                    let v = serde_json::from_str::<Value>(&text).unwrap_or(Value::Null);
+                    let at = start.elapsed().as_secs_f64() * 1000.0;
                     if keep {
-                        let at = serde_json::from_str::<Value>(&text)
-                            .ok()
-                            .and_then(|v| v["at_ms"].as_f64());
-                        arrivals.push((start.elapsed().as_secs_f64() * 1000.0, at));
+                        arrivals.push((at, v["at_ms"].as_f64()));
                     }
-                    // The report is the only message that big; the type is at the start.
-                    let kind = serde_json::from_str::<Value>(&text).ok().and_then(|v| {
-                        match v["type"].as_str() {
-                            Some("report") => Some(("report".to_string(), v)),
-                            Some("error") => Some(("error".to_string(), v)),
-                            _ => None,
-                        }
-                    });
-                    match kind {
-                        Some((k, _)) if k == "report" => {
-                            report_ms = Some(start.elapsed().as_secs_f64() * 1000.0);
+                    match v["type"].as_str() {
+                        Some("report") => {
+                            report_ms = Some(at);
                             if keep {
                                 message = Some(text.to_string());
                             }
                         }
-                        Some((_, v)) => {
+                        Some("error") => {
                             error = Some(v["code"].as_str().unwrap_or("error").to_string())
                         }
-                        None => {}
+                        _ => {}
                     }
                 }
                 Ok(_) => {}
@@ -893,6 +884,7 @@ async fn main() -> ExitCode {
 
     let idle = match bench_idle(&args).await {
         Ok(r) => r,
+        Err(_) if interrupted() => return ExitCode::from(130),
         Err(e) => {
             eprintln!("bench-relay: idle sessions: {e}");
             return ExitCode::FAILURE;
@@ -905,6 +897,7 @@ async fn main() -> ExitCode {
     tokio::time::sleep(Duration::from_secs(1)).await;
     let probes = match bench_probes(&args, ticks_per_s).await {
         Ok(r) => r,
+        Err(_) if interrupted() => return ExitCode::from(130),
         Err(e) => {
             eprintln!("bench-relay: probes per second: {e}");
             return ExitCode::FAILURE;
