@@ -33,6 +33,13 @@ pub fn ensure_apt(packages: &[(&str, &str)]) -> Result<(), String> {
         sh::run(full[0], &full[1..])
     };
     apt(&["apt-get", "update", "-qq"])?;
+    // Packages such as nginx try to start their service on install; a lab machine wants none
+    // running (and a failed start would fail the install). policy-rc.d exit 101 = "do not start".
+    let policy = std::path::Path::new("/usr/sbin/policy-rc.d");
+    let added_policy = is_root() && !policy.exists() && std::fs::write(policy, "#!/bin/sh\nexit 101\n").is_ok();
+    if added_policy {
+        let _ = sh::run("chmod", &["+x", "/usr/sbin/policy-rc.d"]);
+    }
     let mut install = vec![
         "env",
         "DEBIAN_FRONTEND=noninteractive",
@@ -43,7 +50,11 @@ pub fn ensure_apt(packages: &[(&str, &str)]) -> Result<(), String> {
         "--no-install-recommends",
     ];
     install.extend(missing.iter());
-    apt(&install)
+    let result = apt(&install);
+    if added_policy {
+        let _ = std::fs::remove_file(policy);
+    }
+    result
 }
 
 fn is_root() -> bool {

@@ -41,6 +41,8 @@ fn test() -> Result<(), String> {
     deps::ensure_apt(deps::LAB_PACKAGES)?;
     web::ensure_toolchain()?;
     sh::run("cargo", &["fmt", "--all", "--", "--check"])?;
+    // The relay embeds web/dist when it is built: build the page before anything builds the relay.
+    web::build_page()?;
     sh::run(
         "cargo",
         &[
@@ -78,8 +80,6 @@ fn test() -> Result<(), String> {
             "--locked",
         ],
     )?;
-    // The relay embeds web/dist at build time; build the page before the relay's tests.
-    web::build_page()?;
     sh::run("cargo", &["test", "--workspace", "--locked"])?;
     web::browser_tests()
 }

@@ -43,6 +43,10 @@ pub fn browser_tests() -> Result<(), String> {
             "--target",
             "wasm32-unknown-unknown",
             "--locked",
+            // Only the browser suite: the lib and doc-test targets have no wasm tests, and their
+            // "0 passed" lines would otherwise close the log.
+            "--test",
+            "browser",
         ],
         &[
             ("CHROMEDRIVER", "/usr/bin/chromedriver".into()),
