@@ -36,7 +36,8 @@ pub fn ensure_apt(packages: &[(&str, &str)]) -> Result<(), String> {
     // Packages such as nginx try to start their service on install; a lab machine wants none
     // running (and a failed start would fail the install). policy-rc.d exit 101 = "do not start".
     let policy = std::path::Path::new("/usr/sbin/policy-rc.d");
-    let added_policy = is_root() && !policy.exists() && std::fs::write(policy, "#!/bin/sh\nexit 101\n").is_ok();
+    let added_policy =
+        is_root() && !policy.exists() && std::fs::write(policy, "#!/bin/sh\nexit 101\n").is_ok();
     if added_policy {
         let _ = sh::run("chmod", &["+x", "/usr/sbin/policy-rc.d"]);
     }
