@@ -61,6 +61,10 @@ struct ProbeArgs {
     /// Do not send RDP-UDP probes to UDP 3389.
     #[arg(long)]
     no_udp: bool,
+    /// Also print a share link for this page address (e.g. https://rdpcheck.example.com). The
+    /// CLI has no signing key, so the page shows the report as unsigned.
+    #[arg(long, value_name = "URL")]
+    share_link: Option<String>,
     /// Print one JSON report on stdout instead of text.
     #[arg(long)]
     json: bool,
@@ -173,6 +177,28 @@ fn probe(args: ProbeArgs) -> ExitCode {
         }
     } else {
         print!("{}", render::report(&report));
+    }
+    if let Some(base) = &args.share_link {
+        match serde_json::to_string(&report) {
+            Ok(text) => {
+                let signed = rdpcheck_report::wire::SignedReport {
+                    report: text,
+                    signature: String::new(),
+                    key_id: "unsigned".into(),
+                };
+                let link = format!(
+                    "{}/r#{}",
+                    base.trim_end_matches('/'),
+                    rdpcheck_report::share::encode(&signed)
+                );
+                if args.json {
+                    eprintln!("share link (unsigned): {link}");
+                } else {
+                    println!("\nShare link (unsigned: made by the CLI, not signed by a relay):\n  {link}");
+                }
+            }
+            Err(e) => eprintln!("rdpcheck: cannot encode the share link: {e}"),
+        }
     }
     match report.verdict.status {
         VerdictStatus::Healthy => ExitCode::SUCCESS,

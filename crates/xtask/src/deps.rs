@@ -14,6 +14,7 @@ pub const LAB_PACKAGES: &[(&str, &str)] = &[
     ("xauth", "/usr/bin/xauth"),
     ("openssl", "/usr/bin/openssl"),
     ("nginx", "/usr/sbin/nginx"),
+    ("curl", "/usr/bin/curl"),
 ];
 
 pub fn ensure_apt(packages: &[(&str, &str)]) -> Result<(), String> {

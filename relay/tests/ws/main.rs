@@ -11,3 +11,4 @@ mod metrics;
 mod refusals;
 mod report;
 mod shutdown;
+mod tls;
