@@ -178,9 +178,13 @@ async fn metrics(State(state): State<Arc<AppState>>) -> Response {
         .into_response()
 }
 
-async fn page(State(state): State<Arc<AppState>>, uri: Uri) -> Response {
+async fn page(State(state): State<Arc<AppState>>, uri: Uri, headers: HeaderMap) -> Response {
     let path = uri.path();
-    let asset = match assets::get(path) {
+    let accept = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let asset = match assets::get_encoded(path, accept) {
         Some(a) => a,
         None if assets::is_page_route(path) => assets::index(),
         None => return (StatusCode::NOT_FOUND, "not found\n").into_response(),
@@ -200,6 +204,10 @@ async fn page(State(state): State<Arc<AppState>>, uri: Uri) -> Response {
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if let Some(encoding) = asset.encoding {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
     if asset.content_type.starts_with("text/html") {
         if let Ok(v) = HeaderValue::from_str(&state.csp) {
             h.insert(header::CONTENT_SECURITY_POLICY, v);

@@ -14,6 +14,8 @@ pub struct Asset {
     pub body: &'static [u8],
     pub content_type: &'static str,
     pub cache: &'static str,
+    /// `br` or `gzip` when `body` is a precompressed copy.
+    pub encoding: Option<&'static str>,
 }
 
 fn content_type(path: &str) -> &'static str {
@@ -38,12 +40,40 @@ pub fn is_page_route(path: &str) -> bool {
         || path.starts_with("/r/")
 }
 
+fn find(rel: &str) -> Option<&'static [u8]> {
+    ASSETS.iter().find(|(p, _)| *p == rel).map(|(_, b)| *b)
+}
+
+/// The file at `path`, as a precompressed copy when the client accepts one.
+pub fn get_encoded(path: &str, accept_encoding: &str) -> Option<Asset> {
+    let mut asset = get(path)?;
+    let rel = path.trim_start_matches('/');
+    let accepts = |name: &str| {
+        accept_encoding.split(',').any(|e| {
+            e.split(';')
+                .next()
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case(name))
+        })
+    };
+    for (encoding, suffix) in [("br", ".br"), ("gzip", ".gz")] {
+        if accepts(encoding) {
+            if let Some(body) = find(&format!("{rel}{suffix}")) {
+                asset.body = body;
+                asset.encoding = Some(encoding);
+                break;
+            }
+        }
+    }
+    Some(asset)
+}
+
 pub fn get(path: &str) -> Option<Asset> {
     let rel = path.trim_start_matches('/');
-    let (rel, body) = ASSETS
-        .iter()
-        .find(|(p, _)| *p == rel)
-        .map(|(p, b)| (*p, *b))?;
+    // The compressed copies are served only through content negotiation.
+    if rel.ends_with(".br") || rel.ends_with(".gz") {
+        return None;
+    }
+    let body = find(rel)?;
     // Trunk names built files name-<hash>.ext: those never change, cache them for a year.
     let hashed = rel.rsplit_once('-').is_some_and(|(_, tail)| {
         tail.split('.')
@@ -58,6 +88,7 @@ pub fn get(path: &str) -> Option<Asset> {
         } else {
             "no-cache"
         },
+        encoding: None,
     })
 }
 
@@ -66,6 +97,7 @@ pub fn index() -> Asset {
         body: NOT_BUILT.as_bytes(),
         content_type: "text/html; charset=utf-8",
         cache: "no-cache",
+        encoding: None,
     })
 }
 
@@ -116,6 +148,12 @@ mod tests {
         assert!(is_page_route("/kb/server-certificate"));
         assert!(!is_page_route("/api/v1/key"));
         assert_eq!(content_type("a/b-0123abcd.wasm"), "application/wasm");
+    }
+
+    #[test]
+    fn compressed_copies_only_by_negotiation() {
+        assert!(get("/x.wasm.br").is_none());
+        assert!(get("/x.js.gz").is_none());
     }
 
     #[test]

@@ -12,7 +12,7 @@ if (!dir) {
 }
 const file = join(dir, "index.html");
 const html = readFileSync(file, "utf8");
-const re = /<script type="module">([\s\S]*?)<\/script>/g;
+const re = /<script type="?module"?>([\s\S]*?)<\/script>/g;
 let n = 0;
 const out = html.replace(re, (_, body) => {
   n += 1;

@@ -15,6 +15,7 @@ pub const LAB_PACKAGES: &[(&str, &str)] = &[
     ("openssl", "/usr/bin/openssl"),
     ("nginx", "/usr/sbin/nginx"),
     ("curl", "/usr/bin/curl"),
+    ("brotli", "/usr/bin/brotli"),
 ];
 
 pub fn ensure_apt(packages: &[(&str, &str)]) -> Result<(), String> {
