@@ -10,8 +10,9 @@ use crate::observe::{LayerProbe, ReplyOutcome};
 
 /// (layer, requestedProtocols, the selectedProtocol that counts as acceptance).
 /// NLA is asked for as TLS|NLA, the way clients ask; NLA-EX comes from the main negotiation.
-/// Two at a time: xrdp's listen backlog is 2 (a burst of connects costs 1 s SYN retries), and
-/// FreeRDP-based servers take ~40 ms per answer (one at a time would cost 200 ms).
+/// Three at a time: xrdp's listen backlog is 2, so its accept queue holds three (backlog + 1) and a
+/// bigger burst costs 1 s SYN retries; FreeRDP-based servers take ~30–40 ms per answer, so one at
+/// a time would cost 150–200 ms.
 pub const LAYERS: [(&str, u32, u32); 5] = [
     ("rdp", protocol::RDP, protocol::RDP),
     ("tls", protocol::SSL, protocol::SSL),
@@ -36,8 +37,12 @@ pub async fn probe_all(
         }
     };
     let mut probes = Vec::with_capacity(LAYERS.len());
-    for pair in LAYERS.chunks(2) {
-        match pair {
+    for batch in LAYERS.chunks(3) {
+        match batch {
+            [a, b, c] => {
+                let (x, y, z) = tokio::join!(one(*a), one(*b), one(*c));
+                probes.extend([x, y, z]);
+            }
             [a, b] => {
                 let (x, y) = tokio::join!(one(*a), one(*b));
                 probes.extend([x, y]);
