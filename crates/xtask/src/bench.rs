@@ -5,6 +5,7 @@
 use crate::{deps, sh};
 
 pub fn run(args: &[String]) -> Result<(), String> {
+    let rest = args.get(1..).unwrap_or_default();
     match args.first().map(String::as_str) {
         Some("probe") => {
             deps::ensure_apt(deps::LAB_PACKAGES)?;
@@ -12,39 +13,40 @@ pub fn run(args: &[String]) -> Result<(), String> {
             if !sh::have("nmap") {
                 return Err("nmap is not on PATH after installing it".into());
             }
-            // Release builds: the figures are about the engine, not debug assertions.
-            sh::run("cargo", &["build", "--release", "-p", "rdpcheck-cli"])?;
-            let mut cmd = vec![
-                "run",
-                "--release",
-                "-p",
-                "rdpcheck-labtests",
-                "--bin",
-                "bench-probe",
-                "--",
-                "--rdpcheck",
-                "target/release/rdpcheck",
-            ];
-            cmd.extend(args[1..].iter().map(String::as_str));
-            sh::run("cargo", &cmd)
+            bench("rdpcheck-cli", "bench-probe", "--rdpcheck", "target/release/rdpcheck", rest)
         }
-        Some("relay") => {
-            // Release builds: the figures are about the relay, not debug assertions.
-            sh::run("cargo", &["build", "--release", "-p", "rdpcheck-relay"])?;
-            let mut cmd = vec![
-                "run",
-                "--release",
-                "-p",
-                "rdpcheck-labtests",
-                "--bin",
-                "bench-relay",
-                "--",
-                "--relay",
-                "target/release/rdpcheck-relay",
-            ];
-            cmd.extend(args[1..].iter().map(String::as_str));
-            sh::run("cargo", &cmd)
-        }
+        Some("relay") => bench(
+            "rdpcheck-relay",
+            "bench-relay",
+            "--relay",
+            "target/release/rdpcheck-relay",
+            rest,
+        ),
         _ => Err("usage: cargo xtask bench probe [--runs N] | bench relay [--idle N] [--concurrency C] [--duration S]".into()),
     }
+}
+
+/// Build `package` in release (the figures are about it, not debug assertions), then run the
+/// benchmark binary `bin` of the lab crate pointed at it.
+fn bench(
+    package: &str,
+    bin: &str,
+    flag: &str,
+    binary: &str,
+    rest: &[String],
+) -> Result<(), String> {
+    sh::run("cargo", &["build", "--release", "-p", package])?;
+    let mut cmd = vec![
+        "run",
+        "--release",
+        "-p",
+        "rdpcheck-labtests",
+        "--bin",
+        bin,
+        "--",
+        flag,
+        binary,
+    ];
+    cmd.extend(rest.iter().map(String::as_str));
+    sh::run("cargo", &cmd)
 }
