@@ -57,6 +57,7 @@ async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
 /// Tell the client why, then close with 1008.
 pub async fn reject(mut socket: WebSocket, state: &AppState, reject: Reject) {
     state.metrics.refusal(reject.code);
+    tracing::info!(code = reject.code, message = %reject.message, "refused before the upgrade");
     let _ = send(
         &mut socket,
         &ServerMessage::Error {
@@ -73,6 +74,7 @@ pub async fn run(mut socket: WebSocket, state: Arc<AppState>, client: IpAddr) {
     let outcome = serve(&mut socket, &state, client).await;
     if let Err(reject) = outcome {
         state.metrics.refusal(reject.code);
+        tracing::info!(client = %client, code = reject.code, message = %reject.message, "request refused");
         let _ = send(
             &mut socket,
             &ServerMessage::Error {
@@ -249,10 +251,20 @@ async fn serve(
             })
         }
     };
-    state.metrics.probe(match report.verdict.status {
+    let outcome = match report.verdict.status {
         VerdictStatus::Healthy => "healthy",
         VerdictStatus::Problem => "problem",
-    });
+    };
+    state.metrics.probe(outcome);
+    tracing::info!(
+        client = %client,
+        target = %format!("{}:{}", report.target.host, report.target.port),
+        verdict = outcome,
+        stage = report.verdict.stage.as_deref().unwrap_or("-"),
+        codes = %report.verdict.codes.join(","),
+        duration_ms = report.duration_ms,
+        "probe finished"
+    );
     let message = sign_report(state, report)?;
     if send(socket, &message).await {
         close(socket, CLOSE_NORMAL, "done").await;
