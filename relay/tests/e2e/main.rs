@@ -10,6 +10,7 @@
 #[path = "../ws/harness.rs"]
 mod harness;
 
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -22,10 +23,12 @@ use rdpcheck_labtests::xrdp::{SecurityLayer, Xrdp};
 
 const WAIT: Duration = Duration::from_secs(30);
 
-/// chromedriver as a child, killed on drop.
+/// chromedriver (and the browsers it starts) in its own process group, killed on drop; the
+/// browser profiles are temp dirs removed on drop.
 struct Driver {
     child: Child,
     port: u16,
+    profiles: std::sync::Mutex<Vec<tempfile::TempDir>>,
 }
 
 impl Driver {
@@ -40,6 +43,7 @@ impl Driver {
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            .process_group(0)
             .spawn()
             .expect("start chromedriver");
         let start = Instant::now();
@@ -53,7 +57,11 @@ impl Driver {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        Driver { child, port }
+        Driver {
+            child,
+            port,
+            profiles: std::sync::Mutex::new(Vec::new()),
+        }
     }
 
     /// A new browser session with its own empty profile (a fresh browser context).
@@ -88,7 +96,14 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        // The whole group: chromedriver and every Chromium process it started, even after a
+        // failed assertion left a session open.
+        if let Ok(pid) = i32::try_from(self.child.id()) {
+            let _ = nix::sys::signal::killpg(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGKILL,
+            );
+        }
         let _ = self.child.wait();
     }
 }
