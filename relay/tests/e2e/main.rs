@@ -105,6 +105,10 @@ impl Drop for Driver {
             );
         }
         let _ = self.child.wait();
+        // Only now, with every browser gone, remove their profiles.
+        if let Ok(mut profiles) = self.profiles.lock() {
+            profiles.clear();
+        }
     }
 }
 
