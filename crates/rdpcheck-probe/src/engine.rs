@@ -129,10 +129,7 @@ async fn resolve(
     emit.started(stage);
     let start = Instant::now();
     let pinned = match stage {
-        "dns" => opts
-            .pinned_dns
-            .clone()
-            .or_else(|| opts.pinned_addresses.clone().map(DnsOutcome::Resolved)),
+        "dns" => opts.pinned_dns.clone(),
         _ => opts.pinned_gateway_dns.clone(),
     };
     let outcome = match pinned {

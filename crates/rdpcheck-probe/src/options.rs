@@ -16,8 +16,6 @@ pub struct ProbeOptions {
     pub samples: u32,
     /// Pause between stability handshakes.
     pub sample_pause: Duration,
-    /// Addresses to use instead of resolving `host` (the relay pins checked addresses here).
-    pub pinned_addresses: Option<Vec<std::net::IpAddr>>,
     /// A DNS answer obtained by the caller, used as the dns stage's result instead of resolving
     /// again (the relay resolves once, checks every address, then pins the answer: no rebinding).
     pub pinned_dns: Option<crate::observe::DnsOutcome>,
@@ -48,7 +46,6 @@ impl ProbeOptions {
             total_timeout: Duration::from_secs(30),
             samples: 5,
             sample_pause: Duration::from_millis(100),
-            pinned_addresses: None,
             pinned_dns: None,
             pinned_gateway_dns: None,
             dns_server: None,

@@ -7,7 +7,7 @@
 use std::net::TcpListener;
 use std::time::Duration;
 
-use rdpcheck_labtests::check::{assert_no_fail, codes, expect_finding, finding, pretty, run_probe};
+use rdpcheck_labtests::check::{assert_no_fail, codes, expect_finding, finding, pretty};
 use rdpcheck_labtests::nginx::{
     expired_leaf, wrong_name_leaf, ClosingTlsServer, Nginx, NginxSite, REDIRECT_TARGET,
 };
@@ -16,7 +16,7 @@ use rdpcheck_labtests::{Fault, FaultServer, SecurityLayer, TestCa, TestCert, Xrd
 use rdpcheck_probe::ProbeOptions;
 use rdpcheck_report::{GatewayReport, Report, Severity, StageStatus, VerdictStatus};
 
-use crate::{assert_within, print_summary};
+use crate::probe;
 
 /// A loopback TCP port nothing listens on (bind port 0, drop): connects are refused.
 fn closed_port() -> u16 {
@@ -42,14 +42,6 @@ fn gateway_opts(
     opts.gateway = Some((gw_host.to_string(), gw_port));
     opts.extra_roots = ca.map(|c| vec![c.cert.der.clone()]).unwrap_or_default();
     opts
-}
-
-async fn probe(label: &str, opts: ProbeOptions) -> Report {
-    let deadline = opts.total_timeout;
-    let (report, elapsed) = run_probe(opts).await;
-    print_summary(label, &report, elapsed);
-    assert_within(elapsed, deadline, &report);
-    report
 }
 
 #[track_caller]

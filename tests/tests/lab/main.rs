@@ -51,6 +51,15 @@ pub fn assert_within(elapsed: Duration, deadline: Duration, report: &Report) {
     );
 }
 
+/// Run the engine, print the summary, and check it honoured its whole-check deadline.
+pub async fn probe(label: &str, opts: ProbeOptions) -> Report {
+    let deadline = opts.total_timeout;
+    let (report, elapsed) = rdpcheck_labtests::check::run_probe(opts).await;
+    print_summary(label, &report, elapsed);
+    assert_within(elapsed, deadline, &report);
+    report
+}
+
 /// One line per stage and the findings, printed for the record (`--nocapture` shows it).
 pub fn print_summary(label: &str, report: &Report, elapsed: Duration) {
     let stages: Vec<String> = report

@@ -5,14 +5,14 @@
 
 use std::time::Duration;
 
-use rdpcheck_labtests::check::{assert_no_fail, expect_finding, pretty, run_probe};
+use rdpcheck_labtests::check::{assert_no_fail, expect_finding, pretty};
 use rdpcheck_labtests::nginx::{Nginx, NginxSite};
 use rdpcheck_labtests::{SecurityLayer, TestCa, TestCert, Xrdp};
 use rdpcheck_probe::ProbeOptions;
 use rdpcheck_proto::rdpfile::{self, GatewayUsage};
-use rdpcheck_report::{Report, VerdictStatus};
+use rdpcheck_report::VerdictStatus;
 
-use crate::{assert_within, print_summary};
+use crate::probe;
 
 /// The bytes mstsc's "Save As" writes: a UTF-16LE BOM, then each line UTF-16LE with CRLF.
 fn windows_rdp(lines: &[String]) -> Vec<u8> {
@@ -88,14 +88,6 @@ fn options_from_file(path: &std::path::Path, ca: &TestCa) -> (ProbeOptions, rdpf
     opts.gateway = target.gateway.as_ref().map(|g| (g.host.clone(), g.port));
     opts.extra_roots = vec![ca.cert.der.clone()];
     (opts, target)
-}
-
-async fn probe(label: &str, opts: ProbeOptions) -> Report {
-    let deadline = opts.total_timeout;
-    let (report, elapsed) = run_probe(opts).await;
-    print_summary(label, &report, elapsed);
-    assert_within(elapsed, deadline, &report);
-    report
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

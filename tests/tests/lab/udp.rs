@@ -6,14 +6,14 @@
 use std::net::TcpListener;
 use std::time::Duration;
 
-use rdpcheck_labtests::check::{assert_no_fail, expect_finding, pretty, run_probe};
+use rdpcheck_labtests::check::{assert_no_fail, expect_finding, pretty};
 use rdpcheck_labtests::udp_responder::{closed_udp_port, UdpBehavior, UdpResponder};
 use rdpcheck_labtests::{SecurityLayer, TestCert, Xrdp};
 use rdpcheck_probe::ProbeOptions;
 use rdpcheck_proto::rdpudp::SYN_DATAGRAM_LEN;
 use rdpcheck_report::{Report, Severity, StageStatus, UdpReport, VerdictStatus};
 
-use crate::{assert_within, print_summary, real_opts};
+use crate::{probe, real_opts};
 
 const UDP_WAIT: Duration = Duration::from_secs(1);
 
@@ -26,14 +26,6 @@ fn udp_opts(port: u16) -> ProbeOptions {
     opts.samples = 1;
     opts.udp_timeout = UDP_WAIT;
     opts
-}
-
-async fn probe(label: &str, opts: ProbeOptions) -> Report {
-    let deadline = opts.total_timeout;
-    let (report, elapsed) = run_probe(opts).await;
-    print_summary(label, &report, elapsed);
-    assert_within(elapsed, deadline, &report);
-    report
 }
 
 #[track_caller]

@@ -205,8 +205,12 @@ fn tcp(obs: &Observations) -> Option<Judged> {
             ok.addr,
             describe::ms(ok.ms)
         );
-        let failed = obs.tcp.len() - 1;
-        if failed > 0 && obs.tcp[0] != *ok {
+        let failed = obs
+            .tcp
+            .iter()
+            .filter(|a| a.outcome != ConnectOutcome::Connected)
+            .count();
+        if failed > 0 {
             summary.push_str(&format!(" ({failed} earlier address(es) failed)"));
         }
         return Some(Judged {

@@ -1,7 +1,7 @@
 //! Does the client trust the RD Gateway's certificate? Unlike the RDP port, a gateway's
 //! certificate must chain to a root the client trusts and name the gateway, or the client refuses.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rustls::client::danger::ServerCertVerifier;
 use rustls::client::WebPkiServerVerifier;
@@ -12,13 +12,23 @@ use rustls::{CertificateError, RootCertStore};
 use super::tls::server_name;
 use crate::observe::Trust;
 
-/// Public web roots, the platform's roots, and the extra CAs given (DER).
+/// Public web roots and the platform's roots, read from disk once per process (a relay picks up
+/// a changed platform store when it restarts).
+fn base_roots() -> &'static RootCertStore {
+    static ROOTS: OnceLock<RootCertStore> = OnceLock::new();
+    ROOTS.get_or_init(|| {
+        let mut store = RootCertStore::empty();
+        store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        // A missing or unreadable platform store only means fewer anchors.
+        let native = rustls_native_certs::load_native_certs();
+        let _ = store.add_parsable_certificates(native.certs);
+        store
+    })
+}
+
+/// The base roots plus the extra CAs given (DER).
 fn roots(extra: &[Vec<u8>]) -> RootCertStore {
-    let mut store = RootCertStore::empty();
-    store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    // Platform roots: a missing or unreadable store only means fewer anchors.
-    let native = rustls_native_certs::load_native_certs();
-    let _ = store.add_parsable_certificates(native.certs);
+    let mut store = base_roots().clone();
     let _ = store.add_parsable_certificates(extra.iter().map(|d| CertificateDer::from(d.clone())));
     store
 }
