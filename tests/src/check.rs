@@ -45,8 +45,8 @@ pub fn pretty(report: &Report) -> String {
 }
 
 /// Every finding code, in report order.
-pub fn codes(report: &Report) -> Vec<&str> {
-    report.findings.iter().map(|f| f.code.as_str()).collect()
+pub fn codes(report: &Report) -> Vec<String> {
+    report.findings.iter().map(|f| f.code.to_string()).collect()
 }
 
 pub fn finding<'r>(report: &'r Report, code: &str) -> Option<&'r Finding> {
@@ -68,11 +68,11 @@ pub fn expect_finding<'r>(report: &'r Report, code: &str) -> &'r Finding {
 /// No finding of severity `fail`.
 #[track_caller]
 pub fn assert_no_fail(report: &Report) {
-    let fails: Vec<&str> = report
+    let fails: Vec<String> = report
         .findings
         .iter()
         .filter(|f| f.severity == Severity::Fail)
-        .map(|f| f.code.as_str())
+        .map(|f| f.code.to_string())
         .collect();
     assert!(
         fails.is_empty(),

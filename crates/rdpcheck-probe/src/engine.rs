@@ -1,33 +1,43 @@
 //! The ladder: runs each stage in order against one host, emitting events as it goes.
 
 use std::net::IpAddr;
+use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rdpcheck_proto::x224::{protocol, Negotiation};
-use rdpcheck_report::Event;
+use rdpcheck_report::{Event, Stage};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::time::Instant;
 
-use crate::diagnose::{judge_stage, GATEWAY_STAGES, STAGES};
+use crate::diagnose::judge_stage;
 use crate::observe::{
     DnsOutcome, GatewayObs, GatewayTls, HttpOutcome, NlaOutcome, Observations, ReplyOutcome,
-    TcpAttempt, Timed, TlsFailure, TlsOutcome,
+    TcpAttempt, Timed, TlsFailure, TlsOutcome, MAIN_REQUEST,
 };
 use crate::stages::{dns, gateway, layers, net, nla, stability, tls, udp};
 use crate::ProbeOptions;
 
-/// The request of the main negotiation: everything a current client offers.
-const MAIN_REQUEST: u32 = protocol::SSL | protocol::HYBRID | protocol::HYBRID_EX;
-
+/// Sends the events of a check and remembers which stages it has judged (what is left when the
+/// deadline passes was skipped for time). It never changes the observations.
 pub(crate) struct Emitter {
     tx: Option<UnboundedSender<Event>>,
     t0: Instant,
+    judged: Mutex<Vec<Stage>>,
 }
 
 impl Emitter {
     pub fn new(tx: Option<UnboundedSender<Event>>, t0: Instant) -> Self {
-        Emitter { tx, t0 }
+        Emitter {
+            tx,
+            t0,
+            judged: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The stages judged so far.
+    pub fn judged(&self) -> Vec<Stage> {
+        self.judged.lock().map(|j| j.clone()).unwrap_or_default()
     }
 
     fn at_ms(&self) -> f64 {
@@ -41,17 +51,19 @@ impl Emitter {
         }
     }
 
-    pub fn started(&self, name: &str) {
+    pub fn started(&self, name: Stage) {
         self.send(Event::StageStarted {
-            name: name.to_string(),
+            name,
             at_ms: self.at_ms(),
         });
     }
 
     /// Judge a finished (or skipped) stage and emit its result and findings.
-    pub fn finished(&self, name: &str, obs: &mut Observations) {
-        obs.deadline_skipped.retain(|s| s != name);
-        let (result, findings) = judge_stage(name, obs);
+    pub fn finished(&self, stage: Stage, obs: &Observations) {
+        if let Ok(mut judged) = self.judged.lock() {
+            judged.push(stage);
+        }
+        let (result, findings) = judge_stage(stage, obs);
         self.send(Event::StageFinished {
             result,
             at_ms: self.at_ms(),
@@ -62,19 +74,8 @@ impl Emitter {
     }
 
     /// Emit skipped results for every stage after `after` in its part of the ladder.
-    fn skip_rest(&self, after: &str, obs: &mut Observations) {
-        let part: &[&str] = if after.starts_with("gateway.") {
-            &GATEWAY_STAGES
-        } else {
-            &STAGES
-        };
-        let rest: Vec<&str> = part
-            .iter()
-            .skip_while(|s| **s != after)
-            .skip(1)
-            .copied()
-            .collect();
-        for stage in rest {
+    fn skip_rest(&self, after: Stage, obs: &Observations) {
+        for stage in after.rest_of_part() {
             self.finished(stage, obs);
         }
     }
@@ -97,11 +98,11 @@ pub(crate) async fn ladder(opts: &ProbeOptions, obs: &mut Observations, emit: &E
         });
         gateway_ladder(opts, host, *port, obs, emit).await;
     }
-    let addrs = resolve(opts, &opts.host, "dns", obs, emit).await;
+    let addrs = resolve(opts, &opts.host, Stage::Dns, obs, emit).await;
     if let Some(first) = addrs.first().copied() {
         direct_ladder(opts, addrs, obs, emit).await;
         if opts.udp {
-            emit.started("udp");
+            emit.started(Stage::Udp);
             let start = Instant::now();
             let target = obs.probed.unwrap_or(first);
             let outcome = udp::probe(target, opts.port, opts.udp_timeout).await;
@@ -111,26 +112,26 @@ pub(crate) async fn ladder(opts: &ProbeOptions, obs: &mut Observations, emit: &E
             });
         }
     } else {
-        emit.skip_rest("dns", obs);
+        emit.skip_rest(Stage::Dns, obs);
     }
     if opts.udp {
-        emit.finished("udp", obs);
+        emit.finished(Stage::Udp, obs);
     }
 }
 
-/// Resolve `host` for the stage `stage` (`dns` or `gateway.dns`); the addresses, empty on failure.
+/// Resolve `host` for `stage` (dns or gateway.dns); the addresses, empty on failure.
 async fn resolve(
     opts: &ProbeOptions,
     host: &str,
-    stage: &str,
+    stage: Stage,
     obs: &mut Observations,
     emit: &Emitter,
 ) -> Vec<IpAddr> {
     emit.started(stage);
     let start = Instant::now();
     let pinned = match stage {
-        "dns" => opts.pinned_dns.clone(),
-        _ => opts.pinned_gateway_dns.clone(),
+        Stage::GatewayDns => opts.pinned_gateway_dns.clone(),
+        _ => opts.pinned_dns.clone(),
     };
     let outcome = match pinned {
         Some(outcome) => outcome,
@@ -146,7 +147,7 @@ async fn resolve(
         value: outcome,
     });
     match (stage, obs.gateway.as_mut()) {
-        ("gateway.dns", Some(g)) => g.dns = timed,
+        (Stage::GatewayDns, Some(g)) => g.dns = timed,
         _ => obs.dns = timed,
     }
     emit.finished(stage, obs);
@@ -179,21 +180,21 @@ async fn gateway_ladder(
     emit: &Emitter,
 ) {
     let reply = opts.reply_timeout;
-    let addrs = resolve(opts, host, "gateway.dns", obs, emit).await;
+    let addrs = resolve(opts, host, Stage::GatewayDns, obs, emit).await;
     if addrs.is_empty() {
-        return emit.skip_rest("gateway.dns", obs);
+        return emit.skip_rest(Stage::GatewayDns, obs);
     }
-    emit.started("gateway.tcp");
+    emit.started(Stage::GatewayTcp);
     let (attempts, connected) = connect_first(&addrs, port, opts).await;
     if let Some(g) = obs.gateway.as_mut() {
         g.tcp = attempts;
     }
-    emit.finished("gateway.tcp", obs);
+    emit.finished(Stage::GatewayTcp, obs);
     let Some((addr, stream)) = connected else {
-        return emit.skip_rest("gateway.tcp", obs);
+        return emit.skip_rest(Stage::GatewayTcp, obs);
     };
 
-    emit.started("gateway.tls");
+    emit.started(Stage::GatewayTls);
     let start = Instant::now();
     let (outcome, tls_stream) =
         gateway::tls_stage(stream, host, &opts.extra_roots, Instant::now() + reply).await;
@@ -205,12 +206,12 @@ async fn gateway_ladder(
             value: outcome,
         });
     }
-    emit.finished("gateway.tls", obs);
+    emit.finished(Stage::GatewayTls, obs);
     let Some(tls_stream) = tls_stream.filter(|_| established) else {
-        return emit.skip_rest("gateway.tls", obs);
+        return emit.skip_rest(Stage::GatewayTls, obs);
     };
 
-    emit.started("gateway.http");
+    emit.started(Stage::GatewayHttp);
     let start = Instant::now();
     let answer = gateway::rdg_out_data(tls_stream, host, Instant::now() + reply).await;
     let live = matches!(&answer, HttpOutcome::Response { status: 401, schemes, .. } if !schemes.is_empty());
@@ -226,7 +227,7 @@ async fn gateway_ladder(
         });
         g.rpc = rpc;
     }
-    emit.finished("gateway.http", obs);
+    emit.finished(Stage::GatewayHttp, obs);
 }
 
 /// The direct path: TCP to the host, negotiation, layers, TLS, NLA, stability.
@@ -239,16 +240,16 @@ async fn direct_ladder(
 ) {
     let reply = opts.reply_timeout;
 
-    emit.started("tcp");
+    emit.started(Stage::Tcp);
     let (attempts, main) = connect_first(&addrs, opts.port, opts).await;
     obs.tcp = attempts;
-    emit.finished("tcp", obs);
+    emit.finished(Stage::Tcp, obs);
     let Some((addr, mut stream)) = main else {
-        return emit.skip_rest("tcp", obs);
+        return emit.skip_rest(Stage::Tcp, obs);
     };
     obs.probed = Some(addr);
 
-    emit.started("x224");
+    emit.started(Stage::X224);
     let start = Instant::now();
     let answer = net::negotiate(&mut stream, MAIN_REQUEST, Instant::now() + reply).await;
     let selected = match &answer {
@@ -263,21 +264,21 @@ async fn direct_ladder(
         ms: net::elapsed_ms(start),
         value: answer,
     });
-    emit.finished("x224", obs);
+    emit.finished(Stage::X224, obs);
     if !confirmed {
-        return emit.skip_rest("x224", obs);
+        return emit.skip_rest(Stage::X224, obs);
     }
 
-    emit.started("security_layers");
+    emit.started(Stage::SecurityLayers);
     let start = Instant::now();
     let probes = layers::probe_all(addr, opts.port, opts.connect_timeout, reply).await;
     obs.layers = Some(Timed {
         ms: net::elapsed_ms(start),
         value: probes,
     });
-    emit.finished("security_layers", obs);
+    emit.finished(Stage::SecurityLayers, obs);
 
-    emit.started("tls");
+    emit.started(Stage::Tls);
     let start = Instant::now();
     let mut session = None;
     let outcome = match selected {
@@ -294,12 +295,12 @@ async fn direct_ladder(
         ms: net::elapsed_ms(start),
         value: outcome,
     });
-    emit.finished("tls", obs);
+    emit.finished(Stage::Tls, obs);
 
     let nla_selected =
         matches!(selected, Some(s) if s == protocol::HYBRID || s == protocol::HYBRID_EX);
     if let (true, Some(mut tls_stream)) = (nla_selected, session) {
-        emit.started("nla");
+        emit.started(Stage::Nla);
         let start = Instant::now();
         let outcome = nla::challenge(&mut tls_stream, Instant::now() + reply).await;
         if matches!(outcome, NlaOutcome::Challenge(_)) {
@@ -310,10 +311,10 @@ async fn direct_ladder(
             value: outcome,
         });
     }
-    emit.finished("nla", obs);
+    emit.finished(Stage::Nla, obs);
 
     if opts.samples > 0 {
-        emit.started("stability");
+        emit.started(Stage::Stability);
         let start = Instant::now();
         let samples = stability::sample(
             addr,
@@ -331,7 +332,7 @@ async fn direct_ladder(
             value: samples,
         });
     }
-    emit.finished("stability", obs);
+    emit.finished(Stage::Stability, obs);
 }
 
 /// TLS on the main connection, with the TLS 1.2 retry and the legacy-version probe on failure.

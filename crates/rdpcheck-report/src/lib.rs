@@ -3,12 +3,14 @@
 //! Everything here is plain data with serde derives: no I/O, no clock, builds for wasm32.
 //! The JSON names are a published format (`schema` 1): add fields, never rename them.
 
+mod code;
 mod event;
 mod finding;
 mod redact;
 mod report;
 pub mod share;
 mod stage;
+mod stage_result;
 pub mod wire;
 
 pub use event::Event;
@@ -19,4 +21,6 @@ pub use report::{
     SecurityLayers, StabilityReport, Target, TlsReport, Tool, UdpReport, Verdict, VerdictStatus,
     SCHEMA_VERSION,
 };
-pub use stage::{StageName, StageResult, StageStatus};
+pub use code::{CodeFamily, CodeKey, FindingCode, NegFailure, Plain, UnknownCode};
+pub use stage::{LadderPart, Stage, UnknownStage};
+pub use stage_result::{StageResult, StageStatus};

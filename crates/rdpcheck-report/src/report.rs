@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use crate::{Finding, StageResult};
+use crate::{Finding, FindingCode, Stage, StageResult};
 
 /// Version of the report document. Bump only for a change old readers cannot ignore.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -197,9 +197,9 @@ pub struct Verdict {
     pub status: VerdictStatus,
     /// The stage where a client would fail (`None` when healthy).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stage: Option<String>,
+    pub stage: Option<Stage>,
     /// The finding codes behind the verdict.
-    pub codes: Vec<String>,
+    pub codes: Vec<FindingCode>,
     pub summary: String,
     /// What a Windows client most likely shows, e.g. `0x904 (socket closed)`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Finding, StageResult};
+use crate::{Finding, Stage, StageResult};
 
 /// What the client sends, once, after the socket opens.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,7 +35,7 @@ pub enum ServerMessage {
     /// A stage started (`state` = "started") or finished (`state` = "finished", with `result`).
     Stage {
         state: StageState,
-        name: String,
+        name: Stage,
         at_ms: f64,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         result: Option<StageResult>,

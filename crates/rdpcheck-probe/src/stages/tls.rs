@@ -188,7 +188,7 @@ fn classify(e: &io::Error, seen: &Seen) -> TlsFailure {
 }
 
 /// Whether rustls (our TLS stack, and a fair stand-in for current defaults) implements a suite.
-pub fn suite_supported(suite: u16) -> bool {
+fn suite_supported(suite: u16) -> bool {
     rustls::crypto::ring::default_provider()
         .cipher_suites
         .iter()
@@ -250,6 +250,7 @@ pub async fn legacy_hello(stream: &mut TcpStream, host: &str, deadline: Instant)
                 return LegacyProbe::ServerHello {
                     version,
                     cipher_suite,
+                    probe_supports: suite_supported(cipher_suite),
                 }
             }
             Ok(Some(tls_hello::ServerReply::Alert { description, .. })) => {

@@ -10,10 +10,9 @@ use rdpcheck_report::{
 use crate::cert::CertFacts;
 use crate::describe;
 use crate::observe::{
-    DnsOutcome, GatewayObs, GatewayTls, HttpOutcome, LayerProbe, LegacyProbe, ReplyOutcome, Sample,
-    TlsOutcome, TlsSession, Trust, UdpOutcome,
+    nla_ex_from_main, ConnectOutcome, DnsOutcome, GatewayObs, GatewayTls, HttpOutcome, LayerProbe,
+    LegacyProbe, ReplyOutcome, Sample, TlsOutcome, TlsSession, Trust, UdpOutcome,
 };
-use crate::stages::layers::nla_ex_from_main;
 
 pub fn rfc3339(unix: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(unix)
@@ -138,6 +137,7 @@ pub fn tls(outcome: &TlsOutcome, host: &str, now_unix: f64) -> Option<TlsReport>
                 Some(LegacyProbe::ServerHello {
                     version,
                     cipher_suite,
+                    ..
                 }) => (
                     Some(rdpcheck_proto::tls_hello::version_name(*version)),
                     Some(describe::cipher_name(*cipher_suite)),
@@ -254,7 +254,7 @@ pub fn gateway(g: &GatewayObs, now_unix: f64) -> GatewayReport {
             }),
             None,
         ),
-        Some(other) => (None, Some(crate::diagnose::http_text(other))),
+        Some(other) => (None, Some(describe::http_text(other))),
         None => (None, None),
     };
     GatewayReport {
@@ -264,7 +264,7 @@ pub fn gateway(g: &GatewayObs, now_unix: f64) -> GatewayReport {
         probed_address: g
             .tcp
             .iter()
-            .find(|a| a.outcome == crate::observe::ConnectOutcome::Connected)
+            .find(|a| a.outcome == ConnectOutcome::Connected)
             .map(|a| a.addr.to_string()),
         tls,
         trusted,

@@ -4,7 +4,7 @@ use rdpcheck_proto::sniff::hex_prefix;
 use rdpcheck_proto::tls_hello;
 use rdpcheck_proto::x224::{protocol_name, Negotiation};
 
-use crate::observe::{ConnectOutcome, LegacyProbe, ReplyOutcome, TlsFailure};
+use crate::observe::{ConnectOutcome, HttpOutcome, LegacyProbe, ReplyOutcome, TlsFailure};
 
 pub fn connect(outcome: &ConnectOutcome) -> String {
     match outcome {
@@ -98,6 +98,7 @@ pub fn legacy(probe: &LegacyProbe) -> String {
         LegacyProbe::ServerHello {
             version,
             cipher_suite,
+            ..
         } => format!(
             "to a TLS 1.0–1.2 ClientHello the server chose {} with {}",
             tls_hello::version_name(*version),
@@ -123,5 +124,33 @@ pub fn ms(v: f64) -> String {
         format!("{v:.1} ms")
     } else {
         format!("{v:.0} ms")
+    }
+}
+
+/// An HTTP answer (or what came instead) in one line.
+pub fn http_text(h: &HttpOutcome) -> String {
+    match h {
+        HttpOutcome::Response {
+            status,
+            reason,
+            schemes,
+            server,
+            location,
+        } => {
+            let mut s = format!("HTTP {status} {reason}");
+            if !schemes.is_empty() {
+                s.push_str(&format!(", WWW-Authenticate: {}", schemes.join(", ")));
+            }
+            if let Some(v) = server {
+                s.push_str(&format!(", Server: {v}"));
+            }
+            if let Some(v) = location {
+                s.push_str(&format!(", Location: {v}"));
+            }
+            s
+        }
+        HttpOutcome::Closed(e) => format!("closed without an answer ({e})"),
+        HttpOutcome::Timeout => "no answer before the deadline".into(),
+        HttpOutcome::Error(e) => format!("not valid HTTP: {e}"),
     }
 }

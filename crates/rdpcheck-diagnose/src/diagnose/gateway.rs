@@ -1,60 +1,22 @@
-//! Judgement of the RD Gateway hop and the UDP stage.
+//! The RD Gateway hop: gateway.dns, gateway.tcp, gateway.tls (trust as the client checks it) and
+//! gateway.http (the unauthenticated RDG_OUT_DATA answer).
 
-use rdpcheck_report::{Finding, Severity};
-use serde_json::{json, Map, Value};
+use rdpcheck_report::{Plain, Severity};
+use serde_json::{json, Map};
 
-use super::finding;
-use crate::describe;
-use crate::observe::{
-    ConnectOutcome, DnsOutcome, GatewayObs, GatewayTls, HttpOutcome, Observations, Trust,
-    UdpOutcome,
-};
+use super::{finding, Judged};
+use crate::describe::{self, http_text};
+use crate::observe::{ConnectOutcome, DnsOutcome, GatewayObs, GatewayTls, HttpOutcome, Trust};
 use crate::sections;
 
-pub struct Judged {
-    pub summary: String,
-    pub details: Map<String, Value>,
-    pub findings: Vec<Finding>,
-    pub ms: f64,
-}
-
-fn fail(code: &str, summary: String, evidence: String, ms: f64) -> Judged {
-    Judged {
-        summary: summary.clone(),
-        details: Map::new(),
-        findings: vec![finding(code, Severity::Fail, summary, evidence)],
-        ms,
-    }
-}
-
-fn pass(summary: String, ms: f64) -> Judged {
-    Judged {
-        summary,
-        details: Map::new(),
-        findings: vec![],
-        ms,
-    }
-}
-
-pub fn gateway_stage(name: &str, obs: &Observations) -> Option<Judged> {
-    let g = obs.gateway.as_ref()?;
-    match name {
-        "gateway.dns" => gateway_dns(g),
-        "gateway.tcp" => gateway_tcp(g),
-        "gateway.tls" => gateway_tls(g, obs.now_unix),
-        "gateway.http" => gateway_http(g),
-        _ => None,
-    }
-}
-
-fn gateway_dns(g: &GatewayObs) -> Option<Judged> {
+pub(super) fn dns(g: &GatewayObs) -> Option<Judged> {
     let d = g.dns.as_ref()?;
     let host = &g.host;
     Some(match &d.value {
-        DnsOutcome::Literal(ip) => pass(format!("{ip} is an IP address"), d.ms),
+        DnsOutcome::Literal(ip) => Judged::pass(format!("{ip} is an IP address"), d.ms),
         DnsOutcome::Resolved(addrs) => {
             let list: Vec<String> = addrs.iter().map(ToString::to_string).collect();
-            let mut j = pass(format!("{host} resolves to {}", list.join(", ")), d.ms);
+            let mut j = Judged::pass(format!("{host} resolves to {}", list.join(", ")), d.ms);
             j.details.insert("addresses".into(), json!(list));
             j
         }
@@ -66,8 +28,8 @@ fn gateway_dns(g: &GatewayObs) -> Option<Judged> {
                 DnsOutcome::Failure(e) => format!("could not be resolved: {e}"),
                 _ => String::new(),
             };
-            fail(
-                "gateway.dns",
+            Judged::fail(
+                Plain::GatewayDns,
                 format!("The RD Gateway name {host} {why}"),
                 why.clone(),
                 d.ms,
@@ -76,7 +38,7 @@ fn gateway_dns(g: &GatewayObs) -> Option<Judged> {
     })
 }
 
-fn gateway_tcp(g: &GatewayObs) -> Option<Judged> {
+pub(super) fn tcp(g: &GatewayObs) -> Option<Judged> {
     let first = g.tcp.first()?;
     let ms = g.tcp.iter().map(|a| a.ms).sum();
     if let Some(ok) = g
@@ -84,7 +46,7 @@ fn gateway_tcp(g: &GatewayObs) -> Option<Judged> {
         .iter()
         .find(|a| a.outcome == ConnectOutcome::Connected)
     {
-        return Some(pass(
+        return Some(Judged::pass(
             format!(
                 "{}:{} accepted the connection in {}",
                 ok.addr,
@@ -102,27 +64,27 @@ fn gateway_tcp(g: &GatewayObs) -> Option<Judged> {
         .join("; ");
     let (code, summary) = match first.outcome {
         ConnectOutcome::Refused => (
-            "gateway.tcp_refused",
+            Plain::GatewayTcpRefused,
             format!("The RD Gateway refused connections on port {}", g.port),
         ),
         ConnectOutcome::TimedOut => (
-            "gateway.tcp_timeout",
+            Plain::GatewayTcpTimeout,
             format!("No answer from the RD Gateway on port {}: a firewall drops the traffic, or the gateway is down", g.port),
         ),
         _ => (
-            "gateway.tcp_error",
+            Plain::GatewayTcpError,
             format!("Connecting to the RD Gateway on port {} failed", g.port),
         ),
     };
-    Some(fail(code, summary, evidence, ms))
+    Some(Judged::fail(code, summary, evidence, ms))
 }
 
-fn gateway_tls(g: &GatewayObs, now: f64) -> Option<Judged> {
+pub(super) fn tls(g: &GatewayObs, now: f64) -> Option<Judged> {
     let t = g.tls.as_ref()?;
     match &t.value {
-        GatewayTls::Failed { failure, received } => Some(fail(
-            "gateway.tls_failed",
-            "The TLS handshake with the RD Gateway failed".into(),
+        GatewayTls::Failed { failure, received } => Some(Judged::fail(
+            Plain::GatewayTlsFailed,
+            "The TLS handshake with the RD Gateway failed",
             describe::tls_failure(failure, *received),
             t.ms,
         )),
@@ -149,33 +111,33 @@ fn gateway_tls(g: &GatewayObs, now: f64) -> Option<Judged> {
             let host = &g.host;
             let problem = match trust {
                 Trust::Trusted => None,
-                Trust::Expired => Some(("gateway.cert_expired", "The RD Gateway's certificate has expired: clients refuse to connect".to_string())),
+                Trust::Expired => Some((Plain::GatewayCertExpired, "The RD Gateway's certificate has expired: clients refuse to connect".to_string())),
                 Trust::NameMismatch => Some((
-                    "gateway.cert_name_mismatch",
+                    Plain::GatewayCertNameMismatch,
                     format!("The RD Gateway's certificate does not name {host}: clients refuse to connect"),
                 )),
                 Trust::UnknownIssuer => Some((
-                    "gateway.tls_untrusted",
+                    Plain::GatewayTlsUntrusted,
                     "The RD Gateway's certificate does not chain to a trusted root: clients refuse to connect unless they trust its CA".to_string(),
                 )),
                 Trust::NotYetValid => Some((
-                    "gateway.tls_untrusted",
+                    Plain::GatewayTlsUntrusted,
                     "The RD Gateway's certificate is not valid yet (check the clocks): clients refuse it".to_string(),
                 )),
                 Trust::Other(e) => Some((
-                    "gateway.tls_untrusted",
+                    Plain::GatewayTlsUntrusted,
                     format!("The RD Gateway's certificate is not trusted: {e}"),
                 )),
             };
             let mut j = match problem {
-                None => pass(
+                None => Judged::pass(
                     format!(
                         "{} with {}; certificate trusted",
                         session.version, session.cipher_suite
                     ),
                     t.ms,
                 ),
-                Some((code, summary)) => fail(code, summary, facts, t.ms),
+                Some((code, summary)) => Judged::fail(code, summary, facts, t.ms),
             };
             j.details.insert("version".into(), json!(session.version));
             j.details
@@ -185,7 +147,7 @@ fn gateway_tls(g: &GatewayObs, now: f64) -> Option<Judged> {
     }
 }
 
-fn gateway_http(g: &GatewayObs) -> Option<Judged> {
+pub(super) fn http(g: &GatewayObs) -> Option<Judged> {
     let h = g.http.as_ref()?;
     let rpc_present = matches!(g.rpc, Some(HttpOutcome::Response { status: 401, .. }));
     let rpc_note = match &g.rpc {
@@ -211,7 +173,7 @@ fn gateway_http(g: &GatewayObs) -> Option<Judged> {
                 schemes.join(", ")
             );
             findings.push(finding(
-                "gateway.live",
+                Plain::GatewayLive,
                 Severity::Info,
                 s.clone(),
                 evidence.clone(),
@@ -226,7 +188,7 @@ fn gateway_http(g: &GatewayObs) -> Option<Judged> {
                 location.as_deref().map(|l| format!(" to {l}")).unwrap_or_default()
             );
             findings.push(finding(
-                "gateway.redirect",
+                Plain::GatewayRedirect,
                 Severity::Fail,
                 s.clone(),
                 evidence.clone(),
@@ -243,7 +205,7 @@ fn gateway_http(g: &GatewayObs) -> Option<Judged> {
                 (Severity::Fail, "The host answers HTTPS but its RD Gateway HTTP transport is off (or this is not a gateway)".to_string())
             };
             findings.push(finding(
-                "gateway.no_http_transport",
+                Plain::GatewayNoHttpTransport,
                 severity,
                 s.clone(),
                 evidence.clone(),
@@ -259,7 +221,7 @@ fn gateway_http(g: &GatewayObs) -> Option<Judged> {
                     .unwrap_or_else(|| "a web server".into())
             );
             findings.push(finding(
-                "gateway.not_rdg",
+                Plain::GatewayNotRdg,
                 Severity::Fail,
                 s.clone(),
                 evidence.clone(),
@@ -269,7 +231,7 @@ fn gateway_http(g: &GatewayObs) -> Option<Judged> {
         HttpOutcome::Closed(_) => {
             let s = "The gateway closed the connection without an HTTP answer: an RD Gateway rejecting the request, or not a gateway".to_string();
             findings.push(finding(
-                "gateway.closed",
+                Plain::GatewayClosed,
                 Severity::Fail,
                 s.clone(),
                 evidence.clone(),
@@ -279,7 +241,7 @@ fn gateway_http(g: &GatewayObs) -> Option<Judged> {
         HttpOutcome::Timeout => {
             let s = "The gateway did not answer the HTTP request before the deadline".to_string();
             findings.push(finding(
-                "gateway.silent",
+                Plain::GatewaySilent,
                 Severity::Fail,
                 s.clone(),
                 evidence.clone(),
@@ -289,7 +251,7 @@ fn gateway_http(g: &GatewayObs) -> Option<Judged> {
         HttpOutcome::Error(_) => {
             let s = "The gateway's answer is not valid HTTP: not an RD Gateway".to_string();
             findings.push(finding(
-                "gateway.not_rdg",
+                Plain::GatewayNotRdg,
                 Severity::Fail,
                 s.clone(),
                 evidence.clone(),
@@ -299,7 +261,7 @@ fn gateway_http(g: &GatewayObs) -> Option<Judged> {
     };
     if rpc_present {
         findings.push(finding(
-            "gateway.rpc_proxy",
+            Plain::GatewayRpcProxy,
             Severity::Info,
             "An RPC-over-HTTP proxy answers at /rpc/rpcproxy.dll (an RD Gateway's legacy transport — or Exchange's)",
             evidence,
@@ -328,74 +290,5 @@ fn gateway_http(g: &GatewayObs) -> Option<Judged> {
         details,
         findings,
         ms: h.ms,
-    })
-}
-
-pub fn http_text(h: &HttpOutcome) -> String {
-    match h {
-        HttpOutcome::Response {
-            status,
-            reason,
-            schemes,
-            server,
-            location,
-        } => {
-            let mut s = format!("HTTP {status} {reason}");
-            if !schemes.is_empty() {
-                s.push_str(&format!(", WWW-Authenticate: {}", schemes.join(", ")));
-            }
-            if let Some(v) = server {
-                s.push_str(&format!(", Server: {v}"));
-            }
-            if let Some(v) = location {
-                s.push_str(&format!(", Location: {v}"));
-            }
-            s
-        }
-        HttpOutcome::Closed(e) => format!("closed without an answer ({e})"),
-        HttpOutcome::Timeout => "no answer before the deadline".into(),
-        HttpOutcome::Error(e) => format!("not valid HTTP: {e}"),
-    }
-}
-
-pub fn udp_stage(obs: &Observations) -> Option<Judged> {
-    let u = obs.udp.as_ref()?;
-    let port = obs.port;
-    let (code, summary, evidence) = match &u.value {
-        UdpOutcome::SynAck { tries, rtt_ms, version } => (
-            "udp.open",
-            format!("UDP {port} answers RDP-UDP: the UDP transport is reachable"),
-            format!(
-                "SYN+ACK acknowledging our sequence number after {tries} SYN(s), {}{}",
-                describe::ms(*rtt_ms),
-                version.map(|v| format!(", RDP-UDP {}", rdpcheck_proto::rdpudp::version_name(v))).unwrap_or_default()
-            ),
-        ),
-        UdpOutcome::Closed { tries } => (
-            "udp.closed",
-            format!("Nothing listens on UDP {port} (ICMP port unreachable): UDP transport is off or blocked; clients use TCP only"),
-            format!("ICMP port unreachable after {tries} SYN(s)"),
-        ),
-        UdpOutcome::Unexpected { tries, bytes } => (
-            "udp.inconclusive",
-            format!("UDP {port} answered, but not with an RDP-UDP SYN+ACK to our SYN"),
-            format!("{tries} SYN(s); reply [{}]", rdpcheck_proto::sniff::hex_prefix(bytes, 16)),
-        ),
-        UdpOutcome::Silent { tries } => (
-            "udp.inconclusive",
-            format!("No answer on UDP {port}: filtered, dropped, or a listener that ignores unsolicited SYNs — this cannot tell which"),
-            format!("{tries} SYN datagrams of 1232 bytes, no reply, no ICMP error"),
-        ),
-        UdpOutcome::Error(e) => (
-            "udp.inconclusive",
-            "The UDP check could not run".to_string(),
-            e.clone(),
-        ),
-    };
-    Some(Judged {
-        summary: summary.clone(),
-        details: Map::new(),
-        findings: vec![finding(code, Severity::Info, summary, evidence)],
-        ms: u.ms,
     })
 }

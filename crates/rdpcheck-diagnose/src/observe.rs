@@ -6,7 +6,8 @@
 use std::net::IpAddr;
 
 use rdpcheck_proto::ntlm::Challenge;
-use rdpcheck_proto::x224::Negotiation;
+use rdpcheck_proto::x224::{protocol, Negotiation};
+use rdpcheck_report::Stage;
 
 use crate::cert::CertFacts;
 
@@ -30,8 +31,8 @@ pub struct Observations {
     /// Whether the UDP stage was asked for, and what it saw.
     pub udp_enabled: bool,
     pub udp: Option<Timed<UdpOutcome>>,
-    /// Stages that never ran because the whole-check deadline passed.
-    pub deadline_skipped: Vec<String>,
+    /// Stages that never ran because the whole-check deadline passed (set once, when it passed).
+    pub deadline_skipped: Vec<Stage>,
     /// Our clock (Unix seconds) when the NTLM challenge arrived; the only clock reading diagnose uses.
     pub now_unix: f64,
 }
@@ -128,6 +129,30 @@ pub struct LayerProbe {
     pub outcome: ReplyOutcome,
 }
 
+/// (layer, requestedProtocols, the selectedProtocol that counts as acceptance) of the per-layer
+/// probes. NLA is asked for as TLS|NLA, the way clients ask; NLA-EX comes from the main
+/// negotiation ([`nla_ex_from_main`]).
+pub const LAYERS: [(&str, u32, u32); 5] = [
+    ("rdp", protocol::RDP, protocol::RDP),
+    ("tls", protocol::SSL, protocol::SSL),
+    ("nla", protocol::SSL | protocol::HYBRID, protocol::HYBRID),
+    ("rdstls", protocol::RDSTLS, protocol::RDSTLS),
+    ("rdsaad", protocol::RDSAAD, protocol::RDSAAD),
+];
+
+/// What the main negotiation asks for: everything a current client offers.
+pub const MAIN_REQUEST: u32 = protocol::SSL | protocol::HYBRID | protocol::HYBRID_EX;
+
+/// The NLA-EX entry, taken from the main negotiation (which asked for TLS|NLA|NLA-EX).
+pub fn nla_ex_from_main(outcome: &ReplyOutcome) -> LayerProbe {
+    LayerProbe {
+        layer: "nla_ex",
+        requested: MAIN_REQUEST,
+        expect: protocol::HYBRID_EX,
+        outcome: outcome.clone(),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum TlsOutcome {
     /// The main negotiation did not select a TLS-based layer.
@@ -175,7 +200,12 @@ pub enum TlsFailure {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum LegacyProbe {
-    ServerHello { version: u16, cipher_suite: u16 },
+    ServerHello {
+        version: u16,
+        cipher_suite: u16,
+        /// Whether the probe's own TLS stack (rustls) implements that suite.
+        probe_supports: bool,
+    },
     Alert(u8),
     Closed,
     Failed(String),

@@ -1,0 +1,56 @@
+//! Results for stages that did not run: skipped because an earlier stage failed, or cut by the
+//! whole-check deadline.
+
+use rdpcheck_report::{Finding, LadderPart, Plain, Severity, Stage, StageResult, StageStatus};
+use serde_json::Map;
+
+use super::finding;
+use crate::observe::{Observations, TlsOutcome};
+
+pub(super) fn skipped(stage: Stage, obs: &Observations) -> (StageResult, Vec<Finding>) {
+    let cut = obs.deadline_skipped.contains(&stage);
+    let summary = if cut {
+        "not run: the whole-check deadline passed".to_string()
+    } else {
+        reason(stage, obs)
+    };
+    // Report the deadline once, on the first skipped stage.
+    let findings = if cut && obs.deadline_skipped.first() == Some(&stage) {
+        let names: Vec<&str> = obs.deadline_skipped.iter().map(|s| s.as_str()).collect();
+        vec![finding(
+            Plain::ProbeTimeout,
+            Severity::Warn,
+            format!("The {stage} stage did not run: the whole-check deadline passed"),
+            format!("stages skipped for time: {}", names.join(", ")),
+        )]
+    } else {
+        Vec::new()
+    };
+    (
+        StageResult {
+            name: stage,
+            status: StageStatus::Skip,
+            duration_ms: 0.0,
+            summary,
+            details: Map::new(),
+        },
+        findings,
+    )
+}
+
+fn reason(stage: Stage, obs: &Observations) -> String {
+    match stage {
+        Stage::Tls | Stage::Nla if obs.x224.is_some() => match &obs.tls {
+            Some(t) => match &t.value {
+                TlsOutcome::NotApplicable(reason) => format!("not run: {reason}"),
+                TlsOutcome::Established(_) => "not run: the server did not select NLA".into(),
+                TlsOutcome::Failed { .. } => "not run: TLS did not complete".into(),
+            },
+            None => "not run: the negotiation did not select a security layer".into(),
+        },
+        Stage::Stability if obs.x224.is_some() => "not run: no handshakes requested".into(),
+        Stage::Udp => "not run: no address to send to".into(),
+        s if s.part() == LadderPart::Gateway => "not run: an earlier gateway stage failed".into(),
+        _ => "not run: an earlier stage failed".into(),
+    }
+}

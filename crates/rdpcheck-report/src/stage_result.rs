@@ -1,0 +1,25 @@
+use serde::{Deserialize, Serialize};
+
+use crate::Stage;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StageStatus {
+    Pass,
+    Warn,
+    Fail,
+    Skip,
+}
+
+/// The outcome of one stage as the report and the event stream carry it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageResult {
+    pub name: Stage,
+    pub status: StageStatus,
+    pub duration_ms: f64,
+    /// One line: what happened.
+    pub summary: String,
+    /// Stage-specific facts (addresses, RTT, selected protocol, …).
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub details: serde_json::Map<String, serde_json::Value>,
+}
