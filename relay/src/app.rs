@@ -11,45 +11,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use rdpcheck_report::wire::{error_code, PublicKeyInfo};
-use tokio_util::sync::CancellationToken;
 
 use crate::assets;
-use crate::config::{Auth, Config};
-use crate::keys::RelayKey;
-use crate::limits::Limits;
-use crate::metrics::Metrics;
-use crate::policy::Policy;
+use crate::config::Auth;
 use crate::session::{self, Reject};
-
-pub struct AppState {
-    pub config: Config,
-    pub policy: Policy,
-    pub key: RelayKey,
-    pub limits: Limits,
-    pub metrics: Metrics,
-    pub shutdown: CancellationToken,
-    pub csp: String,
-}
-
-impl AppState {
-    pub fn new(config: Config, key: RelayKey) -> AppState {
-        let policy = Policy::new(
-            config.preset,
-            config.allow.clone(),
-            config.deny.clone(),
-            config.allow_ports.clone(),
-        );
-        AppState {
-            limits: Limits::new(&config.limits),
-            policy,
-            key,
-            metrics: Metrics::default(),
-            shutdown: CancellationToken::new(),
-            csp: assets::content_security_policy(),
-            config,
-        }
-    }
-}
+use crate::state::AppState;
 
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()

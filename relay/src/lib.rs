@@ -1,7 +1,8 @@
 //! rdpcheck-relay: serves the page, runs probes for it over a WebSocket, signs the reports.
 //!
 //! `host` and `policy` decide what the relay may connect to (pure); `egress` resolves once and
-//! pins the checked answer; `session` runs one WebSocket exchange; `app` is the router.
+//! pins the checked answer; `session` runs one WebSocket exchange; `app` is the router; `state`
+//! is what `app` and `session` share (its own module, so neither imports the other's state).
 
 pub mod app;
 pub mod assets;
@@ -13,3 +14,4 @@ pub mod limits;
 pub mod metrics;
 pub mod policy;
 pub mod session;
+pub mod state;

@@ -10,9 +10,9 @@ use rdpcheck_report::wire::{error_code, ClientMessage, ServerMessage, SignedRepo
 use rdpcheck_report::{redact, Event, RelayStamp, Report, VerdictStatus};
 use tokio::sync::mpsc;
 
-use crate::app::AppState;
 use crate::egress::{self, Refused};
 use crate::limits::Refusal;
+use crate::state::AppState;
 
 const CLOSE_NORMAL: u16 = 1000;
 const CLOSE_GOING_AWAY: u16 = 1001;
