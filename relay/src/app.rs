@@ -14,7 +14,8 @@ use rdpcheck_report::wire::{error_code, PublicKeyInfo};
 
 use crate::assets;
 use crate::config::Auth;
-use crate::session::{self, Reject};
+use crate::reject::Reject;
+use crate::session;
 use crate::state::AppState;
 
 pub fn router(state: Arc<AppState>) -> Router {

@@ -2,7 +2,8 @@
 //!
 //! `host` and `policy` decide what the relay may connect to (pure); `egress` resolves once and
 //! pins the checked answer; `session` runs one WebSocket exchange; `app` is the router; `state`
-//! is what `app` and `session` share (its own module, so neither imports the other's state).
+//! is what `app` and `session` share (its own module, so neither imports the other's state);
+//! `reject` is the one refusal type every step returns, with `From` for the narrower ones.
 
 pub mod app;
 pub mod assets;
@@ -13,5 +14,6 @@ pub mod keys;
 pub mod limits;
 pub mod metrics;
 pub mod policy;
+pub mod reject;
 pub mod session;
 pub mod state;

@@ -6,23 +6,13 @@ use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use rdpcheck_probe::ProbeOptions;
-use rdpcheck_report::wire::{error_code, ClientMessage, ServerMessage, SignedReport, StageState};
+use rdpcheck_report::wire::{ClientMessage, ServerMessage, SignedReport, StageState};
 use rdpcheck_report::{redact, Event, RelayStamp, Report, VerdictStatus};
 use tokio::sync::mpsc;
 
-use crate::egress::{self, Refused};
-use crate::limits::Refusal;
+use crate::egress;
+use crate::reject::{Reject, CLOSE_NORMAL};
 use crate::state::AppState;
-
-const CLOSE_NORMAL: u16 = 1000;
-const CLOSE_GOING_AWAY: u16 = 1001;
-const CLOSE_POLICY: u16 = 1008;
-
-/// A refusal to send in-band before closing with 1008.
-pub struct Reject {
-    pub code: &'static str,
-    pub message: String,
-}
 
 async fn send(socket: &mut WebSocket, msg: &ServerMessage) -> bool {
     match serde_json::to_string(msg) {
@@ -54,19 +44,17 @@ async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
     let _ = tokio::time::timeout(Duration::from_secs(2), drain).await;
 }
 
-/// Tell the client why, then close with 1008.
+/// Tell the client why in one `error` message, then close (1008; 1001 when shutting down).
+async fn refuse(socket: &mut WebSocket, reject: &Reject) {
+    let _ = send(socket, &reject.to_message()).await;
+    close(socket, reject.close_code(), reject.code).await;
+}
+
+/// A session refused before the upgrade (origin, token): tell the client and close.
 pub async fn reject(mut socket: WebSocket, state: &AppState, reject: Reject) {
     state.metrics.refusal(reject.code);
     tracing::info!(code = reject.code, message = %reject.message, "refused before the upgrade");
-    let _ = send(
-        &mut socket,
-        &ServerMessage::Error {
-            code: reject.code.to_string(),
-            message: reject.message,
-        },
-    )
-    .await;
-    close(&mut socket, CLOSE_POLICY, reject.code).await;
+    refuse(&mut socket, &reject).await;
 }
 
 pub async fn run(mut socket: WebSocket, state: Arc<AppState>, client: IpAddr) {
@@ -75,69 +63,39 @@ pub async fn run(mut socket: WebSocket, state: Arc<AppState>, client: IpAddr) {
     if let Err(reject) = outcome {
         state.metrics.refusal(reject.code);
         tracing::info!(client = %client, code = reject.code, message = %reject.message, "request refused");
-        let _ = send(
-            &mut socket,
-            &ServerMessage::Error {
-                code: reject.code.to_string(),
-                message: reject.message,
-            },
-        )
-        .await;
-        let code = if reject.code == error_code::SHUTDOWN {
-            CLOSE_GOING_AWAY
-        } else {
-            CLOSE_POLICY
-        };
-        close(&mut socket, code, reject.code).await;
+        refuse(&mut socket, &reject).await;
     }
     state.metrics.session_closed();
 }
 
 async fn read_request(socket: &mut WebSocket, state: &AppState) -> Result<ClientMessage, Reject> {
     let wait = Duration::from_secs(state.config.limits.request_timeout_s);
-    let invalid = |message: String| Reject {
-        code: error_code::INPUT_INVALID,
-        message,
-    };
     loop {
         let msg = tokio::select! {
             m = tokio::time::timeout(wait, socket.recv()) => m,
-            _ = state.shutdown.cancelled() => return Err(Reject { code: error_code::SHUTDOWN, message: "the relay is shutting down".into() }),
+            _ = state.shutdown.cancelled() => return Err(Reject::shutdown("the relay is shutting down")),
         };
         match msg {
-            Err(_) => return Err(invalid(format!("no request within {} s", wait.as_secs()))),
+            Err(_) => return Err(Reject::input(format!("no request within {} s", wait.as_secs()))),
             Ok(None) | Ok(Some(Ok(Message::Close(_)))) => {
-                return Err(invalid("the connection closed before a request".into()))
+                return Err(Reject::input("the connection closed before a request"))
             }
             Ok(Some(Err(e))) => {
-                return Err(invalid(format!(
+                return Err(Reject::input(format!(
                     "the request could not be read ({e}); a request is one text message of at most {} bytes",
                     state.config.limits.max_message_bytes
                 )))
             }
             Ok(Some(Ok(Message::Text(text)))) => {
                 return serde_json::from_str(&text).map_err(|e| {
-                    invalid(format!(
+                    Reject::input(format!(
                         "the request is not valid: {e}. Expected {{\"type\":\"probe\",\"target\":\"HOST[:PORT]\"}}"
                     ))
                 })
             }
-            Ok(Some(Ok(Message::Binary(_)))) => return Err(invalid("send the request as a text message".into())),
+            Ok(Some(Ok(Message::Binary(_)))) => return Err(Reject::input("send the request as a text message")),
             Ok(Some(Ok(_))) => continue,
         }
-    }
-}
-
-fn refused(r: Refused) -> Reject {
-    match r {
-        Refused::Input(message) => Reject {
-            code: error_code::INPUT_INVALID,
-            message,
-        },
-        Refused::Policy(message) => Reject {
-            code: error_code::POLICY_DENIED,
-            message: format!("{message}. This relay's egress policy does not allow it"),
-        },
     }
 }
 
@@ -150,19 +108,13 @@ async fn serve(
     let limits = &state.config.limits;
     let samples = request.samples.unwrap_or(3);
     if samples > limits.max_samples {
-        return Err(Reject {
-            code: error_code::INPUT_INVALID,
-            message: format!(
-                "samples must be at most {} on this relay",
-                limits.max_samples
-            ),
-        });
+        return Err(Reject::input(format!(
+            "samples must be at most {} on this relay",
+            limits.max_samples
+        )));
     }
     if request.target.len() > 300 {
-        return Err(Reject {
-            code: error_code::INPUT_INVALID,
-            message: "the target is longer than 300 characters".into(),
-        });
+        return Err(Reject::input("the target is longer than 300 characters"));
     }
     let target = egress::check(
         &request.target,
@@ -171,8 +123,7 @@ async fn serve(
         state.config.dns_server,
         "target",
     )
-    .await
-    .map_err(refused)?;
+    .await?;
     let gateway = match &request.gateway {
         Some(g) if !g.trim().is_empty() => Some(
             egress::check(
@@ -182,24 +133,13 @@ async fn serve(
                 state.config.dns_server,
                 "gateway",
             )
-            .await
-            .map_err(refused)?,
+            .await?,
         ),
         _ => None,
     };
     let _admission = state
         .limits
-        .admit(client, &format!("{}:{}", target.host, target.port))
-        .map_err(|r| match r {
-            Refusal::Rate(message) => Reject {
-                code: error_code::LIMIT_RATE,
-                message,
-            },
-            Refusal::Busy(message) => Reject {
-                code: error_code::LIMIT_BUSY,
-                message,
-            },
-        })?;
+        .admit(client, &format!("{}:{}", target.host, target.port))?;
 
     let mut opts = ProbeOptions::new(target.host.clone(), target.port);
     opts.pinned_dns = Some(target.dns);
@@ -238,18 +178,13 @@ async fn serve(
                 }
             }
             _ = state.shutdown.cancelled() => {
-                return Err(Reject { code: error_code::SHUTDOWN, message: "the relay is shutting down; run the check again in a moment".into() });
+                return Err(Reject::shutdown("the relay is shutting down; run the check again in a moment"));
             }
         }
     }
     let report = match probe.join().await {
         Some(report) => report,
-        None => {
-            return Err(Reject {
-                code: error_code::INTERNAL,
-                message: "the probe stopped unexpectedly".into(),
-            })
-        }
+        None => return Err(Reject::internal("the probe stopped unexpectedly")),
     };
     let outcome = match report.verdict.status {
         VerdictStatus::Healthy => "healthy",
@@ -278,10 +213,7 @@ pub fn sign_report(state: &AppState, mut report: Report) -> Result<ServerMessage
         key_id: state.key.key_id.clone(),
         signed_at: now_rfc3339(),
     });
-    let internal = |_| Reject {
-        code: error_code::INTERNAL,
-        message: "the report could not be encoded".into(),
-    };
+    let internal = |_| Reject::internal("the report could not be encoded");
     let text = serde_json::to_string(&report).map_err(internal)?;
     let redacted_text = serde_json::to_string(&redact(&report)).map_err(internal)?;
     Ok(ServerMessage::Report {
