@@ -10,11 +10,10 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use rdpcheck_report::wire::{error_code, PublicKeyInfo};
+use rdpcheck_report::wire::PublicKeyInfo;
 
+use crate::access::{self, Access, Caller};
 use crate::assets;
-use crate::config::Auth;
-use crate::reject::Reject;
 use crate::session;
 use crate::state::AppState;
 
@@ -43,80 +42,16 @@ async fn probe(
         .max_frame_size(max)
         .read_buffer_size(4096);
     // Decided before the upgrade; told in-band, since browsers cannot read a refused upgrade's status.
-    let refusal = check_origin(&state, &headers).or_else(|| check_token(&state, &headers, &query));
+    let access = access::check(
+        &Access::from_config(&state.config),
+        &Caller::from_request(&headers, &query),
+    );
     ws.on_upgrade(move |socket| async move {
-        match refusal {
-            Some(r) => session::reject(socket, &state, r).await,
-            None => session::run(socket, state, peer.ip()).await,
+        match access {
+            Err(r) => session::reject(socket, &state, r).await,
+            Ok(()) => session::run(socket, state, peer.ip()).await,
         }
     })
-}
-
-/// Same origin as the Host header, or listed with --origin. No Origin header: not a browser.
-fn check_origin(state: &AppState, headers: &HeaderMap) -> Option<Reject> {
-    let origin = headers
-        .get(header::ORIGIN)?
-        .to_str()
-        .unwrap_or("")
-        .trim_end_matches('/');
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    let authority = origin.split_once("://").map(|(_, a)| a).unwrap_or("");
-    if (!host.is_empty() && authority.eq_ignore_ascii_case(host))
-        || state
-            .config
-            .origins
-            .iter()
-            .any(|o| o.eq_ignore_ascii_case(origin))
-    {
-        return None;
-    }
-    Some(Reject {
-        code: error_code::ORIGIN_DENIED,
-        message: format!(
-            "pages from {origin} may not use this relay; its operator can allow them with --origin"
-        ),
-    })
-}
-
-fn check_token(
-    state: &AppState,
-    headers: &HeaderMap,
-    query: &HashMap<String, String>,
-) -> Option<Reject> {
-    if state.config.auth != Some(Auth::Token) {
-        return None;
-    }
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|h| h.to_str().ok())
-        .and_then(|h| h.strip_prefix("Bearer "));
-    let given = bearer.or(query.get("token").map(String::as_str));
-    let ok = given.is_some_and(|g| {
-        state
-            .config
-            .tokens
-            .iter()
-            .any(|t| constant_time_eq(t.as_bytes(), g.trim().as_bytes()))
-    });
-    if ok {
-        return None;
-    }
-    Some(Reject {
-        code: error_code::AUTH_REQUIRED,
-        message: if given.is_some() {
-            "the access token is not valid for this relay".into()
-        } else {
-            "this relay needs an access token (ask its operator); the page sends it as ?token="
-                .into()
-        },
-    })
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 async fn key(State(state): State<Arc<AppState>>) -> Json<PublicKeyInfo> {
