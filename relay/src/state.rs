@@ -40,3 +40,11 @@ impl AppState {
         }
     }
 }
+
+/// A state for tests: the default configuration changed by `configure`, a fixed key.
+#[cfg(test)]
+pub(crate) fn test_state(configure: impl FnOnce(&mut Config)) -> std::sync::Arc<AppState> {
+    let mut config = Config::resolve(crate::config::Args::default()).expect("default config");
+    configure(&mut config);
+    std::sync::Arc::new(AppState::new(config, RelayKey::from_seed([7; 32])))
+}
