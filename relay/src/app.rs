@@ -13,9 +13,12 @@ use axum::{Json, Router};
 use rdpcheck_report::wire::PublicKeyInfo;
 
 use crate::access::{self, Access, Caller};
-use crate::assets;
+use crate::assets::{self, Asset};
 use crate::session;
 use crate::state::AppState;
+
+#[cfg(test)]
+mod tests;
 
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
@@ -86,11 +89,16 @@ async fn page(State(state): State<Arc<AppState>>, uri: Uri, headers: HeaderMap) 
         .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let asset = match assets::get_encoded(path, accept) {
-        Some(a) => a,
-        None if assets::is_page_route(path) => assets::index(),
-        None => return (StatusCode::NOT_FOUND, "not found\n").into_response(),
-    };
+    match assets::get_encoded(path, accept) {
+        Some(asset) => asset_response(asset, &state.csp),
+        None if assets::is_page_route(path) => asset_response(assets::index(), &state.csp),
+        None => (StatusCode::NOT_FOUND, "not found\n").into_response(),
+    }
+}
+
+/// One file of the page with its type, caching and security headers; HTML also gets the CSP and
+/// may not be framed.
+fn asset_response(asset: Asset, csp: &str) -> Response {
     let mut resp = (StatusCode::OK, asset.body).into_response();
     let h = resp.headers_mut();
     h.insert(
@@ -111,7 +119,7 @@ async fn page(State(state): State<Arc<AppState>>, uri: Uri, headers: HeaderMap) 
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
     }
     if asset.content_type.starts_with("text/html") {
-        if let Ok(v) = HeaderValue::from_str(&state.csp) {
+        if let Ok(v) = HeaderValue::from_str(csp) {
             h.insert(header::CONTENT_SECURITY_POLICY, v);
         }
         h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
