@@ -10,46 +10,15 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use rdpcheck_report::wire::{error_code, PublicKeyInfo};
-use tokio_util::sync::CancellationToken;
+use rdpcheck_report::wire::PublicKeyInfo;
 
-use crate::assets;
-use crate::config::{Auth, Config};
-use crate::keys::RelayKey;
-use crate::limits::Limits;
-use crate::metrics::Metrics;
-use crate::policy::Policy;
-use crate::session::{self, Reject};
+use crate::access::{self, Access, Caller};
+use crate::assets::{self, Asset};
+use crate::session;
+use crate::state::AppState;
 
-pub struct AppState {
-    pub config: Config,
-    pub policy: Policy,
-    pub key: RelayKey,
-    pub limits: Limits,
-    pub metrics: Metrics,
-    pub shutdown: CancellationToken,
-    pub csp: String,
-}
-
-impl AppState {
-    pub fn new(config: Config, key: RelayKey) -> AppState {
-        let policy = Policy::new(
-            config.preset,
-            config.allow.clone(),
-            config.deny.clone(),
-            config.allow_ports.clone(),
-        );
-        AppState {
-            limits: Limits::new(&config.limits),
-            policy,
-            key,
-            metrics: Metrics::default(),
-            shutdown: CancellationToken::new(),
-            csp: assets::content_security_policy(),
-            config,
-        }
-    }
-}
+#[cfg(test)]
+mod tests;
 
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
@@ -76,80 +45,16 @@ async fn probe(
         .max_frame_size(max)
         .read_buffer_size(4096);
     // Decided before the upgrade; told in-band, since browsers cannot read a refused upgrade's status.
-    let refusal = check_origin(&state, &headers).or_else(|| check_token(&state, &headers, &query));
+    let access = access::check(
+        &Access::from_config(&state.config),
+        &Caller::from_request(&headers, &query),
+    );
     ws.on_upgrade(move |socket| async move {
-        match refusal {
-            Some(r) => session::reject(socket, &state, r).await,
-            None => session::run(socket, state, peer.ip()).await,
+        match access {
+            Err(r) => session::reject(socket, &state, r).await,
+            Ok(()) => session::run(socket, state, peer.ip()).await,
         }
     })
-}
-
-/// Same origin as the Host header, or listed with --origin. No Origin header: not a browser.
-fn check_origin(state: &AppState, headers: &HeaderMap) -> Option<Reject> {
-    let origin = headers
-        .get(header::ORIGIN)?
-        .to_str()
-        .unwrap_or("")
-        .trim_end_matches('/');
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    let authority = origin.split_once("://").map(|(_, a)| a).unwrap_or("");
-    if (!host.is_empty() && authority.eq_ignore_ascii_case(host))
-        || state
-            .config
-            .origins
-            .iter()
-            .any(|o| o.eq_ignore_ascii_case(origin))
-    {
-        return None;
-    }
-    Some(Reject {
-        code: error_code::ORIGIN_DENIED,
-        message: format!(
-            "pages from {origin} may not use this relay; its operator can allow them with --origin"
-        ),
-    })
-}
-
-fn check_token(
-    state: &AppState,
-    headers: &HeaderMap,
-    query: &HashMap<String, String>,
-) -> Option<Reject> {
-    if state.config.auth != Some(Auth::Token) {
-        return None;
-    }
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|h| h.to_str().ok())
-        .and_then(|h| h.strip_prefix("Bearer "));
-    let given = bearer.or(query.get("token").map(String::as_str));
-    let ok = given.is_some_and(|g| {
-        state
-            .config
-            .tokens
-            .iter()
-            .any(|t| constant_time_eq(t.as_bytes(), g.trim().as_bytes()))
-    });
-    if ok {
-        return None;
-    }
-    Some(Reject {
-        code: error_code::AUTH_REQUIRED,
-        message: if given.is_some() {
-            "the access token is not valid for this relay".into()
-        } else {
-            "this relay needs an access token (ask its operator); the page sends it as ?token="
-                .into()
-        },
-    })
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 async fn key(State(state): State<Arc<AppState>>) -> Json<PublicKeyInfo> {
@@ -184,11 +89,16 @@ async fn page(State(state): State<Arc<AppState>>, uri: Uri, headers: HeaderMap) 
         .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let asset = match assets::get_encoded(path, accept) {
-        Some(a) => a,
-        None if assets::is_page_route(path) => assets::index(),
-        None => return (StatusCode::NOT_FOUND, "not found\n").into_response(),
-    };
+    match assets::get_encoded(path, accept) {
+        Some(asset) => asset_response(asset, &state.csp),
+        None if assets::is_page_route(path) => asset_response(assets::index(), &state.csp),
+        None => (StatusCode::NOT_FOUND, "not found\n").into_response(),
+    }
+}
+
+/// One file of the page with its type, caching and security headers; HTML also gets the CSP and
+/// may not be framed.
+fn asset_response(asset: Asset, csp: &str) -> Response {
     let mut resp = (StatusCode::OK, asset.body).into_response();
     let h = resp.headers_mut();
     h.insert(
@@ -209,7 +119,7 @@ async fn page(State(state): State<Arc<AppState>>, uri: Uri, headers: HeaderMap) 
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
     }
     if asset.content_type.starts_with("text/html") {
-        if let Ok(v) = HeaderValue::from_str(&state.csp) {
+        if let Ok(v) = HeaderValue::from_str(csp) {
             h.insert(header::CONTENT_SECURITY_POLICY, v);
         }
         h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));

@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use axum::serve::ListenerExt;
 use clap::Parser;
-use rdpcheck_relay::app::{router, AppState};
+use rdpcheck_relay::app::router;
 use rdpcheck_relay::config::{Args, Config};
 use rdpcheck_relay::keys::RelayKey;
+use rdpcheck_relay::state::AppState;
 
 fn main() -> ExitCode {
     let config = match Config::resolve(Args::parse()) {

@@ -1,4 +1,9 @@
 //! One WebSocket session: one request, a streamed probe, one signed report, close.
+//!
+//! [`run`] goes through the steps in order: [`read_request`]; [`admit`] (the checks that need no
+//! network, the egress check of target and gateway, the limits) gives a [`ProbePlan`]; [`stream`]
+//! runs the probe and forwards its events; [`sign_report`]; then the report and close 1000. A
+//! step that refuses returns a [`Reject`], which [`refuse`] tells the client before closing.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -6,23 +11,26 @@ use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use rdpcheck_probe::ProbeOptions;
-use rdpcheck_report::wire::{error_code, ClientMessage, ServerMessage, SignedReport, StageState};
+use rdpcheck_report::wire::{ClientMessage, ProbeRequest, ServerMessage, SignedReport, StageState};
 use rdpcheck_report::{redact, Event, RelayStamp, Report, VerdictStatus};
 use tokio::sync::mpsc;
 
-use crate::app::AppState;
-use crate::egress::{self, Refused};
-use crate::limits::Refusal;
+use crate::config;
+use crate::egress::{self, Checked};
+use crate::limits::Admission;
+use crate::policy::Policy;
+use crate::reject::{Reject, CLOSE_NORMAL};
+use crate::state::AppState;
 
-const CLOSE_NORMAL: u16 = 1000;
-const CLOSE_GOING_AWAY: u16 = 1001;
-const CLOSE_POLICY: u16 = 1008;
+/// The longest target (or gateway) text the relay looks at.
+const MAX_TARGET_CHARS: usize = 300;
+/// Stability handshakes when the request does not say.
+const DEFAULT_SAMPLES: u32 = 3;
+/// How often an idle probe pings the client, so proxies keep the socket open.
+const HEARTBEAT: Duration = Duration::from_secs(15);
 
-/// A refusal to send in-band before closing with 1008.
-pub struct Reject {
-    pub code: &'static str,
-    pub message: String,
-}
+#[cfg(test)]
+mod tests;
 
 async fn send(socket: &mut WebSocket, msg: &ServerMessage) -> bool {
     match serde_json::to_string(msg) {
@@ -54,165 +62,178 @@ async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
     let _ = tokio::time::timeout(Duration::from_secs(2), drain).await;
 }
 
-/// Tell the client why, then close with 1008.
+/// Tell the client why in one `error` message, then close (1008; 1001 when shutting down).
+async fn refuse(socket: &mut WebSocket, reject: &Reject) {
+    let _ = send(socket, &reject.to_message()).await;
+    close(socket, reject.close_code(), reject.code).await;
+}
+
+/// A session refused before the upgrade (origin, token): tell the client and close.
 pub async fn reject(mut socket: WebSocket, state: &AppState, reject: Reject) {
     state.metrics.refusal(reject.code);
     tracing::info!(code = reject.code, message = %reject.message, "refused before the upgrade");
-    let _ = send(
-        &mut socket,
-        &ServerMessage::Error {
-            code: reject.code.to_string(),
-            message: reject.message,
-        },
-    )
-    .await;
-    close(&mut socket, CLOSE_POLICY, reject.code).await;
+    refuse(&mut socket, &reject).await;
 }
 
 pub async fn run(mut socket: WebSocket, state: Arc<AppState>, client: IpAddr) {
     state.metrics.session_opened();
-    let outcome = serve(&mut socket, &state, client).await;
-    if let Err(reject) = outcome {
+    if let Err(reject) = serve(&mut socket, &state, client).await {
         state.metrics.refusal(reject.code);
         tracing::info!(client = %client, code = reject.code, message = %reject.message, "request refused");
-        let _ = send(
-            &mut socket,
-            &ServerMessage::Error {
-                code: reject.code.to_string(),
-                message: reject.message,
-            },
-        )
-        .await;
-        let code = if reject.code == error_code::SHUTDOWN {
-            CLOSE_GOING_AWAY
-        } else {
-            CLOSE_POLICY
-        };
-        close(&mut socket, code, reject.code).await;
+        refuse(&mut socket, &reject).await;
     }
     state.metrics.session_closed();
 }
 
+async fn serve(socket: &mut WebSocket, state: &AppState, client: IpAddr) -> Result<(), Reject> {
+    let ClientMessage::Probe(request) = read_request(socket, state).await?;
+    // The admission is held until the session ends, report and close included.
+    let ProbePlan {
+        options,
+        admission: _admission,
+    } = admit(state, client, &request).await?;
+    let Some(report) = stream(socket, state, options).await? else {
+        return Ok(());
+    };
+    finished(state, client, &report);
+    let message = sign_report(state, report)?;
+    if send(socket, &message).await {
+        close(socket, CLOSE_NORMAL, "done").await;
+    }
+    Ok(())
+}
+
 async fn read_request(socket: &mut WebSocket, state: &AppState) -> Result<ClientMessage, Reject> {
     let wait = Duration::from_secs(state.config.limits.request_timeout_s);
-    let invalid = |message: String| Reject {
-        code: error_code::INPUT_INVALID,
-        message,
-    };
     loop {
         let msg = tokio::select! {
             m = tokio::time::timeout(wait, socket.recv()) => m,
-            _ = state.shutdown.cancelled() => return Err(Reject { code: error_code::SHUTDOWN, message: "the relay is shutting down".into() }),
+            _ = state.shutdown.cancelled() => return Err(Reject::shutdown("the relay is shutting down")),
         };
         match msg {
-            Err(_) => return Err(invalid(format!("no request within {} s", wait.as_secs()))),
+            Err(_) => return Err(Reject::input(format!("no request within {} s", wait.as_secs()))),
             Ok(None) | Ok(Some(Ok(Message::Close(_)))) => {
-                return Err(invalid("the connection closed before a request".into()))
+                return Err(Reject::input("the connection closed before a request"))
             }
             Ok(Some(Err(e))) => {
-                return Err(invalid(format!(
+                return Err(Reject::input(format!(
                     "the request could not be read ({e}); a request is one text message of at most {} bytes",
                     state.config.limits.max_message_bytes
                 )))
             }
             Ok(Some(Ok(Message::Text(text)))) => {
                 return serde_json::from_str(&text).map_err(|e| {
-                    invalid(format!(
+                    Reject::input(format!(
                         "the request is not valid: {e}. Expected {{\"type\":\"probe\",\"target\":\"HOST[:PORT]\"}}"
                     ))
                 })
             }
-            Ok(Some(Ok(Message::Binary(_)))) => return Err(invalid("send the request as a text message".into())),
+            Ok(Some(Ok(Message::Binary(_)))) => return Err(Reject::input("send the request as a text message")),
             Ok(Some(Ok(_))) => continue,
         }
     }
 }
 
-fn refused(r: Refused) -> Reject {
-    match r {
-        Refused::Input(message) => Reject {
-            code: error_code::INPUT_INVALID,
-            message,
-        },
-        Refused::Policy(message) => Reject {
-            code: error_code::POLICY_DENIED,
-            message: format!("{message}. This relay's egress policy does not allow it"),
-        },
-    }
+/// An admitted request: the engine's options, with the checked answers pinned, and the slot the
+/// limits gave it (released on drop).
+pub struct ProbePlan<'a> {
+    pub options: ProbeOptions,
+    pub admission: Admission<'a>,
 }
 
-async fn serve(
-    socket: &mut WebSocket,
-    state: &Arc<AppState>,
+/// Decide whether to run `request` for `client`: its shape, then the egress policy for the target
+/// and the gateway (resolving each name once), then the rate and concurrency limits.
+pub async fn admit<'a>(
+    state: &'a AppState,
     client: IpAddr,
-) -> Result<(), Reject> {
-    let ClientMessage::Probe(request) = read_request(socket, state).await?;
-    let limits = &state.config.limits;
-    let samples = request.samples.unwrap_or(3);
-    if samples > limits.max_samples {
-        return Err(Reject {
-            code: error_code::INPUT_INVALID,
-            message: format!(
-                "samples must be at most {} on this relay",
-                limits.max_samples
-            ),
-        });
-    }
-    if request.target.len() > 300 {
-        return Err(Reject {
-            code: error_code::INPUT_INVALID,
-            message: "the target is longer than 300 characters".into(),
-        });
-    }
+    request: &ProbeRequest,
+) -> Result<ProbePlan<'a>, Reject> {
+    let samples = validate(request, &state.config.limits)?;
+    let dns_server = state.config.dns_server;
     let target = egress::check(
         &request.target,
         ProbeOptions::DEFAULT_PORT,
         &state.policy,
-        state.config.dns_server,
+        dns_server,
         "target",
     )
-    .await
-    .map_err(refused)?;
-    let gateway = match &request.gateway {
+    .await?;
+    let gateway = match request.gateway.as_deref() {
         Some(g) if !g.trim().is_empty() => Some(
             egress::check(
                 g,
                 ProbeOptions::DEFAULT_GATEWAY_PORT,
                 &state.policy,
-                state.config.dns_server,
+                dns_server,
                 "gateway",
             )
-            .await
-            .map_err(refused)?,
+            .await?,
         ),
         _ => None,
     };
-    let _admission = state
+    let admission = state
         .limits
-        .admit(client, &format!("{}:{}", target.host, target.port))
-        .map_err(|r| match r {
-            Refusal::Rate(message) => Reject {
-                code: error_code::LIMIT_RATE,
-                message,
-            },
-            Refusal::Busy(message) => Reject {
-                code: error_code::LIMIT_BUSY,
-                message,
-            },
-        })?;
+        .admit(client, &format!("{}:{}", target.host, target.port))?;
+    let options = probe_options(
+        request,
+        samples,
+        target,
+        gateway,
+        &state.config.limits,
+        &state.policy,
+    );
+    Ok(ProbePlan { options, admission })
+}
 
-    let mut opts = ProbeOptions::new(target.host.clone(), target.port);
+/// The checks that need neither the network nor the policy; the stability samples to run.
+fn validate(request: &ProbeRequest, limits: &config::Limits) -> Result<u32, Reject> {
+    let samples = request.samples.unwrap_or(DEFAULT_SAMPLES);
+    if samples > limits.max_samples {
+        return Err(Reject::input(format!(
+            "samples must be at most {} on this relay",
+            limits.max_samples
+        )));
+    }
+    if request.target.len() > MAX_TARGET_CHARS {
+        return Err(Reject::input(format!(
+            "the target is longer than {MAX_TARGET_CHARS} characters"
+        )));
+    }
+    Ok(samples)
+}
+
+/// The engine's options for checked targets: pinned answers, the relay's deadline, and UDP only
+/// to a port the policy allows.
+fn probe_options(
+    request: &ProbeRequest,
+    samples: u32,
+    target: Checked,
+    gateway: Option<Checked>,
+    limits: &config::Limits,
+    policy: &Policy,
+) -> ProbeOptions {
+    let mut opts = ProbeOptions::new(target.host, target.port);
     opts.pinned_dns = Some(target.dns);
     opts.samples = samples;
     opts.total_timeout = Duration::from_secs(limits.probe_timeout_s);
-    opts.udp = request.udp.unwrap_or(true) && state.policy.udp_allowed(target.port);
+    opts.udp = request.udp.unwrap_or(true) && policy.udp_allowed(target.port);
     if let Some(g) = gateway {
         opts.gateway = Some((g.host, g.port));
         opts.pinned_gateway_dns = Some(g.dns);
     }
+    opts
+}
+
+/// Run the probe and forward its events as they come. `Ok(None)`: the client left or could not
+/// be written to, and the probe was aborted.
+async fn stream(
+    socket: &mut WebSocket,
+    state: &AppState,
+    options: ProbeOptions,
+) -> Result<Option<Report>, Reject> {
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let probe = AbortOnDrop(tokio::spawn(rdpcheck_probe::probe(opts, Some(tx))));
-    let mut heartbeat = tokio::time::interval(Duration::from_secs(15));
+    let probe = AbortOnDrop(tokio::spawn(rdpcheck_probe::probe(options, Some(tx))));
+    let mut heartbeat = tokio::time::interval(HEARTBEAT);
     heartbeat.tick().await;
     loop {
         tokio::select! {
@@ -222,35 +243,34 @@ async fn serve(
                         state.metrics.stage(&result.name, result.duration_ms);
                     }
                     if !send(socket, &to_message(event)).await {
-                        return Ok(());
+                        return Ok(None);
                     }
                 }
                 None => break,
             },
             incoming = socket.recv() => match incoming {
                 // The client left: dropping `probe` aborts it.
-                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return Ok(()),
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return Ok(None),
                 Some(Ok(_)) => {}
             },
             _ = heartbeat.tick() => {
                 if socket.send(Message::Ping(Default::default())).await.is_err() {
-                    return Ok(());
+                    return Ok(None);
                 }
             }
             _ = state.shutdown.cancelled() => {
-                return Err(Reject { code: error_code::SHUTDOWN, message: "the relay is shutting down; run the check again in a moment".into() });
+                return Err(Reject::shutdown("the relay is shutting down; run the check again in a moment"));
             }
         }
     }
-    let report = match probe.join().await {
-        Some(report) => report,
-        None => {
-            return Err(Reject {
-                code: error_code::INTERNAL,
-                message: "the probe stopped unexpectedly".into(),
-            })
-        }
-    };
+    match probe.join().await {
+        Some(report) => Ok(Some(report)),
+        None => Err(Reject::internal("the probe stopped unexpectedly")),
+    }
+}
+
+/// Count the probe and log one line for it.
+fn finished(state: &AppState, client: IpAddr, report: &Report) {
     let outcome = match report.verdict.status {
         VerdictStatus::Healthy => "healthy",
         VerdictStatus::Problem => "problem",
@@ -265,11 +285,6 @@ async fn serve(
         duration_ms = report.duration_ms,
         "probe finished"
     );
-    let message = sign_report(state, report)?;
-    if send(socket, &message).await {
-        close(socket, CLOSE_NORMAL, "done").await;
-    }
-    Ok(())
 }
 
 /// Stamp, serialise and sign the report and its redacted copy.
@@ -278,12 +293,8 @@ pub fn sign_report(state: &AppState, mut report: Report) -> Result<ServerMessage
         key_id: state.key.key_id.clone(),
         signed_at: now_rfc3339(),
     });
-    let internal = |_| Reject {
-        code: error_code::INTERNAL,
-        message: "the report could not be encoded".into(),
-    };
-    let text = serde_json::to_string(&report).map_err(internal)?;
-    let redacted_text = serde_json::to_string(&redact(&report)).map_err(internal)?;
+    let text = encode(&report)?;
+    let redacted_text = encode(&redact(&report))?;
     Ok(ServerMessage::Report {
         signature: state.key.sign(&text),
         report: text,
@@ -294,6 +305,10 @@ pub fn sign_report(state: &AppState, mut report: Report) -> Result<ServerMessage
             key_id: state.key.key_id.clone(),
         }),
     })
+}
+
+fn encode(report: &Report) -> Result<String, Reject> {
+    serde_json::to_string(report).map_err(|_| Reject::internal("the report could not be encoded"))
 }
 
 fn now_rfc3339() -> String {

@@ -13,80 +13,26 @@
 //! IPv6 addresses that embed IPv4 (mapped, compatible, NAT64, 6to4) are checked twice: the
 //! embedded IPv4 must pass the same rules, and so must the IPv6 address (for IPv4-mapped the
 //! IPv4 address is the destination, so it alone decides).
+//!
+//! `rules.rs` holds the built-in ranges (one row per rule), `embedded.rs` reads IPv4 out of
+//! IPv6, `preset.rs` names the presets; this file combines them with the operator's lists.
 
 use std::fmt;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-use std::str::FromStr;
+use std::net::IpAddr;
 
-use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use ipnet::IpNet;
+
+mod embedded;
+mod preset;
+mod rules;
+
+use embedded::{embedded_v4, Embedding};
+pub use preset::Preset;
 
 /// TCP ports every policy allows: RDP and HTTPS (RD Gateway).
 const DEFAULT_TCP_PORTS: [u16; 2] = [443, 3389];
 /// UDP port every policy allows: RDP-UDP.
 const DEFAULT_UDP_PORT: u16 = 3389;
-
-/// The built-in behaviour, chosen with the operator's preset name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Preset {
-    /// Any global or private address; special-purpose ranges refused. Default on loopback.
-    #[default]
-    Local,
-    /// Only addresses inside an allow network.
-    Corporate,
-    /// Globally routable addresses only.
-    Public,
-}
-
-impl Preset {
-    fn name(self) -> &'static str {
-        match self {
-            Preset::Local => "local",
-            Preset::Corporate => "corporate",
-            Preset::Public => "public",
-        }
-    }
-
-    fn summary(self) -> &'static str {
-        match self {
-            Preset::Local => {
-                "any global or private address; loopback, unspecified, link-local, cloud metadata, \
-                 multicast, broadcast, reserved, CGNAT, benchmarking, documentation, Teredo and \
-                 other special-purpose ranges refused"
-            }
-            Preset::Corporate => {
-                "only addresses inside the allow list; loopback, link-local, cloud metadata and \
-                 other special-purpose ranges stay refused unless an allow network names them"
-            }
-            Preset::Public => {
-                "globally routable addresses only; private ranges (10.0.0.0/8, 172.16.0.0/12, \
-                 192.168.0.0/16, fc00::/7) and all special-purpose ranges refused"
-            }
-        }
-    }
-}
-
-impl fmt::Display for Preset {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Preset {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "local" => Ok(Preset::Local),
-            "corporate" => Ok(Preset::Corporate),
-            "public" => Ok(Preset::Public),
-            _ => Err(format!(
-                "unknown policy preset {s:?}: use local (the default: any global or private \
-                 address), corporate (only --allow networks) or public (globally routable \
-                 addresses only)"
-            )),
-        }
-    }
-}
 
 /// Why the policy refused an address or port; `reason` names the address and the rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,322 +47,6 @@ impl fmt::Display for Denial {
 }
 
 impl std::error::Error for Denial {}
-
-/// Where a built-in rule applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Scope {
-    /// Every preset.
-    All,
-    /// Only the public preset (private ranges).
-    Public,
-}
-
-/// A built-in range; `refuse == false` carves an exception out of a broader refused range.
-struct Rule {
-    net: IpNet,
-    what: &'static str,
-    scope: Scope,
-    refuse: bool,
-}
-
-impl Rule {
-    fn phrase(&self) -> String {
-        match self.scope {
-            Scope::All => format!("{} ({})", self.what, self.net),
-            Scope::Public => format!("{} ({}), refused by the public policy", self.what, self.net),
-        }
-    }
-}
-
-const fn v4(a: u8, b: u8, c: u8, d: u8, len: u8, what: &'static str, scope: Scope) -> Rule {
-    Rule {
-        net: IpNet::V4(Ipv4Net::new_assert(Ipv4Addr::new(a, b, c, d), len)),
-        what,
-        scope,
-        refuse: true,
-    }
-}
-
-const fn v6(s: [u16; 8], len: u8, what: &'static str, scope: Scope, refuse: bool) -> Rule {
-    let ip = Ipv6Addr::new(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]);
-    Rule {
-        net: IpNet::V6(Ipv6Net::new_assert(ip, len)),
-        what,
-        scope,
-        refuse,
-    }
-}
-
-const LOOPBACK: &str = "a loopback address";
-const UNSPECIFIED: &str = "an unspecified address";
-const LINK_LOCAL: &str = "a link-local address";
-const METADATA: &str = "a cloud metadata address";
-const MULTICAST: &str = "a multicast address";
-const DOCUMENTATION: &str = "a documentation address";
-const BENCHMARKING: &str = "a benchmarking address";
-const PRIVATE: &str = "a private network address";
-const RESERVED_V6: &str = "a reserved IPv6 address outside 2000::/3 and fc00::/7";
-
-/// The built-in ranges. `Scope::All` is what the local preset refuses; public adds `Scope::Public`.
-const RULES: &[Rule] = &[
-    v4(0, 0, 0, 0, 8, UNSPECIFIED, Scope::All),
-    v4(127, 0, 0, 0, 8, LOOPBACK, Scope::All),
-    v4(169, 254, 0, 0, 16, LINK_LOCAL, Scope::All),
-    v4(169, 254, 169, 254, 32, METADATA, Scope::All),
-    v4(169, 254, 170, 2, 32, METADATA, Scope::All),
-    v4(100, 100, 100, 200, 32, METADATA, Scope::All),
-    v4(
-        168,
-        63,
-        129,
-        16,
-        32,
-        "an Azure wireserver cloud metadata address",
-        Scope::All,
-    ),
-    v4(192, 0, 0, 192, 32, METADATA, Scope::All),
-    v4(224, 0, 0, 0, 4, MULTICAST, Scope::All),
-    v4(240, 0, 0, 0, 4, "a reserved address", Scope::All),
-    v4(255, 255, 255, 255, 32, "the broadcast address", Scope::All),
-    v4(
-        100,
-        64,
-        0,
-        0,
-        10,
-        "a shared address space (CGNAT) address",
-        Scope::All,
-    ),
-    v4(198, 18, 0, 0, 15, BENCHMARKING, Scope::All),
-    v4(192, 0, 2, 0, 24, DOCUMENTATION, Scope::All),
-    v4(198, 51, 100, 0, 24, DOCUMENTATION, Scope::All),
-    v4(203, 0, 113, 0, 24, DOCUMENTATION, Scope::All),
-    v4(
-        192,
-        0,
-        0,
-        0,
-        24,
-        "an IETF protocol assignments address",
-        Scope::All,
-    ),
-    v4(
-        192,
-        88,
-        99,
-        0,
-        24,
-        "a deprecated 6to4 relay anycast address",
-        Scope::All,
-    ),
-    v4(10, 0, 0, 0, 8, PRIVATE, Scope::Public),
-    v4(172, 16, 0, 0, 12, PRIVATE, Scope::Public),
-    v4(192, 168, 0, 0, 16, PRIVATE, Scope::Public),
-    v6([0; 8], 128, UNSPECIFIED, Scope::All, true),
-    v6([0, 0, 0, 0, 0, 0, 0, 1], 128, LOOPBACK, Scope::All, true),
-    v6(
-        [0; 8],
-        96,
-        "a deprecated IPv4-compatible address",
-        Scope::All,
-        true,
-    ),
-    v6(
-        [0, 0, 0, 0, 0, 0xffff, 0, 0],
-        96,
-        "IPv4-mapped",
-        Scope::All,
-        false,
-    ),
-    v6(
-        [0x64, 0xff9b, 0, 0, 0, 0, 0, 0],
-        96,
-        "NAT64",
-        Scope::All,
-        false,
-    ),
-    v6(
-        [0x64, 0xff9b, 1, 0, 0, 0, 0, 0],
-        48,
-        "a local-use NAT64 address with a site-defined IPv4 layout",
-        Scope::All,
-        true,
-    ),
-    v6(
-        [0x100, 0, 0, 0, 0, 0, 0, 0],
-        64,
-        "a discard-only address",
-        Scope::All,
-        true,
-    ),
-    v6(
-        [0x2001, 0, 0, 0, 0, 0, 0, 0],
-        32,
-        "a Teredo tunnel address hiding an obfuscated IPv4 address",
-        Scope::All,
-        true,
-    ),
-    v6(
-        [0x2001, 2, 0, 0, 0, 0, 0, 0],
-        48,
-        BENCHMARKING,
-        Scope::All,
-        true,
-    ),
-    v6(
-        [0x2001, 0x10, 0, 0, 0, 0, 0, 0],
-        28,
-        "a deprecated ORCHID address",
-        Scope::All,
-        true,
-    ),
-    v6(
-        [0x2001, 0xdb8, 0, 0, 0, 0, 0, 0],
-        32,
-        DOCUMENTATION,
-        Scope::All,
-        true,
-    ),
-    v6(
-        [0x3fff, 0, 0, 0, 0, 0, 0, 0],
-        20,
-        DOCUMENTATION,
-        Scope::All,
-        true,
-    ),
-    v6(
-        [0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254],
-        128,
-        METADATA,
-        Scope::All,
-        true,
-    ),
-    v6(
-        [0xfe80, 0, 0, 0, 0, 0, 0, 0],
-        10,
-        LINK_LOCAL,
-        Scope::All,
-        true,
-    ),
-    v6(
-        [0xfec0, 0, 0, 0, 0, 0, 0, 0],
-        10,
-        "a deprecated site-local address",
-        Scope::All,
-        true,
-    ),
-    v6(
-        [0xff00, 0, 0, 0, 0, 0, 0, 0],
-        8,
-        MULTICAST,
-        Scope::All,
-        true,
-    ),
-    v6([0; 8], 3, RESERVED_V6, Scope::All, true),
-    v6(
-        [0x4000, 0, 0, 0, 0, 0, 0, 0],
-        2,
-        RESERVED_V6,
-        Scope::All,
-        true,
-    ),
-    v6(
-        [0x8000, 0, 0, 0, 0, 0, 0, 0],
-        2,
-        RESERVED_V6,
-        Scope::All,
-        true,
-    ),
-    v6(
-        [0xc000, 0, 0, 0, 0, 0, 0, 0],
-        3,
-        RESERVED_V6,
-        Scope::All,
-        true,
-    ),
-    v6(
-        [0xe000, 0, 0, 0, 0, 0, 0, 0],
-        4,
-        RESERVED_V6,
-        Scope::All,
-        true,
-    ),
-    v6(
-        [0xf000, 0, 0, 0, 0, 0, 0, 0],
-        5,
-        RESERVED_V6,
-        Scope::All,
-        true,
-    ),
-    v6(
-        [0xf800, 0, 0, 0, 0, 0, 0, 0],
-        6,
-        RESERVED_V6,
-        Scope::All,
-        true,
-    ),
-    v6(
-        [0xfe00, 0, 0, 0, 0, 0, 0, 0],
-        9,
-        RESERVED_V6,
-        Scope::All,
-        true,
-    ),
-    v6(
-        [0xfc00, 0, 0, 0, 0, 0, 0, 0],
-        7,
-        "a unique local (private) IPv6 address",
-        Scope::Public,
-        true,
-    ),
-];
-
-/// How an IPv6 address carries an IPv4 address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Embedding {
-    Mapped,
-    Compatible,
-    Nat64,
-    LocalNat64,
-    SixToFour,
-}
-
-impl Embedding {
-    fn name(self) -> &'static str {
-        match self {
-            Embedding::Mapped => "IPv4-mapped",
-            Embedding::Compatible => "IPv4-compatible",
-            Embedding::Nat64 => "NAT64",
-            Embedding::LocalNat64 => "local-use NAT64",
-            Embedding::SixToFour => "6to4",
-        }
-    }
-}
-
-/// The IPv4 address inside `ip`, if it uses one of the embeddings the relay knows.
-/// Local-use NAT64 is read with the /96 layout (the common one); the preset refuses that
-/// range anyway unless an allow network names it.
-fn embedded_v4(ip: Ipv6Addr) -> Option<(Embedding, Ipv4Addr)> {
-    let s = ip.segments();
-    let o = ip.octets();
-    let low = Ipv4Addr::new(o[12], o[13], o[14], o[15]);
-    if let Some(v4) = ip.to_ipv4_mapped() {
-        return Some((Embedding::Mapped, v4));
-    }
-    if s[..6] == [0; 6] && !ip.is_unspecified() && !ip.is_loopback() {
-        return Some((Embedding::Compatible, low));
-    }
-    if s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
-        return Some((Embedding::Nat64, low));
-    }
-    if s[..3] == [0x64, 0xff9b, 1] {
-        return Some((Embedding::LocalNat64, low));
-    }
-    if s[0] == 0x2002 {
-        return Some((Embedding::SixToFour, Ipv4Addr::new(o[2], o[3], o[4], o[5])));
-    }
-    None
-}
 
 /// The relay's egress policy: preset, operator networks and ports.
 #[derive(Debug, Clone)]
@@ -443,6 +73,7 @@ impl Policy {
         deny: Vec<IpNet>,
         extra_tcp_ports: Vec<u16>,
     ) -> Policy {
+        rules::load();
         let extra = extra_tcp_ports.into_iter().filter(|&p| p != 0);
         let mut tcp_ports: Vec<u16> = DEFAULT_TCP_PORTS.into_iter().chain(extra.clone()).collect();
         let mut udp_ports: Vec<u16> = std::iter::once(DEFAULT_UDP_PORT).chain(extra).collect();
@@ -534,7 +165,7 @@ impl Policy {
         if let Some(net) = self.denied_by(ip) {
             return Err(format!("denied by --deny {net}"));
         }
-        if let Some(rule) = self.builtin_refusal(ip) {
+        if let Some(rule) = rules::builtin_refusal(self.preset, ip) {
             let lifted = self
                 .allow
                 .iter()
@@ -554,16 +185,6 @@ impl Policy {
 
     fn denied_by(&self, ip: IpAddr) -> Option<&IpNet> {
         self.deny.iter().find(|n| n.contains(&ip))
-    }
-
-    /// The longest built-in range holding `ip` for this preset, if it refuses.
-    fn builtin_refusal(&self, ip: IpAddr) -> Option<&'static Rule> {
-        RULES
-            .iter()
-            .filter(|r| r.scope == Scope::All || self.preset == Preset::Public)
-            .filter(|r| r.net.contains(&ip))
-            .max_by_key(|r| r.net.prefix_len())
-            .filter(|r| r.refuse)
     }
 }
 
@@ -620,16 +241,6 @@ mod tests {
 
     fn passes(p: &Policy, ip: &str) -> bool {
         p.check_ip(ip.parse().expect("test address")).is_ok()
-    }
-
-    #[test]
-    fn presets_parse_with_a_helpful_error() {
-        assert_eq!("local".parse(), Ok(Preset::Local));
-        assert_eq!(" Corporate ".parse(), Ok(Preset::Corporate));
-        assert_eq!("PUBLIC".parse(), Ok(Preset::Public));
-        let err = "open".parse::<Preset>().expect_err("unknown preset");
-        assert!(err.contains("local") && err.contains("corporate") && err.contains("public"));
-        assert_eq!(Preset::default(), Preset::Local);
     }
 
     #[test]
