@@ -5,6 +5,8 @@ use std::fmt::Write;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Mutex;
 
+use rdpcheck_report::Stage;
+
 #[derive(Default)]
 pub struct Metrics {
     sessions: AtomicI64,
@@ -32,9 +34,9 @@ impl Metrics {
     pub fn refusal(&self, code: &str) {
         bump(&self.refusals, code);
     }
-    pub fn stage(&self, name: &str, ms: f64) {
+    pub fn stage(&self, stage: Stage, ms: f64) {
         if let Ok(mut m) = self.stages.lock() {
-            let e = m.entry(name.to_string()).or_default();
+            let e = m.entry(stage.as_str().to_string()).or_default();
             e.0 += 1;
             e.1 += ms / 1000.0;
         }

@@ -12,7 +12,7 @@ use std::time::Duration;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use rdpcheck_probe::ProbeOptions;
 use rdpcheck_report::wire::{ClientMessage, ProbeRequest, ServerMessage, SignedReport, StageState};
-use rdpcheck_report::{redact, Event, RelayStamp, Report, VerdictStatus};
+use rdpcheck_report::{redact, Event, RelayStamp, Report, Stage, VerdictStatus};
 use tokio::sync::mpsc;
 
 use crate::config;
@@ -240,7 +240,7 @@ async fn stream(
             event = rx.recv() => match event {
                 Some(event) => {
                     if let Event::StageFinished { result, .. } = &event {
-                        state.metrics.stage(&result.name, result.duration_ms);
+                        state.metrics.stage(result.name, result.duration_ms);
                     }
                     if !send(socket, &to_message(event)).await {
                         return Ok(None);
@@ -280,8 +280,8 @@ fn finished(state: &AppState, client: IpAddr, report: &Report) {
         client = %client,
         target = %format!("{}:{}", report.target.host, report.target.port),
         verdict = outcome,
-        stage = report.verdict.stage.as_deref().unwrap_or("-"),
-        codes = %report.verdict.codes.join(","),
+        stage = report.verdict.stage.map_or("-", Stage::as_str),
+        codes = %report.verdict.codes.iter().map(ToString::to_string).collect::<Vec<_>>().join(","),
         duration_ms = report.duration_ms,
         "probe finished"
     );
@@ -327,7 +327,7 @@ fn to_message(event: Event) -> ServerMessage {
         },
         Event::StageFinished { result, at_ms } => ServerMessage::Stage {
             state: StageState::Finished,
-            name: result.name.clone(),
+            name: result.name,
             at_ms,
             result: Some(result),
         },

@@ -269,7 +269,7 @@ pub fn report(r: &Report) -> String {
                 let _ = writeln!(out, "  A client would most likely show: {h}");
             }
             if let Some(code) = v.codes.first() {
-                let causes: Vec<String> = rdpcheck_kb::articles_for_finding(code)
+                let causes: Vec<String> = rdpcheck_kb::articles_for_finding(*code)
                     .iter()
                     .filter_map(|id| rdpcheck_kb::article(id))
                     .map(|a| format!("    - {} [{}]", a.title, a.id))

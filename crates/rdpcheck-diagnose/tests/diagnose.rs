@@ -83,7 +83,10 @@ fn report(obs: &Observations) -> Report {
     let r = build_report(obs, "2026-11-21T23:54:02Z".into(), 10.0);
     // Every code the report carries reads back from its published string.
     let json = serde_json::to_string(&r).expect("serialises");
-    assert_eq!(serde_json::from_str::<Report>(&json).ok().as_ref(), Some(&r));
+    assert_eq!(
+        serde_json::from_str::<Report>(&json).ok().as_ref(),
+        Some(&r)
+    );
     r
 }
 
@@ -549,11 +552,7 @@ fn stability_failures_and_latency() {
         Sample::Ok { ms: 6.0 },
     ]);
     let r = report(&obs);
-    assert!(
-        has(&r, "net.unstable"),
-        "jitter: {:?}",
-        codes(&r)
-    );
+    assert!(has(&r, "net.unstable"), "jitter: {:?}", codes(&r));
 }
 
 #[test]

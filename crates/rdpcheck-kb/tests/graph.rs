@@ -3,84 +3,19 @@
 
 use std::collections::HashSet;
 
+use rdpcheck_report::{CodeKey, FindingCode};
+
 use rdpcheck_kb::{
     article, articles, articles_for_finding, combos, explain, findings, lookup, render_text, tables,
 };
-
-/// The probe engine's finding codes (its contract), including the next milestone's.
-const ENGINE_FINDINGS: &[&str] = &[
-    "dns.nxdomain",
-    "dns.no_answer",
-    "dns.failure",
-    "dns.timeout",
-    "tcp.refused",
-    "tcp.timeout",
-    "tcp.unreachable",
-    "tcp.error",
-    "x224.closed",
-    "x224.reset",
-    "x224.silent",
-    "x224.stalled",
-    "x224.not_rdp",
-    "x224.legacy",
-    "x224.malformed",
-    "x224.disconnect",
-    "x224.neg_failure.ssl_required",
-    "x224.neg_failure.ssl_not_allowed",
-    "x224.neg_failure.ssl_cert_not_on_server",
-    "x224.neg_failure.inconsistent_flags",
-    "x224.neg_failure.hybrid_required",
-    "x224.neg_failure.ssl_with_user_auth_required",
-    "x224.neg_failure.unknown",
-    "security.standard_rdp_allowed",
-    "security.nla_not_required",
-    "security.nla_required",
-    "tls.closed_after_hello",
-    "tls.reset",
-    "tls.alert",
-    "tls.alert.handshake_failure",
-    "tls.alert.protocol_version",
-    "tls.alert.internal_error",
-    "tls.alert.bad_record_mac",
-    "tls.alert.unknown_ca",
-    "tls.stalled",
-    "tls.legacy_only",
-    "tls.failed",
-    "tls.cert_expired",
-    "tls.cert_not_yet_valid",
-    "tls.cert_self_signed",
-    "tls.cert_name_mismatch",
-    "tls.cert_expiring_soon",
-    "tls.cert_weak_key",
-    "tls.cert_weak_signature",
-    "nla.clock_skew",
-    "nla.no_challenge",
-    "nla.identity",
-    "net.unstable",
-    "net.high_latency",
-    "probe.timeout",
-    "gateway.tls_untrusted",
-    "gateway.cert_expired",
-    "gateway.cert_name_mismatch",
-    "gateway.closed",
-    "gateway.no_http_transport",
-    "gateway.not_rdg",
-    "gateway.redirect",
-    "gateway.live",
-    "gateway.tcp_refused",
-    "gateway.tcp_timeout",
-    "gateway.dns",
-    "udp.open",
-    "udp.closed",
-    "udp.inconclusive",
-];
 
 fn article_ids() -> HashSet<String> {
     articles().iter().map(|a| a.id.clone()).collect()
 }
 
-fn known_finding(code: &str) -> bool {
-    !articles_for_finding(code).is_empty()
+/// A key evidence and articles may name: a finding code the engine has, or a family of them.
+fn known_finding(key: &str) -> bool {
+    key.parse::<CodeKey>().is_ok()
 }
 
 #[test]
@@ -185,7 +120,7 @@ fn no_dangling_article_references() {
 
 #[test]
 fn every_engine_finding_maps_to_an_article() {
-    for code in ENGINE_FINDINGS {
+    for code in FindingCode::all() {
         let arts = articles_for_finding(code);
         assert!(!arts.is_empty(), "finding {code} maps to no article");
         for a in arts {
@@ -196,9 +131,13 @@ fn every_engine_finding_maps_to_an_article() {
         }
     }
     // Family fallback: tls.alert.<anything> finds the tls.alert entry.
+    let tls_alert = findings()
+        .iter()
+        .find(|f| f.code == "tls.alert")
+        .expect("a tls.alert entry");
     assert_eq!(
-        articles_for_finding("tls.alert.decode_error"),
-        articles_for_finding("tls.alert")
+        articles_for_finding(FindingCode::TlsAlert(50)),
+        tls_alert.articles
     );
 }
 

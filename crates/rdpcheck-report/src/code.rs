@@ -283,6 +283,17 @@ pub enum CodeKey {
     Family(CodeFamily),
 }
 
+impl CodeKey {
+    /// The stage whose judgement would produce a finding under this key.
+    pub fn stage(self) -> Option<Stage> {
+        match self {
+            CodeKey::Code(code) => code.stage(),
+            CodeKey::Family(CodeFamily::TlsAlert) => Some(Stage::Tls),
+            CodeKey::Family(CodeFamily::NegFailure) => Some(Stage::X224),
+        }
+    }
+}
+
 impl FromStr for CodeKey {
     type Err = UnknownCode;
 
@@ -311,13 +322,13 @@ impl<'de> Deserialize<'de> for FindingCode {
 /// of JSON reports do.
 impl PartialEq<str> for FindingCode {
     fn eq(&self, other: &str) -> bool {
-        self.to_string() == other
+        other.parse::<FindingCode>().is_ok_and(|code| code == *self)
     }
 }
 
 impl PartialEq<&str> for FindingCode {
     fn eq(&self, other: &&str) -> bool {
-        self.to_string() == *other
+        *self == **other
     }
 }
 
@@ -360,7 +371,9 @@ mod tests {
             FindingCode::NegFailure(NegFailure::HybridRequired)
         );
         assert_eq!(
-            "gateway.cert_expired".parse::<FindingCode>().map(|c| c.stage()),
+            "gateway.cert_expired"
+                .parse::<FindingCode>()
+                .map(|c| c.stage()),
             Ok(Some(Stage::GatewayTls))
         );
         assert_eq!(Plain::ProbeTimeout.stage(), None);

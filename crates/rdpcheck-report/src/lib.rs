@@ -13,6 +13,7 @@ mod stage;
 mod stage_result;
 pub mod wire;
 
+pub use code::{CodeFamily, CodeKey, FindingCode, NegFailure, Plain, UnknownCode};
 pub use event::Event;
 pub use finding::{Finding, Severity};
 pub use redact::redact;
@@ -21,6 +22,5 @@ pub use report::{
     SecurityLayers, StabilityReport, Target, TlsReport, Tool, UdpReport, Verdict, VerdictStatus,
     SCHEMA_VERSION,
 };
-pub use code::{CodeFamily, CodeKey, FindingCode, NegFailure, Plain, UnknownCode};
 pub use stage::{LadderPart, Stage, UnknownStage};
 pub use stage_result::{StageResult, StageStatus};

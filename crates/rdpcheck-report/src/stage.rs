@@ -191,12 +191,26 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            ["dns", "tcp", "x224", "security_layers", "tls", "nla", "stability", "udp"]
+            [
+                "dns",
+                "tcp",
+                "x224",
+                "security_layers",
+                "tls",
+                "nla",
+                "stability",
+                "udp"
+            ]
         );
         assert_eq!(Stage::ladder(true, false).len(), 11);
         assert_eq!(
             Stage::X224.rest_of_part(),
-            [Stage::SecurityLayers, Stage::Tls, Stage::Nla, Stage::Stability]
+            [
+                Stage::SecurityLayers,
+                Stage::Tls,
+                Stage::Nla,
+                Stage::Stability
+            ]
         );
         assert_eq!(
             Stage::GatewayTcp.rest_of_part(),

@@ -4,21 +4,9 @@
 use rdpcheck_labtests::{SecurityLayer, TestCert, Xrdp};
 use rdpcheck_report::share::verify;
 use rdpcheck_report::wire::SignedReport;
-use rdpcheck_report::{Report, VerdictStatus};
+use rdpcheck_report::{Report, Stage, VerdictStatus};
 
 use crate::harness::{public_key, session, Relay, RelayOptions};
-
-/// The direct path's stages in ladder order, then UDP.
-const LADDER: [&str; 8] = [
-    "dns",
-    "tcp",
-    "x224",
-    "security_layers",
-    "tls",
-    "nla",
-    "stability",
-    "udp",
-];
 
 /// Top-level keys of the report that `rdpcheck probe --json` publishes.
 const PUBLISHED_KEYS: [&str; 8] = [
@@ -92,7 +80,7 @@ async fn xrdp_session_streams_stages_and_a_verifiable_report() {
         .map(|m| m["name"].as_str().expect("name"))
         .collect();
     let mut expected = Vec::new();
-    for name in LADDER {
+    for name in Stage::ladder(false, true).iter().map(|s| s.as_str()) {
         if !skipped.contains(&name) {
             expected.push((name.to_string(), "started".to_string()));
         }
@@ -136,10 +124,10 @@ async fn xrdp_session_streams_stages_and_a_verifiable_report() {
     assert_eq!(stamp.key_id, key_id);
     assert!(!stamp.signed_at.is_empty());
     assert!(!report.redacted);
-    let report_codes: Vec<&str> = report.findings.iter().map(|f| f.code.as_str()).collect();
+    let report_codes: Vec<String> = report.findings.iter().map(|f| f.code.to_string()).collect();
     for code in &streamed {
         assert!(
-            report_codes.contains(&code.as_str()),
+            report_codes.contains(code),
             "streamed finding {code} not in the report {report_codes:?}"
         );
     }

@@ -71,7 +71,7 @@ fn assert_problem_at(report: &Report, stage: &str, code: &str) {
         pretty(report)
     );
     assert_eq!(
-        report.verdict.stage.as_deref(),
+        report.verdict.stage.as_ref().map(|s| s.as_str()),
         Some(stage),
         "{}",
         pretty(report)

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use rdpcheck_labtests::check::{codes, pretty, stage};
 use rdpcheck_probe::ProbeOptions;
-use rdpcheck_report::{Event, Report, StageStatus};
+use rdpcheck_report::{Event, Report, Stage, StageStatus};
 
 /// Options for a real server on loopback: short but comfortable deadlines, few samples.
 pub fn real_opts(port: u16) -> ProbeOptions {
@@ -77,27 +77,16 @@ pub fn print_summary(label: &str, report: &Report, elapsed: Duration) {
     );
 }
 
-/// The engine's ladder, in order.
-pub const LADDER: [&str; 12] = [
-    "gateway.dns",
-    "gateway.tcp",
-    "gateway.tls",
-    "gateway.http",
-    "dns",
-    "tcp",
-    "x224",
-    "security_layers",
-    "tls",
-    "nla",
-    "stability",
-    "udp",
-];
+/// The engine's ladder, in order, by published name.
+pub fn ladder() -> [&'static str; 12] {
+    Stage::ALL.map(Stage::as_str)
+}
 
 fn ladder_index(name: &str) -> usize {
-    LADDER
+    ladder()
         .iter()
         .position(|n| *n == name)
-        .unwrap_or_else(|| panic!("event for unknown stage {name:?} (ladder: {LADDER:?})"))
+        .unwrap_or_else(|| panic!("event for unknown stage {name:?} (ladder: {:?})", ladder()))
 }
 
 /// Events must follow the ladder: stages start in ladder order, each started stage finishes
@@ -113,20 +102,20 @@ pub fn assert_event_order(events: &[Event], report: &Report) {
         match event {
             Event::StageStarted { name, at_ms } => {
                 assert!(
-                    !started.iter().any(|(_, n, _)| n == name),
+                    !started.iter().any(|(_, n, _)| *name == *n),
                     "stage {name} started twice\n{}",
                     dump()
                 );
-                started.push((i, name, *at_ms));
+                started.push((i, name.as_str(), *at_ms));
             }
             Event::StageFinished { result, at_ms } => {
                 assert!(
-                    !finished.iter().any(|(_, n, _, _)| *n == result.name),
+                    !finished.iter().any(|(_, n, _, _)| result.name == *n),
                     "stage {} finished twice\n{}",
                     result.name,
                     dump()
                 );
-                finished.push((i, &result.name, result.status, *at_ms));
+                finished.push((i, result.name.as_str(), result.status, *at_ms));
             }
             Event::Finding { .. } => {}
         }
@@ -181,9 +170,8 @@ pub fn assert_event_order(events: &[Event], report: &Report) {
     }
     // Every ladder stage of this check reported (gateway stages only with a gateway, udp only
     // when asked for), and the report lists the same stages in ladder order.
-    let expected: Vec<&str> = LADDER
-        .iter()
-        .copied()
+    let expected: Vec<&str> = ladder()
+        .into_iter()
         .filter(|n| !n.starts_with("gateway.") || report.gateway.is_some())
         .filter(|n| *n != "udp" || report.stages.iter().any(|s| s.name == "udp"))
         .collect();

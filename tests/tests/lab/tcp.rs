@@ -28,7 +28,7 @@ async fn refused_port() {
         pretty(&report)
     );
     assert_eq!(
-        report.verdict.stage.as_deref(),
+        report.verdict.stage.as_ref().map(|s| s.as_str()),
         Some("tcp"),
         "{}",
         pretty(&report)

@@ -52,7 +52,7 @@ fn udp_stage_status(report: &Report) -> StageStatus {
 fn assert_tcp_refused_but_udp_ran(report: &Report) {
     expect_finding(report, "tcp.refused");
     assert_eq!(
-        report.verdict.stage.as_deref(),
+        report.verdict.stage.as_ref().map(|s| s.as_str()),
         Some("tcp"),
         "{}",
         pretty(report)

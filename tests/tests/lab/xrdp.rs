@@ -215,7 +215,7 @@ fn assert_verdict(report: &Report, stage: &str, code: &str) {
         pretty(report)
     );
     assert_eq!(
-        report.verdict.stage.as_deref(),
+        report.verdict.stage.as_ref().map(|s| s.as_str()),
         Some(stage),
         "verdict stage\n{}",
         pretty(report)

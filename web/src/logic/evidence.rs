@@ -2,7 +2,7 @@
 //! cause's evidence (a finding code) was seen, not seen, or could not be tested.
 
 use rdpcheck_kb::Article;
-use rdpcheck_report::{Report, Severity, StageStatus};
+use rdpcheck_report::{CodeKey, FindingCode, Report, Severity, StageStatus};
 
 /// What a check says about one piece of evidence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,17 +15,15 @@ pub enum Seen {
     Untested,
 }
 
-/// Whether `code` (exact, or a family such as `tls.alert`) appears in the report.
+/// Whether `code` (exact, or a family such as `tls.alert`) appears in the report. A key that is
+/// no finding code (a knowledge-base typo) is never seen: its stage is unknown.
 pub fn seen(code: &str, report: &Report) -> Seen {
-    let matches = |c: &str| {
-        c == code
-            || c.strip_prefix(code)
-                .is_some_and(|rest| rest.starts_with('.'))
-    };
-    if report.findings.iter().any(|f| matches(&f.code)) {
+    if report.findings.iter().any(|f| f.code.is_covered_by(code)) {
         return Seen::Found;
     }
-    let stage = stage_of(code);
+    let Some(stage) = code.parse::<CodeKey>().ok().and_then(CodeKey::stage) else {
+        return Seen::Untested;
+    };
     let ran = report
         .stages
         .iter()
@@ -37,35 +35,16 @@ pub fn seen(code: &str, report: &Report) -> Seen {
     }
 }
 
-/// The stage that produces a finding code.
-pub fn stage_of(code: &str) -> &str {
-    let first = code.split('.').next().unwrap_or(code);
-    match first {
-        "security" => "security_layers",
-        "net" => "stability",
-        "gateway" => {
-            // gateway.tls.x → gateway.tls
-            let mut parts = code.splitn(3, '.');
-            let _ = parts.next();
-            match parts.next() {
-                Some(p) => &code[..("gateway.".len() + p.len()).min(code.len())],
-                None => "gateway",
-            }
-        }
-        other => other,
-    }
-}
-
 /// The articles behind a report's verdict (or its warnings when healthy), most relevant first,
 /// without repeats.
 pub fn articles_for_report(report: &Report) -> Vec<&'static Article> {
-    let mut codes: Vec<&str> = report.verdict.codes.iter().map(String::as_str).collect();
+    let mut codes: Vec<FindingCode> = report.verdict.codes.clone();
     if codes.is_empty() {
         codes = report
             .findings
             .iter()
             .filter(|f| f.severity == Severity::Warn)
-            .map(|f| f.code.as_str())
+            .map(|f| f.code)
             .collect();
     }
     let mut out: Vec<&'static Article> = Vec::new();
@@ -111,12 +90,10 @@ mod tests {
         );
         assert_eq!(seen("tls.alert", &r), Seen::Found);
         assert_eq!(seen("tls.alert.handshake_failure", &r), Seen::Found);
-        assert_eq!(seen("tls.al", &r), Seen::Absent);
+        assert_eq!(seen("tls.al", &r), Seen::Untested);
         assert_eq!(seen("tcp.refused", &r), Seen::Absent);
         assert_eq!(seen("nla.no_challenge", &r), Seen::Untested);
         assert_eq!(seen("security.nla_required", &r), Seen::Untested);
-        assert_eq!(stage_of("gateway.tls.untrusted"), "gateway.tls");
-        assert_eq!(stage_of("net.unstable"), "stability");
     }
 
     #[test]

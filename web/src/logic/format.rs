@@ -1,6 +1,6 @@
 //! Small formatting helpers shared by the page and the Markdown export.
 
-use rdpcheck_report::{Severity, StageStatus};
+use rdpcheck_report::{Severity, Stage, StageStatus};
 
 /// `0 ms`, `2.3 ms`, `37 ms`, `1.24 s`, `12.5 s`.
 pub fn ms(v: f64) -> String {
@@ -57,44 +57,22 @@ pub fn severity_word(s: Severity) -> &'static str {
 }
 
 /// What each stage does, for the live list and the timeline's labels.
-pub fn stage_title(name: &str) -> String {
-    let known = match name {
-        "dns" => "DNS: resolve the name",
-        "tcp" => "TCP: connect to the port",
-        "x224" => "X.224: RDP negotiation",
-        "security_layers" => "Security layers, each on its own",
-        "tls" => "TLS handshake and certificate",
-        "nla" => "NLA: NTLM challenge (no credentials)",
-        "stability" => "Stability: repeated handshakes",
-        "udp" => "RDP-UDP reachability",
-        "gateway" => "RD Gateway",
-        "gateway.dns" => "Gateway: resolve the name",
-        "gateway.tcp" => "Gateway: connect",
-        "gateway.tls" => "Gateway: TLS and certificate trust",
-        "gateway.http" => "Gateway: HTTP transport answer",
-        _ => "",
-    };
-    if known.is_empty() {
-        match name.strip_prefix("gateway.") {
-            Some(rest) => format!("Gateway: {rest}"),
-            None => name.to_string(),
-        }
-    } else {
-        known.to_string()
+pub fn stage_title(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Dns => "DNS: resolve the name",
+        Stage::Tcp => "TCP: connect to the port",
+        Stage::X224 => "X.224: RDP negotiation",
+        Stage::SecurityLayers => "Security layers, each on its own",
+        Stage::Tls => "TLS handshake and certificate",
+        Stage::Nla => "NLA: NTLM challenge (no credentials)",
+        Stage::Stability => "Stability: repeated handshakes",
+        Stage::Udp => "RDP-UDP reachability",
+        Stage::GatewayDns => "Gateway: resolve the name",
+        Stage::GatewayTcp => "Gateway: connect",
+        Stage::GatewayTls => "Gateway: TLS and certificate trust",
+        Stage::GatewayHttp => "Gateway: HTTP transport answer",
     }
 }
-
-/// The ladder's stages in order, as the engine runs them (gateway stages come first when used).
-pub const LADDER: [&str; 8] = [
-    "dns",
-    "tcp",
-    "x224",
-    "security_layers",
-    "tls",
-    "nla",
-    "stability",
-    "udp",
-];
 
 #[cfg(test)]
 mod tests {
@@ -115,9 +93,8 @@ mod tests {
         assert_eq!(skew(-45.0), "server 45 s behind the relay");
         assert_eq!(skew(303.0), "server 5 min 3 s ahead of the relay");
         assert_eq!(
-            stage_title("gateway.tls"),
+            stage_title(Stage::GatewayTls),
             "Gateway: TLS and certificate trust"
         );
-        assert_eq!(stage_title("gateway.rpc"), "Gateway: rpc");
     }
 }

@@ -73,7 +73,7 @@ pub fn report_markdown(r: &Report, verified: Option<&str>, link: Option<&str>) -
         let _ = writeln!(
             o,
             "| {} | {} | {} | {} |",
-            cell(&s.name),
+            cell(s.name.as_str()),
             status_word(s.status),
             ms(s.duration_ms),
             cell(&s.summary)

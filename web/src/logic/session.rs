@@ -2,14 +2,14 @@
 //! The component owns the socket and the clock; this decides what the page shows.
 
 use rdpcheck_report::wire::{ServerMessage, SignedReport, StageState};
-use rdpcheck_report::{share, Finding, Report, StageResult};
+use rdpcheck_report::{share, Finding, Report, Stage, StageResult};
 
 use super::errors::{self, UserError};
 
 /// A stage as it streams in.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LiveStage {
-    pub name: String,
+    pub name: Stage,
     /// When it started, ms from the start of the check (relay clock).
     pub started_ms: f64,
     /// When the page saw it start (page clock, ms), for the live timer.
@@ -114,7 +114,7 @@ impl CheckRun {
                             None => {
                                 let dur = result.as_ref().map_or(0.0, |r| r.duration_ms);
                                 self.stages.push(LiveStage {
-                                    name: name.clone(),
+                                    name,
                                     started_ms: (at_ms - dur).max(0.0),
                                     seen_at: now,
                                     result: None,

@@ -1,6 +1,6 @@
 //! Geometry of the waterfall picture: one bar per stage, placed by start and duration.
 
-use rdpcheck_report::{Report, StageStatus};
+use rdpcheck_report::{Report, Stage, StageStatus};
 
 use super::session::LiveStage;
 
@@ -38,7 +38,7 @@ impl BarKind {
 /// One stage in time (ms from the start of the check).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bar {
-    pub name: String,
+    pub name: Stage,
     pub start_ms: f64,
     pub dur_ms: f64,
     pub kind: BarKind,
@@ -47,7 +47,7 @@ pub struct Bar {
 /// A bar placed on a 0-100 scale.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlacedBar {
-    pub name: String,
+    pub name: Stage,
     pub kind: BarKind,
     /// Left edge, percent of the width.
     pub x: f64,
@@ -66,7 +66,7 @@ pub struct Geometry {
     /// Gridlines: position (percent) and label.
     pub ticks: Vec<(f64, String)>,
     /// The stage where the check stopped with a failure.
-    pub stopped_at: Option<String>,
+    pub stopped_at: Option<Stage>,
 }
 
 pub const MIN_WIDTH: f64 = 0.6;
@@ -80,7 +80,7 @@ pub fn bars_from_report(report: &Report) -> Vec<Bar> {
         .iter()
         .map(|s| {
             let b = Bar {
-                name: s.name.clone(),
+                name: s.name,
                 start_ms: at,
                 dur_ms: s.duration_ms.max(0.0),
                 kind: BarKind::from_status(s.status),
@@ -97,13 +97,13 @@ pub fn bars_from_live(stages: &[LiveStage], elapsed_ms: f64) -> Vec<Bar> {
         .iter()
         .map(|s| match &s.result {
             Some(r) => Bar {
-                name: s.name.clone(),
+                name: s.name,
                 start_ms: s.started_ms.max(0.0),
                 dur_ms: r.duration_ms.max(0.0),
                 kind: BarKind::from_status(r.status),
             },
             None => Bar {
-                name: s.name.clone(),
+                name: s.name,
                 start_ms: s.started_ms.max(0.0),
                 dur_ms: (elapsed_ms - s.started_ms).max(0.0),
                 kind: BarKind::Running,
@@ -126,7 +126,7 @@ pub fn layout(bars: &[Bar]) -> Geometry {
             let x = (b.start_ms / total * 100.0).clamp(0.0, 100.0 - MIN_WIDTH);
             let w = (b.dur_ms / total * 100.0).max(MIN_WIDTH).min(100.0 - x);
             PlacedBar {
-                name: b.name.clone(),
+                name: b.name,
                 kind: b.kind,
                 x,
                 w,
@@ -143,7 +143,7 @@ pub fn layout(bars: &[Bar]) -> Geometry {
     let stopped_at = bars
         .iter()
         .find(|b| b.kind == BarKind::Fail)
-        .map(|b| b.name.clone());
+        .map(|b| b.name);
     Geometry {
         total_ms: total,
         end_ms: end,
@@ -173,7 +173,7 @@ mod tests {
 
     fn bar(name: &str, start: f64, dur: f64, kind: BarKind) -> Bar {
         Bar {
-            name: name.into(),
+            name: name.parse().expect("a stage"),
             start_ms: start,
             dur_ms: dur,
             kind,
@@ -192,7 +192,7 @@ mod tests {
         assert_eq!(g.bars[0].w, MIN_WIDTH);
         assert_eq!((g.bars[1].x, g.bars[1].w), (0.0, 25.0));
         assert_eq!((g.bars[2].x, g.bars[2].w), (25.0, 75.0));
-        assert_eq!(g.stopped_at.as_deref(), Some("x224"));
+        assert_eq!(g.stopped_at, Some(Stage::X224));
         assert_eq!(g.ticks.first().map(|t| t.0), Some(0.0));
         assert_eq!(g.ticks.last().map(|t| t.0), Some(100.0));
         assert_eq!(g.ticks.len(), 5);
@@ -211,8 +211,8 @@ mod tests {
     #[test]
     fn bars_never_leave_the_picture() {
         let g = layout(&[
-            bar("a", 999.0, 1.0, BarKind::Running),
-            bar("b", 0.0, 1000.0, BarKind::Pass),
+            bar("tls", 999.0, 1.0, BarKind::Running),
+            bar("dns", 0.0, 1000.0, BarKind::Pass),
         ]);
         for b in &g.bars {
             assert!(b.x >= 0.0 && b.x + b.w <= 100.0 + 1e-9, "{b:?}");

@@ -479,7 +479,7 @@ fn live(run: &CheckRun, now: f64) -> Html {
     let status = match &run.phase {
         Phase::Connecting => "Connecting to the relay…".to_string(),
         Phase::Running => match run.running_stage() {
-            Some(s) => format!("Running: {}", stage_title(&s.name)),
+            Some(s) => format!("Running: {}", stage_title(s.name)),
             None => "Running…".to_string(),
         },
         Phase::Done(_) => "Finished.".to_string(),
@@ -504,7 +504,7 @@ fn live(run: &CheckRun, now: f64) -> Html {
                             html! {
                                 <li class={classes!("stage", class)}>
                                     <span class={classes!("status", class)}>{ word }</span>
-                                    <span class="stage-name">{ stage_title(&s.name) }</span>
+                                    <span class="stage-name">{ stage_title(s.name) }</span>
                                     <span class="num">{ time }</span>
                                     if let Some(r) = &s.result { <span class="stage-summary">{ r.summary.clone() }</span> }
                                 </li>
@@ -518,7 +518,7 @@ fn live(run: &CheckRun, now: f64) -> Html {
                             { for run.findings.iter().map(|f| html! {
                                 <li class={classes!("finding", severity_word(f.severity))}>
                                     <span class={classes!("sev", severity_word(f.severity))}>{ severity_word(f.severity) }</span>
-                                    <code class="finding-code">{ f.code.clone() }</code>
+                                    <code class="finding-code">{ f.code.to_string() }</code>
                                     <span>{ f.summary.clone() }</span>
                                 </li>
                             }) }

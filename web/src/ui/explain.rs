@@ -132,7 +132,7 @@ pub fn ExplainView(props: &ExplainViewProps) -> Html {
                     { for ex.codes.iter().map(code_card) }
                     { for ex.findings.iter().map(|f| html! {
                         <div class="code-card">
-                            <h3><code>{ f.code.clone() }</code>{ " — rdpcheck finding" }</h3>
+                            <h3><code>{ f.code.to_string() }</code>{ " — rdpcheck finding" }</h3>
                             <p>{ f.meaning.clone() }</p>
                         </div>
                     }) }

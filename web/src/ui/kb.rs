@@ -124,7 +124,7 @@ pub fn KbArticlePage(props: &KbArticleProps) -> Html {
                         <li><Link<Route, ExplainQuery> to={Route::Explain} query={Some(ExplainQuery { q: c.clone() })}><code>{ c.clone() }</code></Link<Route, ExplainQuery>></li>
                     }) }
                     { for findings.iter().map(|f| html! {
-                        <li><code class="finding-code">{ f.code.clone() }</code>{ format!(" — {}", f.meaning) }</li>
+                        <li><code class="finding-code">{ f.code.to_string() }</code>{ format!(" — {}", f.meaning) }</li>
                     }) }
                 </ul>
             }

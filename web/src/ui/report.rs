@@ -100,7 +100,7 @@ fn verdict_card(r: &Report) -> Html {
                 <ul class="evidence">
                     { for evidence.iter().map(|f| html! {
                         <li>
-                            <code class="finding-code">{ f.code.clone() }</code>{ " " }{ f.summary.clone() }
+                            <code class="finding-code">{ f.code.to_string() }</code>{ " " }{ f.summary.clone() }
                             if !f.evidence.is_empty() { <pre class="evidence-text">{ f.evidence.clone() }</pre> }
                         </li>
                     }) }
@@ -110,7 +110,7 @@ fn verdict_card(r: &Report) -> Html {
                 <h3>{ "Worth fixing" }</h3>
                 <ul class="evidence">{ for warnings.iter().map(|f| html! {
                     <li>
-                        <code class="finding-code">{ f.code.clone() }</code>{ " " }{ f.summary.clone() }
+                        <code class="finding-code">{ f.code.to_string() }</code>{ " " }{ f.summary.clone() }
                         if !f.evidence.is_empty() { <details><summary>{ "evidence" }</summary><pre class="evidence-text">{ f.evidence.clone() }</pre></details> }
                     </li>
                 }) }</ul>
@@ -164,7 +164,7 @@ fn stages_table(r: &Report) -> Html {
                 <tbody>
                     { for r.stages.iter().map(|s| html! {
                         <tr>
-                            <th scope="row" title={stage_title(&s.name)}>{ s.name.clone() }</th>
+                            <th scope="row" title={stage_title(s.name)}>{ s.name.as_str() }</th>
                             <td><span class={classes!("status", status_word(s.status))}>{ status_word(s.status) }</span></td>
                             <td class="num">{ ms(s.duration_ms) }</td>
                             <td>{ s.summary.clone() }</td>
@@ -187,7 +187,7 @@ fn findings(r: &Report) -> Html {
                 { for r.findings.iter().map(|f| html! {
                     <li class={classes!("finding", severity_word(f.severity))}>
                         <span class={classes!("sev", severity_word(f.severity))}>{ severity_word(f.severity) }</span>
-                        <code class="finding-code">{ f.code.clone() }</code>
+                        <code class="finding-code">{ f.code.to_string() }</code>
                         <span>{ f.summary.clone() }</span>
                         if !f.evidence.is_empty() {
                             <details><summary>{ "evidence" }</summary><pre class="evidence-text">{ f.evidence.clone() }</pre></details>

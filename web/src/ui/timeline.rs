@@ -36,7 +36,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     let class = classes!("bar", b.kind.class());
                     html! {
                         <div class={classes!("tl-row", (b.kind == BarKind::Fail).then_some("tl-failed"))}>
-                            <span class="tl-name" title={stage_title(&b.name)}>{ b.name.clone() }</span>
+                            <span class="tl-name" title={stage_title(b.name)}>{ b.name.as_str() }</span>
                             <svg class="tl-track" viewBox="0 0 100 10" preserveAspectRatio="none" focusable="false">
                                 { for g.ticks.iter().map(|(t, _)| {
                                     let t = format!("{t:.3}");
