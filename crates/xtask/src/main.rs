@@ -1,13 +1,15 @@
 //! `cargo xtask <task>`: the one entry point for developers and CI.
 //!
-//! - `test`: install what is missing, then fmt, clippy, every test (native, real servers,
-//!   relay, browser).
+//! - `test`: install what is missing, then fmt, the dependency rules, clippy, every test
+//!   (native, real servers, relay, browser).
+//! - `check-deps`: the dependency rules of ARCHITECTURE.md (pure crates reach no I/O).
 //! - `run [relay flags…]`: build the page and start the relay with it on 127.0.0.1:8080.
 //! - `cli [rdpcheck args…]`: build and run the `rdpcheck` CLI.
 //! - `bench probe`: rdpcheck against nmap on real loopback servers (see BENCHMARKS.md).
 //! - `bench relay`: the relay's memory per idle session and probes per second (see BENCHMARKS.md).
 
 mod bench;
+mod check_deps;
 mod deps;
 mod sh;
 mod web;
@@ -18,12 +20,13 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("test") => test(),
+        Some("check-deps") => check_deps::run(&web::root()),
         Some("run") => run(&args[1..]),
         Some("cli") => cli(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask test | run [relay flags…] | cli [rdpcheck args…] | bench probe [--runs N] | bench relay [--idle N] [--concurrency C] [--duration S]"
+                "usage: cargo xtask test | check-deps | run [relay flags…] | cli [rdpcheck args…] | bench probe [--runs N] | bench relay [--idle N] [--concurrency C] [--duration S]"
             );
             return ExitCode::from(2);
         }
@@ -41,6 +44,7 @@ fn test() -> Result<(), String> {
     deps::ensure_apt(deps::LAB_PACKAGES)?;
     web::ensure_toolchain()?;
     sh::run("cargo", &["fmt", "--all", "--", "--check"])?;
+    check_deps::run(&web::root())?;
     // The relay embeds web/dist when it is built: build the page before anything builds the relay.
     web::build_page()?;
     sh::run(

@@ -1,0 +1,195 @@
+//! `cargo xtask check-deps`: the dependency rules of ARCHITECTURE.md, checked. The pure crates
+//! (proto, report, kb, diagnose) pull in no async runtime, no socket library and no HTTP/TLS
+//! stack, and their sources call no clock, socket, file or process API; the page never links
+//! the engine. Reads `cargo tree`, so it checks what is really built, not what a manifest says.
+
+use std::path::Path;
+use std::process::Command;
+
+/// Crates that bring sockets, an event loop or a network stack.
+const IO_CRATES: &[&str] = &[
+    "tokio",
+    "mio",
+    "socket2",
+    "hyper",
+    "hyper-util",
+    "h2",
+    "hickory-resolver",
+    "hickory-proto",
+    "rustls",
+    "tokio-rustls",
+    "axum",
+    "tower",
+    "reqwest",
+    "async-std",
+    "smol",
+];
+
+/// API names a pure crate's source must not use (clock, sockets, files, processes).
+const IMPURE_APIS: &[&str] = &[
+    "SystemTime",
+    "Instant::now",
+    "now_utc",
+    "now_local",
+    "std::net::TcpStream",
+    "std::net::UdpSocket",
+    "std::net::TcpListener",
+    "std::fs",
+    "std::process",
+    "std::thread::sleep",
+    "std::env::var",
+];
+
+struct Rule {
+    package: &'static str,
+    target: Option<&'static str>,
+    /// Crates (ours or others) it must not reach, besides [`IO_CRATES`] when `pure`.
+    forbidden: &'static [&'static str],
+    pure: bool,
+    /// Source directory checked for [`IMPURE_APIS`] when `pure`.
+    src: &'static str,
+}
+
+const RULES: &[Rule] = &[
+    Rule {
+        package: "rdpcheck-proto",
+        target: None,
+        forbidden: &[],
+        pure: true,
+        src: "crates/rdpcheck-proto/src",
+    },
+    Rule {
+        package: "rdpcheck-report",
+        target: None,
+        forbidden: &["rdpcheck-probe", "rdpcheck-diagnose", "rdpcheck-kb"],
+        pure: true,
+        src: "crates/rdpcheck-report/src",
+    },
+    Rule {
+        package: "rdpcheck-kb",
+        target: None,
+        forbidden: &["rdpcheck-probe", "rdpcheck-diagnose"],
+        pure: true,
+        src: "crates/rdpcheck-kb/src",
+    },
+    Rule {
+        package: "rdpcheck-diagnose",
+        target: None,
+        forbidden: &["rdpcheck-probe"],
+        pure: true,
+        src: "crates/rdpcheck-diagnose/src",
+    },
+    Rule {
+        package: "rdpcheck-web",
+        target: Some("wasm32-unknown-unknown"),
+        forbidden: &["rdpcheck-probe", "rdpcheck-diagnose", "tokio", "mio", "socket2"],
+        pure: false,
+        src: "web/src",
+    },
+];
+
+pub fn run(root: &Path) -> Result<(), String> {
+    let root = &root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut problems = Vec::new();
+    for rule in RULES {
+        let deps = dependencies(root, rule)?;
+        let mut forbidden: Vec<&str> = rule.forbidden.to_vec();
+        if rule.pure {
+            forbidden.extend(IO_CRATES);
+        }
+        for name in forbidden {
+            if deps.iter().any(|d| d == name) {
+                problems.push(format!("{} depends on {name}", rule.package));
+            }
+        }
+        if rule.package == "rdpcheck-proto" && deps.iter().any(|d| d != "rdpcheck-proto") {
+            problems.push(format!(
+                "rdpcheck-proto must have no dependencies; it has {}",
+                deps.iter()
+                    .filter(|d| *d != "rdpcheck-proto")
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if rule.pure {
+            problems.extend(impure_calls(&root.join(rule.src))?);
+        }
+    }
+    if problems.is_empty() {
+        eprintln!("xtask: check-deps: the dependency rules hold");
+        Ok(())
+    } else {
+        Err(format!(
+            "check-deps: the dependency rules of ARCHITECTURE.md are broken:\n  {}",
+            problems.join("\n  ")
+        ))
+    }
+}
+
+/// Every package `rule.package` builds with (normal dependencies, for its target).
+fn dependencies(root: &Path, rule: &Rule) -> Result<Vec<String>, String> {
+    let mut cmd = Command::new("cargo");
+    cmd.current_dir(root).args([
+        "tree",
+        "--locked",
+        "-p",
+        rule.package,
+        "-e",
+        "normal",
+        "--prefix",
+        "none",
+        "--format",
+        "{p}",
+    ]);
+    if let Some(target) = rule.target {
+        cmd.args(["--target", target]);
+    }
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run cargo tree: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "cargo tree -p {} failed: {}",
+            rule.package,
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let mut names: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    names.dedup();
+    Ok(names)
+}
+
+/// `file:line: api` for every use of an impure API under `dir` (test modules included: they
+/// live in the same files, and a pure crate's tests have no reason to read the clock either).
+fn impure_calls(dir: &Path) -> Result<Vec<String>, String> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries =
+            std::fs::read_dir(&d).map_err(|e| format!("cannot read {}: {e}", d.display()))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                for (n, line) in text.lines().enumerate() {
+                    let code = line.split("//").next().unwrap_or_default();
+                    for api in IMPURE_APIS {
+                        if code.contains(api) {
+                            found.push(format!("{}:{}: {api}", path.display(), n + 1));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(found)
+}
