@@ -10,10 +10,10 @@ pub async fn print(mut rx: UnboundedReceiver<Event>) {
         match event {
             Event::StageStarted { name, .. } => eprint!("  {name:<16}…\r"),
             Event::StageFinished { result, .. } => eprintln!(
-                "  {name:<16}{tag} {ms:>8.1} ms  {summary}",
+                "  {name:<16}{tag:<8}{ms:>8}  {summary}",
                 name = result.name,
                 tag = status_tag(result.status),
-                ms = result.duration_ms,
+                ms = rdpcheck_words::ms(result.duration_ms),
                 summary = result.summary
             ),
             Event::Finding { .. } => {}

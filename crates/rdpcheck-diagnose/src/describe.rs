@@ -119,13 +119,8 @@ pub fn cipher_name(suite: u16) -> String {
         .unwrap_or_else(|| format!("cipher suite {suite:#06x}"))
 }
 
-pub fn ms(v: f64) -> String {
-    if v < 10.0 {
-        format!("{v:.1} ms")
-    } else {
-        format!("{v:.0} ms")
-    }
-}
+/// Durations read the same in evidence as everywhere else.
+pub use rdpcheck_words::ms;
 
 /// An HTTP answer (or what came instead) in one line.
 pub fn http_text(h: &HttpOutcome) -> String {

@@ -230,10 +230,11 @@ impl FindingCode {
 
 impl fmt::Display for FindingCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `pad` honours width and alignment (`{code:<30}`).
         match self {
-            FindingCode::Plain(p) => f.write_str(p.as_str()),
-            FindingCode::TlsAlert(d) => write!(f, "tls.alert.{}", alert_name(*d)),
-            FindingCode::NegFailure(n) => write!(f, "x224.neg_failure.{}", n.slug()),
+            FindingCode::Plain(p) => f.pad(p.as_str()),
+            FindingCode::TlsAlert(d) => f.pad(&format!("tls.alert.{}", alert_name(*d))),
+            FindingCode::NegFailure(n) => f.pad(&format!("x224.neg_failure.{}", n.slug())),
         }
     }
 }
@@ -384,6 +385,11 @@ mod tests {
             Ok(CodeKey::Family(CodeFamily::TlsAlert))
         );
         assert!("tls".parse::<CodeKey>().is_err());
+        assert_eq!(
+            format!("[{:<14}]", FindingCode::from(Plain::TcpRefused)),
+            "[tcp.refused   ]"
+        );
+        assert_eq!(format!("[{:>5}]", Stage::Tls), "[  tls]");
     }
 
     #[test]

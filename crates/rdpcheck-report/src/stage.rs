@@ -119,7 +119,8 @@ impl Stage {
 
 impl fmt::Display for Stage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        // `pad` honours width and alignment (`{stage:<16}`).
+        f.pad(self.as_str())
     }
 }
 

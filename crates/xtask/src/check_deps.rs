@@ -1,5 +1,5 @@
 //! `cargo xtask check-deps`: the dependency rules of ARCHITECTURE.md, checked. The pure crates
-//! (proto, report, kb, diagnose) pull in no async runtime, no socket library and no HTTP/TLS
+//! (proto, report, kb, words, diagnose) pull in no async runtime, no socket library and no HTTP/TLS
 //! stack, and their sources call no clock, socket, file or process API; the page never links
 //! the engine. Reads `cargo tree`, so it checks what is really built, not what a manifest says.
 
@@ -73,6 +73,13 @@ const RULES: &[Rule] = &[
         src: "crates/rdpcheck-kb/src",
     },
     Rule {
+        package: "rdpcheck-words",
+        target: None,
+        forbidden: &["rdpcheck-probe", "rdpcheck-diagnose"],
+        pure: true,
+        src: "crates/rdpcheck-words/src",
+    },
+    Rule {
         package: "rdpcheck-diagnose",
         target: None,
         forbidden: &["rdpcheck-probe"],
@@ -82,7 +89,13 @@ const RULES: &[Rule] = &[
     Rule {
         package: "rdpcheck-web",
         target: Some("wasm32-unknown-unknown"),
-        forbidden: &["rdpcheck-probe", "rdpcheck-diagnose", "tokio", "mio", "socket2"],
+        forbidden: &[
+            "rdpcheck-probe",
+            "rdpcheck-diagnose",
+            "tokio",
+            "mio",
+            "socket2",
+        ],
         pure: false,
         src: "web/src",
     },

@@ -2,6 +2,7 @@
 //! the fault server, and a refused port — all on loopback, each test on its own port.
 
 mod fault;
+mod fixtures;
 mod gateway;
 mod harness;
 mod rdpfile;

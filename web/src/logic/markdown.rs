@@ -2,9 +2,8 @@
 
 use std::fmt::Write as _;
 
-use rdpcheck_report::{Report, VerdictStatus};
-
-use super::format::{ms, severity_word, skew, status_word};
+use rdpcheck_report::Report;
+use rdpcheck_words as words;
 
 /// Escapes the characters that would break a table cell or start formatting.
 fn cell(s: &str) -> String {
@@ -17,54 +16,26 @@ fn cell(s: &str) -> String {
 /// Markdown for a ticket. `verified` is the banner line; `link` the share link, when there is one.
 pub fn report_markdown(r: &Report, verified: Option<&str>, link: Option<&str>) -> String {
     let mut o = String::new();
-    let target = if r.target.host.contains(':') {
-        format!("[{}]:{}", r.target.host, r.target.port)
-    } else {
-        format!("{}:{}", r.target.host, r.target.port)
-    };
-    let _ = writeln!(o, "## rdpcheck: {}", cell(&target));
-    o.push('\n');
-    let verdict = match r.verdict.status {
-        VerdictStatus::Healthy => "**HEALTHY**".to_string(),
-        VerdictStatus::Problem => match &r.verdict.stage {
-            Some(s) => format!("**PROBLEM at the `{s}` stage**"),
-            None => "**PROBLEM**".to_string(),
-        },
-    };
-    let _ = writeln!(o, "{verdict} — {}", cell(&r.verdict.summary));
-    if let Some(h) = &r.verdict.client_error_hint {
-        let _ = writeln!(o, "\nA client would most likely show: {}", cell(h));
-    }
+    let _ = writeln!(o, "## rdpcheck: {}", cell(&words::target(r)));
     o.push('\n');
     let _ = writeln!(
         o,
-        "- checked: {} ({}), {} {}",
-        r.started_at,
-        ms(r.duration_ms),
-        r.tool.name,
-        r.tool.version
+        "**{}** — {}",
+        words::verdict_word(r.verdict.status),
+        cell(&r.verdict.summary)
     );
-    if let Some(a) = &r.target.probed_address {
-        let _ = writeln!(o, "- address: {a}");
+    if let Some(h) = &r.verdict.client_error_hint {
+        let _ = writeln!(o, "\n{}: {}", words::CLIENT_HINT, cell(h));
     }
-    if let Some(g) = &r.gateway {
-        let _ = writeln!(o, "- RD Gateway: {}:{}", g.host, g.port);
-    }
-    if let Some(relay) = &r.relay {
-        let _ = writeln!(
-            o,
-            "- relay key: {} (signed {})",
-            relay.key_id, relay.signed_at
-        );
+    o.push('\n');
+    for fact in words::meta(r) {
+        let _ = writeln!(o, "- {}: {}", fact.label, cell(&fact.value));
     }
     if let Some(v) = verified {
-        let _ = writeln!(o, "- signature: {v}");
-    }
-    if r.redacted {
-        let _ = writeln!(o, "- names and addresses redacted");
+        let _ = writeln!(o, "- Signature: {}", cell(v));
     }
     if let Some(l) = link {
-        let _ = writeln!(o, "- report: <{l}>");
+        let _ = writeln!(o, "- Report: <{l}>");
     }
     o.push('\n');
     let _ = writeln!(o, "| stage | result | time | what happened |");
@@ -73,9 +44,9 @@ pub fn report_markdown(r: &Report, verified: Option<&str>, link: Option<&str>) -
         let _ = writeln!(
             o,
             "| {} | {} | {} | {} |",
-            cell(s.name.as_str()),
-            status_word(s.status),
-            ms(s.duration_ms),
+            s.name,
+            words::status_word(s.status),
+            words::ms(s.duration_ms),
             cell(&s.summary)
         );
     }
@@ -85,88 +56,63 @@ pub fn report_markdown(r: &Report, verified: Option<&str>, link: Option<&str>) -
             let _ = writeln!(
                 o,
                 "- **{}** `{}` — {}",
-                severity_word(f.severity),
+                words::severity_word(f.severity),
                 f.code,
                 cell(&f.summary)
             );
             if !f.evidence.is_empty() {
-                let _ = writeln!(
-                    o,
-                    "  - evidence: `{}`",
-                    f.evidence.replace('`', "'").replace('\n', " ")
-                );
+                let _ = writeln!(o, "  - evidence: `{}`", code_span(&f.evidence));
             }
         }
     }
-    let mut facts = Vec::new();
-    if let Some(c) = r.tls.as_ref().and_then(|t| t.certificate.as_ref()) {
-        facts.push(format!(
-            "certificate: {} (issuer {}{}), valid to {}, {} days left, SHA-256 {}",
-            c.subject,
-            c.issuer,
-            if c.self_signed { ", self-signed" } else { "" },
-            c.not_after,
-            c.days_to_expiry,
-            c.sha256
-        ));
-    }
-    if let Some(l) = &r.security_layers {
-        facts.push(format!(
-            "NLA required: {}; standard RDP security allowed: {}",
-            yes(l.nla_required),
-            yes(l.standard_rdp_allowed)
-        ));
-    }
-    if let Some(n) = &r.nla {
-        let name = match (&n.netbios_domain, &n.netbios_computer) {
-            (Some(d), Some(c)) => format!("{d}\\{c}"),
-            (None, Some(c)) => c.clone(),
-            _ => "unknown".to_string(),
-        };
-        let mut s = format!("NTLM identity: {name}");
-        if let Some(v) = &n.product_version {
-            let _ = write!(s, ", OS {v}");
+    for section in words::sections(r) {
+        let _ = writeln!(o, "\n### {}\n", section.title);
+        if let Some(note) = section.note {
+            let _ = writeln!(o, "{note}\n");
         }
-        if let Some(k) = n.clock_skew_s {
-            let _ = write!(s, ", clock {}", skew(k));
-        }
-        facts.push(s);
-    }
-    if let Some(st) = &r.stability {
-        facts.push(format!(
-            "stability: {}/{} handshakes ok, median {}, jitter {}",
-            st.ok,
-            st.samples,
-            st.median_ms.map(ms).unwrap_or_else(|| "-".into()),
-            st.jitter_ms.map(ms).unwrap_or_else(|| "-".into())
-        ));
-    }
-    if let Some(u) = &r.udp {
-        facts.push(format!(
-            "RDP-UDP port {}: {} ({})",
-            u.port, u.status, u.detail
-        ));
-    }
-    if !facts.is_empty() {
-        let _ = writeln!(o, "\n### Details\n");
-        for f in facts {
-            let _ = writeln!(o, "- {}", cell(&f));
+        for fact in &section.facts {
+            if fact.mono {
+                let _ = writeln!(o, "- {}: `{}`", fact.label, code_span(&fact.value));
+            } else {
+                let _ = writeln!(o, "- {}: {}", fact.label, cell(&fact.value));
+            }
         }
     }
     o
 }
 
-fn yes(b: bool) -> &'static str {
-    if b {
-        "yes"
-    } else {
-        "no"
-    }
+/// Text that goes between backticks.
+fn code_span(s: &str) -> String {
+    s.replace('`', "'").replace('\n', " ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The ticket text of real lab reports (crates/rdpcheck-words/tests/fixtures), held still by
+    /// snapshots in logic/snapshots/. After a deliberate change: `UPDATE_EXPECT=1 cargo test -p
+    /// rdpcheck-web --lib`, then read the diff.
+    macro_rules! snapshot {
+        ($test:ident, $name:literal) => {
+            #[test]
+            fn $test() {
+                let report: Report = serde_json::from_str(include_str!(concat!(
+                    "../../../crates/rdpcheck-words/tests/fixtures/",
+                    $name,
+                    ".json"
+                )))
+                .expect("a report");
+                let md = report_markdown(&report, Some("Signed by relay K — verified"), None);
+                expect_test::expect_file![concat!("snapshots/", $name, ".md")].assert_eq(&md);
+            }
+        };
+    }
+
+    snapshot!(xrdp_negotiate, "xrdp-negotiate");
+    snapshot!(shadow_nla, "shadow-nla");
+    snapshot!(closes_after_request, "closes-after-request");
+    snapshot!(gateway_live, "gateway-live");
 
     #[test]
     fn ticket_text_has_verdict_stages_and_escapes_pipes() {
@@ -180,7 +126,7 @@ mod tests {
         .expect("report");
         let md = report_markdown(&r, Some("verified"), Some("https://r/r#v1.x"));
         assert!(md.starts_with("## rdpcheck: h.example:3389\n"));
-        assert!(md.contains("**PROBLEM at the `tcp` stage**"));
+        assert!(md.contains("**PROBLEM** — A client would fail at tcp"));
         assert!(md.contains("| tcp | fail | 2.0 ms | refused \\| RST |"));
         assert!(md.contains("`tcp.refused`"));
         assert!(md.contains("0x204"));

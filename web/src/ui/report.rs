@@ -3,14 +3,15 @@
 use std::rc::Rc;
 
 use rdpcheck_report::wire::SignedReport;
-use rdpcheck_report::{CertInfo, LayerResult, Report, Severity, VerdictStatus};
+use rdpcheck_report::{Report, Severity, VerdictStatus};
+use rdpcheck_words::{self as words, Fact, Tone};
 use yew::prelude::*;
 
 use super::dom;
 use super::timeline::Timeline;
 use super::widgets::{article_link, fixes, CopyButton};
 use crate::logic::evidence::articles_for_report;
-use crate::logic::format::{ms, severity_word, skew, stage_title, status_word};
+use crate::logic::format::{ms, severity_word, stage_title, status_word};
 use crate::logic::markdown::report_markdown;
 use crate::logic::share::{link, Verification};
 use crate::logic::timeline::{bars_from_report, layout};
@@ -69,11 +70,7 @@ fn banner(v: &Verification) -> Html {
 
 fn verdict_card(r: &Report) -> Html {
     let healthy = r.verdict.status == VerdictStatus::Healthy;
-    let title = match (&r.verdict.stage, healthy) {
-        (_, true) => "Healthy: a client would reach the logon".to_string(),
-        (Some(s), false) => format!("A client would fail at the {s} stage"),
-        (None, false) => "A client would fail".to_string(),
-    };
+    let title = words::verdict_title(&r.verdict);
     let evidence: Vec<_> = r
         .findings
         .iter()
@@ -93,7 +90,7 @@ fn verdict_card(r: &Report) -> Html {
             </h2>
             <p class="verdict-summary">{ r.verdict.summary.clone() }</p>
             if let Some(h) = &r.verdict.client_error_hint {
-                <p>{ "A client would most likely show: " }<strong>{ h.clone() }</strong></p>
+                <p>{ format!("{}: ", words::CLIENT_HINT) }<strong>{ h.clone() }</strong></p>
             }
             if !healthy && !evidence.is_empty() {
                 <h3>{ "Evidence" }</h3>
@@ -131,26 +128,11 @@ fn verdict_card(r: &Report) -> Html {
 }
 
 fn meta(r: &Report) -> Html {
-    let target = if r.target.host.contains(':') {
-        format!("[{}]:{}", r.target.host, r.target.port)
-    } else {
-        format!("{}:{}", r.target.host, r.target.port)
-    };
     html! {
         <dl class="meta">
-            <div><dt>{ "Target" }</dt><dd>{ target }
-                if let Some(a) = &r.target.probed_address { { format!(" ({a})") } }</dd></div>
-            if let Some(g) = &r.gateway {
-                <div><dt>{ "RD Gateway" }</dt><dd>{ format!("{}:{}", g.host, g.port) }</dd></div>
-            }
-            <div><dt>{ "Checked" }</dt><dd>{ format!("{} ({})", r.started_at, ms(r.duration_ms)) }</dd></div>
-            <div><dt>{ "Engine" }</dt><dd>{ format!("{} {}", r.tool.name, r.tool.version) }</dd></div>
-            if let Some(s) = &r.relay {
-                <div><dt>{ "Relay key" }</dt><dd>{ format!("{} (signed {})", s.key_id, s.signed_at) }</dd></div>
-            }
-            if r.redacted {
-                <div><dt>{ "Redacted" }</dt><dd>{ "names and addresses replaced" }</dd></div>
-            }
+            { for words::meta(r).into_iter().map(|f| html! {
+                <div><dt>{ f.label }</dt><dd>{ f.value }</dd></div>
+            }) }
         </dl>
     }
 }
@@ -199,140 +181,37 @@ fn findings(r: &Report) -> Html {
     }
 }
 
-fn row(k: &str, v: impl Into<String>) -> Html {
-    html! { <div><dt>{ k.to_string() }</dt><dd>{ v.into() }</dd></div> }
-}
-
-fn cert(c: &CertInfo) -> Html {
-    html! {
-        <dl class="kv">
-            { row("Subject", c.subject.clone()) }
-            { row("Issuer", format!("{}{}", c.issuer, if c.self_signed { " (self-signed)" } else { "" })) }
-            { row("Valid", format!("{} to {} ({} days left)", c.not_before, c.not_after, c.days_to_expiry)) }
-            { row("Names", if c.san.is_empty() { "none".to_string() } else { c.san.join(", ") }) }
-            { row("Name matches", if c.name_matches { "yes" } else { "no" }) }
-            { row("Key", format!("{} {} bits, {}", c.key_type, c.key_bits, c.signature_algorithm)) }
-            <div><dt>{ "SHA-256" }</dt><dd><code class="wrap">{ c.sha256.clone() }</code></dd></div>
-        </dl>
-    }
-}
-
-fn layer(name: &str, l: &LayerResult) -> Html {
-    let what = if l.accepted {
-        "accepted".to_string()
-    } else if let Some(f) = &l.failure {
-        format!("refused ({f})")
-    } else if let Some(s) = &l.selected {
-        format!("not accepted: the server selected {s} instead")
-    } else if let Some(e) = &l.error {
-        format!("no answer ({e})")
-    } else {
-        "not accepted".to_string()
+fn fact(f: &Fact) -> Html {
+    let tone = match f.tone {
+        Tone::Good => Some("good"),
+        Tone::Bad => Some("bad"),
+        Tone::Plain => None,
     };
     html! {
-        <tr><th scope="row">{ name.to_string() }</th>
-            <td><span class={classes!("status", if l.accepted { "pass" } else { "skipped" })}>{ what }</span></td></tr>
+        <div class={classes!(tone)}>
+            <dt>{ f.label }</dt>
+            <dd>if f.mono { <code class="wrap">{ f.value.clone() }</code> } else { { f.value.clone() } }</dd>
+        </div>
     }
 }
 
 fn details(r: &Report) -> Html {
+    let sections = words::sections(r);
+    if sections.is_empty() {
+        return html! {};
+    }
     html! {
         <section class="card details" aria-labelledby="details-title">
             <h2 id="details-title">{ "Details" }</h2>
-            if let Some(t) = &r.tls {
-                <details>
-                    <summary>{ "Certificate and TLS" }</summary>
-                    <dl class="kv">
-                        if let Some(v) = &t.version { { row("Version", v.clone()) } }
-                        if let Some(v) = &t.cipher_suite { { row("Cipher suite", v.clone()) } }
-                        if let Some(v) = &t.key_exchange { { row("Key exchange", v.clone()) } }
-                        if let Some(v) = &t.legacy_version { { row("Legacy version", v.clone()) } }
-                    </dl>
-                    if let Some(c) = &t.certificate { { cert(c) } }
-                    if t.chain.len() > 1 { <p class="muted">{ format!("The server sent {} certificates.", t.chain.len()) }</p> }
+            { for sections.iter().map(|s| html! {
+                <details id={format!("details-{}", s.id)}>
+                    <summary>{ s.title }</summary>
+                    if let Some(note) = s.note { <p class="muted">{ note }</p> }
+                    <dl class="kv">{ for s.facts.iter().map(fact) }</dl>
                 </details>
-            }
-            if let Some(l) = &r.security_layers {
-                <details>
-                    <summary>{ "Security layers" }</summary>
-                    <p>{ format!("NLA required: {}. Standard RDP security allowed: {}.",
-                        if l.nla_required { "yes" } else { "no" }, if l.standard_rdp_allowed { "yes" } else { "no" }) }</p>
-                    <table class="layers"><caption class="sr-only">{ "Each security layer asked for alone" }</caption>
-                        <tbody>
-                            { layer("Standard RDP", &l.rdp) }{ layer("TLS", &l.tls) }{ layer("NLA (CredSSP)", &l.nla) }
-                            { layer("NLA-EX", &l.nla_ex) }{ layer("RDSTLS", &l.rdstls) }{ layer("RDS-AAD", &l.rdsaad) }
-                        </tbody>
-                    </table>
-                </details>
-            }
-            if let Some(n) = &r.nla {
-                <details>
-                    <summary>{ "NTLM identity and clock" }</summary>
-                    <p class="muted">{ "From the NTLM challenge; no credential was sent." }</p>
-                    <dl class="kv">
-                        if let (Some(d), Some(c)) = (&n.netbios_domain, &n.netbios_computer) { { row("NetBIOS", format!("{d}\\{c}")) } }
-                        if let (Some(d), Some(c)) = (&n.dns_domain, &n.dns_computer) { { row("DNS", format!("{c} in {d}")) } }
-                        if let Some(v) = &n.dns_tree { { row("Forest", v.clone()) } }
-                        if let Some(v) = &n.product_version { { row("OS version", v.clone()) } }
-                        if let Some(v) = &n.server_time { { row("Server time", v.clone()) } }
-                        if let Some(v) = n.clock_skew_s { { row("Clock skew", skew(v)) } }
-                    </dl>
-                </details>
-            }
-            if let Some(s) = &r.stability {
-                <details>
-                    <summary>{ "Handshake statistics" }</summary>
-                    <dl class="kv">
-                        { row("Handshakes", format!("{}/{} ok, {} failed", s.ok, s.samples, s.failed)) }
-                        { row("Min / median / max", format!("{} / {} / {}", opt_ms(s.min_ms), opt_ms(s.median_ms), opt_ms(s.max_ms))) }
-                        { row("Jitter", opt_ms(s.jitter_ms)) }
-                    </dl>
-                    if !s.failures.is_empty() { <ul>{ for s.failures.iter().map(|f| html! { <li>{ f.clone() }</li> }) }</ul> }
-                </details>
-            }
-            if let Some(g) = &r.gateway {
-                <details>
-                    <summary>{ "RD Gateway" }</summary>
-                    <dl class="kv">
-                        { row("Gateway", format!("{}:{}", g.host, g.port)) }
-                        if !g.addresses.is_empty() { { row("Addresses", g.addresses.join(", ")) } }
-                        if let Some(t) = g.trusted { { row("Certificate trusted", if t { "yes".to_string() } else { format!("no ({})", g.trust_error.clone().unwrap_or_default()) }) } }
-                        if let Some(h) = &g.http { { row("HTTP answer", format!("{} {}{}", h.status, h.reason,
-                            if h.auth_schemes.is_empty() { String::new() } else { format!(" (auth: {})", h.auth_schemes.join(", ")) })) } }
-                        if let Some(e) = &g.http_error { { row("HTTP", e.clone()) } }
-                        if let Some(p) = g.rpc_proxy { { row("RPC over HTTP", if p { "asks for authentication" } else { "no" }) } }
-                    </dl>
-                    if let Some(c) = g.tls.as_ref().and_then(|t| t.certificate.as_ref()) { { cert(c) } }
-                </details>
-            }
-            if let Some(u) = &r.udp {
-                <details>
-                    <summary>{ "UDP transport" }</summary>
-                    <dl class="kv">
-                        { row("Status", format!("{} (port {}, {} tries)", u.status, u.port, u.tries)) }
-                        if let Some(v) = u.rtt_ms { { row("Round trip", ms(v)) } }
-                        if let Some(v) = &u.version { { row("RDP-UDP version", v.clone()) } }
-                        { row("Detail", u.detail.clone()) }
-                    </dl>
-                </details>
-            }
-            if let Some(f) = &r.rdp_file {
-                <details>
-                    <summary>{ ".rdp file" }</summary>
-                    <dl class="kv">
-                        { row("File", f.path.clone()) }
-                        { row("Connects to", format!("{}:{}", f.host, f.port)) }
-                        { row("Gateway", format!("{} ({})", f.gateway.clone().unwrap_or_else(|| "none".into()), f.gateway_usage)) }
-                    </dl>
-                    <ul>{ for f.warnings.iter().chain(f.problems.iter()).map(|w| html! { <li>{ w.clone() }</li> }) }</ul>
-                </details>
-            }
+            }) }
         </section>
     }
-}
-
-fn opt_ms(v: Option<f64>) -> String {
-    v.map(ms).unwrap_or_else(|| "-".to_string())
 }
 
 #[derive(Properties, PartialEq)]

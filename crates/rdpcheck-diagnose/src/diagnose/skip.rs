@@ -5,7 +5,7 @@ use rdpcheck_report::{Finding, LadderPart, Plain, Severity, Stage, StageResult, 
 use serde_json::Map;
 
 use super::finding;
-use crate::observe::{Observations, TlsOutcome};
+use crate::observe::{Observations, ReplyOutcome, TlsOutcome};
 
 pub(super) fn skipped(stage: Stage, obs: &Observations) -> (StageResult, Vec<Finding>) {
     let cut = obs.deadline_skipped.contains(&stage);
@@ -48,7 +48,15 @@ fn reason(stage: Stage, obs: &Observations) -> String {
             },
             None => "not run: the negotiation did not select a security layer".into(),
         },
-        Stage::Stability if obs.x224.is_some() => "not run: no handshakes requested".into(),
+        // Handshakes run after a confirm; without one the stage was skipped, not declined.
+        Stage::Stability
+            if matches!(
+                obs.x224.as_ref().map(|x| &x.value),
+                Some(ReplyOutcome::Confirm { .. })
+            ) =>
+        {
+            "not run: no handshakes requested".into()
+        }
         Stage::Udp => "not run: no address to send to".into(),
         s if s.part() == LadderPart::Gateway => "not run: an earlier gateway stage failed".into(),
         _ => "not run: an earlier stage failed".into(),

@@ -38,7 +38,8 @@ pub fn verdict(findings: &[Finding], order: &[Stage], via_gateway: bool) -> Verd
         stage: Some(stage),
         codes,
         summary: format!(
-            "A client would fail at the {stage} stage: {}",
+            "{}: {}",
+            rdpcheck_words::fails_at(stage),
             first.map(|f| f.summary.as_str()).unwrap_or_default()
         ),
         client_error_hint: first

@@ -1,0 +1,16 @@
+//! The report's sentences, written once. The CLI's text report, the Markdown export and the page
+//! all call these functions and add only their own markup, so the three say the same thing in the
+//! same words. The stage summaries, finding summaries and the verdict summary are written by the
+//! diagnosis and travel in the report; this crate words everything around them: headlines,
+//! labels, the structured sections (TLS, layers, NLA identity, stability, gateway, UDP, .rdp file).
+//! Pure data in, strings out; snapshot tests in tests/ hold the wording still.
+
+mod format;
+mod labels;
+mod sections;
+
+pub use format::{ms, opt_ms, skew, target, target_checked, yes_no};
+pub use labels::{
+    fails_at, severity_word, stage_title, status_word, verdict_title, verdict_word, CLIENT_HINT,
+};
+pub use sections::{layer, meta, sections, Fact, Section, Tone};

@@ -1,0 +1,431 @@
+//! The report's structured sections as labelled facts: what every renderer shows under
+//! "Details" (the page), after the stage list (the CLI) and in a ticket (Markdown).
+
+use rdpcheck_report::{
+    CertInfo, GatewayReport, LayerResult, NlaReport, RdpFileReport, Report, SecurityLayers,
+    StabilityReport, TlsReport, UdpReport,
+};
+
+use crate::format::{host_port, ms, opt_ms, skew, target_checked, yes_no};
+
+/// How a fact reads at a glance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Plain,
+    /// Something that works (a layer accepted, a certificate trusted).
+    Good,
+    /// Something that does not.
+    Bad,
+}
+
+/// One labelled fact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    pub label: &'static str,
+    pub value: String,
+    /// Shown in a fixed-width font (fingerprints).
+    pub mono: bool,
+    pub tone: Tone,
+}
+
+impl Fact {
+    fn new(label: &'static str, value: impl Into<String>) -> Fact {
+        Fact {
+            label,
+            value: value.into(),
+            mono: false,
+            tone: Tone::Plain,
+        }
+    }
+
+    fn toned(label: &'static str, value: impl Into<String>, good: bool) -> Fact {
+        Fact {
+            tone: if good { Tone::Good } else { Tone::Bad },
+            ..Fact::new(label, value)
+        }
+    }
+}
+
+/// A titled group of facts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// Stable key (`tls`, `security_layers`, …) for anchors and tests.
+    pub id: &'static str,
+    pub title: &'static str,
+    /// One sentence under the title.
+    pub note: Option<&'static str>,
+    pub facts: Vec<Fact>,
+}
+
+/// Who checked what, when: the lines above the stage list.
+pub fn meta(r: &Report) -> Vec<Fact> {
+    let mut out = vec![Fact::new("Target", target_checked(r))];
+    if let Some(g) = &r.gateway {
+        out.push(Fact::new("RD Gateway", host_port(&g.host, g.port)));
+    }
+    out.push(Fact::new(
+        "Checked",
+        format!("{} ({})", r.started_at, ms(r.duration_ms)),
+    ));
+    out.push(Fact::new(
+        "Engine",
+        format!("{} {}", r.tool.name, r.tool.version),
+    ));
+    if let Some(s) = &r.relay {
+        out.push(Fact::new(
+            "Relay key",
+            format!("{} (signed {})", s.key_id, s.signed_at),
+        ));
+    }
+    if r.redacted {
+        out.push(Fact::new("Redacted", "names and addresses replaced"));
+    }
+    out
+}
+
+/// Every section the report has, in reading order.
+pub fn sections(r: &Report) -> Vec<Section> {
+    let mut out = Vec::new();
+    if let Some(f) = &r.rdp_file {
+        out.push(rdp_file(f));
+    }
+    if let Some(t) = &r.tls {
+        out.push(tls(t));
+    }
+    if let Some(l) = &r.security_layers {
+        out.push(security_layers(l));
+    }
+    if let Some(n) = &r.nla {
+        out.push(nla(n));
+    }
+    if let Some(s) = &r.stability {
+        out.push(stability(s));
+    }
+    if let Some(g) = &r.gateway {
+        out.push(gateway(g));
+    }
+    if let Some(u) = &r.udp {
+        out.push(udp(u));
+    }
+    out
+}
+
+fn rdp_file(f: &RdpFileReport) -> Section {
+    let mut facts = vec![
+        Fact::new("File", f.path.clone()),
+        Fact::new("Connects to", host_port(&f.host, f.port)),
+        Fact::new(
+            "Gateway",
+            format!(
+                "{} ({})",
+                f.gateway.as_deref().unwrap_or("none"),
+                f.gateway_usage
+            ),
+        ),
+    ];
+    facts.extend(f.warnings.iter().map(|w| Fact::new("Note", w.clone())));
+    facts.extend(f.problems.iter().map(|p| Fact::new("Problem", p.clone())));
+    Section {
+        id: "rdp_file",
+        title: "Connection file (.rdp)",
+        note: None,
+        facts,
+    }
+}
+
+fn tls(t: &TlsReport) -> Section {
+    let mut facts = Vec::new();
+    if let Some(v) = &t.version {
+        facts.push(Fact::new("Version", v.clone()));
+    }
+    if let Some(v) = &t.legacy_version {
+        facts.push(Fact::new(
+            "Legacy hello",
+            format!("a TLS 1.0–1.2 hello was answered with {v}"),
+        ));
+    }
+    if let Some(v) = &t.cipher_suite {
+        facts.push(Fact::new("Cipher suite", v.clone()));
+    }
+    if let Some(v) = &t.key_exchange {
+        facts.push(Fact::new("Key exchange", v.clone()));
+    }
+    if let Some(c) = &t.certificate {
+        facts.extend(certificate(c));
+    }
+    if t.chain.len() > 1 {
+        facts.push(Fact::new(
+            "Chain",
+            format!("the server sent {} certificates", t.chain.len()),
+        ));
+    }
+    Section {
+        id: "tls",
+        title: "Certificate and TLS",
+        note: None,
+        facts,
+    }
+}
+
+/// What a certificate says.
+fn certificate(c: &CertInfo) -> Vec<Fact> {
+    let left = if c.days_to_expiry < 0 {
+        format!("expired {} days ago", -c.days_to_expiry)
+    } else {
+        format!("{} days left", c.days_to_expiry)
+    };
+    vec![
+        Fact::new("Subject", c.subject.clone()),
+        Fact::new(
+            "Issuer",
+            format!(
+                "{}{}",
+                c.issuer,
+                if c.self_signed { " (self-signed)" } else { "" }
+            ),
+        ),
+        Fact::toned(
+            "Valid",
+            format!("{} to {} ({left})", c.not_before, c.not_after),
+            c.days_to_expiry >= 0,
+        ),
+        Fact::toned(
+            "Names",
+            format!(
+                "{}{}",
+                if c.san.is_empty() {
+                    "none".to_string()
+                } else {
+                    c.san.join(", ")
+                },
+                if c.name_matches {
+                    ""
+                } else {
+                    " (does not name the host)"
+                }
+            ),
+            c.name_matches,
+        ),
+        Fact::new(
+            "Key",
+            format!(
+                "{} {} bits, {}",
+                c.key_type, c.key_bits, c.signature_algorithm
+            ),
+        ),
+        Fact {
+            mono: true,
+            ..Fact::new("SHA-256", c.sha256.clone())
+        },
+    ]
+}
+
+/// A layer's answer in words.
+pub fn layer(r: &LayerResult) -> String {
+    if r.accepted {
+        return "accepted".into();
+    }
+    if let Some(f) = &r.failure {
+        return format!("refused ({f})");
+    }
+    if let Some(sel) = &r.selected {
+        return format!("not accepted: the server selected {sel} instead");
+    }
+    match &r.error {
+        Some(e) => format!("no answer ({e})"),
+        None => "not accepted".to_string(),
+    }
+}
+
+fn security_layers(l: &SecurityLayers) -> Section {
+    let mut facts: Vec<Fact> = [
+        ("Standard RDP", &l.rdp),
+        ("TLS", &l.tls),
+        ("NLA (CredSSP)", &l.nla),
+        ("NLA-EX", &l.nla_ex),
+        ("RDSTLS", &l.rdstls),
+        ("RDS-AAD", &l.rdsaad),
+    ]
+    .into_iter()
+    .map(|(name, r)| {
+        // A refusal is an answer, not a fault: only "accepted" and "no answer" are toned.
+        let tone = match (r.accepted, &r.error) {
+            (true, _) => Tone::Good,
+            (false, Some(_)) => Tone::Bad,
+            (false, None) => Tone::Plain,
+        };
+        Fact {
+            tone,
+            ..Fact::new(name, layer(r))
+        }
+    })
+    .collect();
+    facts.push(Fact::new("NLA required", yes_no(l.nla_required)));
+    facts.push(Fact::new(
+        "Standard RDP security allowed",
+        yes_no(l.standard_rdp_allowed),
+    ));
+    Section {
+        id: "security_layers",
+        title: "Security layers",
+        note: Some("Each layer asked for alone, on its own connection."),
+        facts,
+    }
+}
+
+fn nla(n: &NlaReport) -> Section {
+    let mut facts = Vec::new();
+    match (&n.netbios_domain, &n.netbios_computer) {
+        (Some(d), Some(c)) => facts.push(Fact::new("NetBIOS", format!("{d}\\{c}"))),
+        (Some(x), None) | (None, Some(x)) => facts.push(Fact::new("NetBIOS", x.clone())),
+        (None, None) => {}
+    }
+    match (&n.dns_domain, &n.dns_computer) {
+        (Some(d), Some(c)) => facts.push(Fact::new("DNS", format!("{c} in {d}"))),
+        (Some(x), None) | (None, Some(x)) => facts.push(Fact::new("DNS", x.clone())),
+        (None, None) => {}
+    }
+    if let Some(v) = &n.dns_tree {
+        facts.push(Fact::new("Forest", v.clone()));
+    }
+    if let Some(v) = &n.product_version {
+        facts.push(Fact::new("OS version", v.clone()));
+    }
+    if let Some(v) = &n.server_time {
+        facts.push(Fact::new("Server time", v.clone()));
+    }
+    if let Some(v) = n.clock_skew_s {
+        facts.push(Fact::toned("Clock", skew(v), v.abs() < 300.0));
+    }
+    Section {
+        id: "nla",
+        title: "NLA identity and clock",
+        note: Some("From the NTLM challenge; no credential was sent."),
+        facts,
+    }
+}
+
+fn stability(s: &StabilityReport) -> Section {
+    let mut facts = vec![
+        Fact::toned(
+            "Handshakes",
+            format!("{}/{} ok, {} failed", s.ok, s.samples, s.failed),
+            s.failed == 0,
+        ),
+        Fact::new(
+            "Min / median / max",
+            format!(
+                "{} / {} / {}",
+                opt_ms(s.min_ms),
+                opt_ms(s.median_ms),
+                opt_ms(s.max_ms)
+            ),
+        ),
+        Fact::new("Jitter", opt_ms(s.jitter_ms)),
+    ];
+    facts.extend(s.failures.iter().map(|f| Fact::new("Failure", f.clone())));
+    Section {
+        id: "stability",
+        title: "Handshake statistics",
+        note: None,
+        facts,
+    }
+}
+
+fn gateway(g: &GatewayReport) -> Section {
+    let mut facts = vec![Fact::new("Gateway", host_port(&g.host, g.port))];
+    if !g.addresses.is_empty() {
+        facts.push(Fact::new("Addresses", g.addresses.join(", ")));
+    }
+    if let Some(t) = &g.tls {
+        facts.push(Fact::new(
+            "TLS",
+            format!(
+                "{} {}",
+                t.version.as_deref().unwrap_or("-"),
+                t.cipher_suite.as_deref().unwrap_or("")
+            )
+            .trim_end()
+            .to_string(),
+        ));
+    }
+    if let Some(trusted) = g.trusted {
+        let value = if trusted {
+            "yes".to_string()
+        } else {
+            format!("no ({})", g.trust_error.as_deref().unwrap_or("not trusted"))
+        };
+        facts.push(Fact::toned("Certificate trusted", value, trusted));
+    }
+    if let Some(c) = g.tls.as_ref().and_then(|t| t.certificate.as_ref()) {
+        facts.extend(certificate(c));
+    }
+    if let Some(h) = &g.http {
+        let mut value = format!("{} {}", h.status, h.reason);
+        if !h.auth_schemes.is_empty() {
+            value.push_str(&format!("; authentication: {}", h.auth_schemes.join(", ")));
+        }
+        if let Some(s) = &h.server {
+            value.push_str(&format!("; server: {s}"));
+        }
+        if let Some(l) = &h.location {
+            value.push_str(&format!("; location: {l}"));
+        }
+        facts.push(Fact::new("HTTP answer", value));
+    }
+    if let Some(e) = &g.http_error {
+        facts.push(Fact::toned("HTTP answer", e.clone(), false));
+    }
+    if let Some(p) = g.rpc_proxy {
+        facts.push(Fact::new(
+            "RPC over HTTP",
+            if p {
+                "present (asks for authentication)"
+            } else {
+                "absent"
+            },
+        ));
+    }
+    Section {
+        id: "gateway",
+        title: "RD Gateway",
+        note: None,
+        facts,
+    }
+}
+
+fn udp(u: &UdpReport) -> Section {
+    let status = Fact::new(
+        "Status",
+        format!(
+            "{} (port {}, {} {})",
+            u.status,
+            u.port,
+            u.tries,
+            if u.tries == 1 { "try" } else { "tries" }
+        ),
+    );
+    // Closed or inconclusive UDP is no failure (clients fall back to TCP): only "open" is toned.
+    let status = if u.status == "open" {
+        Fact {
+            tone: Tone::Good,
+            ..status
+        }
+    } else {
+        status
+    };
+    let mut facts = vec![status];
+    if let Some(v) = u.rtt_ms {
+        facts.push(Fact::new("Round trip", ms(v)));
+    }
+    if let Some(v) = &u.version {
+        facts.push(Fact::new("RDP-UDP version", v.clone()));
+    }
+    facts.push(Fact::new("Detail", u.detail.clone()));
+    Section {
+        id: "udp",
+        title: "UDP transport",
+        note: None,
+        facts,
+    }
+}
