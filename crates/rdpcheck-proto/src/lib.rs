@@ -1,4 +1,5 @@
-//! Pure codecs for everything rdpcheck sends to or reads from a probed host.
+//! Pure codecs for everything rdpcheck sends to or reads from a probed host, and the one
+//! grammar for a typed target (`target`).
 //!
 //! Invariants: no I/O, no clock, no panics on any input. Every decoder reads through
 //! [`reader::Reader`], which checks lengths and returns a [`DecodeError`] on short input, and the
@@ -24,6 +25,7 @@ pub mod rdpfile;
 pub mod rdpudp;
 pub mod reader;
 pub mod sniff;
+pub mod target;
 pub mod tls_hello;
 pub mod tpkt;
 pub mod x224;

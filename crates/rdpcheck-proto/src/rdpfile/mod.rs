@@ -8,14 +8,18 @@
 //!
 //! mstsc writes UTF-16LE with a BOM (`FF FE`) and CRLF; other tools write UTF-8 with or
 //! without a BOM and LF. A malformed line becomes a [`LineProblem`], never an error: the
-//! point is to tell a user what mstsc would make of the file.
+//! point is to tell a user what mstsc would make of the file. Addresses (`full address`,
+//! `alternate full address`, `gatewayhostname`) are read with the shared target grammar
+//! ([`crate::target`]); one it refuses is a [`LineProblem`] too.
+
+use crate::target::Host;
 
 mod parse;
 mod target;
 #[cfg(test)]
 mod tests;
 
-pub use parse::parse;
+pub use parse::{parse, parse_with};
 
 /// Names of the settings [`RdpFile::target`] reads or the report cares about, lower case.
 pub mod names {
@@ -38,7 +42,7 @@ pub mod names {
     pub const LOAD_BALANCE_INFO: &str = "loadbalanceinfo";
 }
 
-pub const DEFAULT_RDP_PORT: u16 = 3389;
+pub use crate::target::DEFAULT_RDP_PORT;
 pub const DEFAULT_GATEWAY_PORT: u16 = 443;
 
 /// How much of a bad line a [`LineProblem`] keeps, in characters.
@@ -49,6 +53,23 @@ pub(crate) const PROBLEM_TEXT_MAX: usize = 120;
 pub struct RdpFile {
     pub settings: Vec<Setting>,
     pub problems: Vec<LineProblem>,
+    /// The parsed form of each non-empty address setting in `settings`, by line.
+    addresses: Vec<Address>,
+}
+
+/// Settings whose string value is a target address.
+const ADDRESS_SETTINGS: &[&str] = &[
+    names::FULL_ADDRESS,
+    names::ALTERNATE_FULL_ADDRESS,
+    names::GATEWAY_HOSTNAME,
+];
+
+/// An address setting as the target grammar read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Address {
+    line: usize,
+    host: Host,
+    port: Option<u16>,
 }
 
 /// One `name:type:value` line.

@@ -1,14 +1,20 @@
 //! Bytes to settings: text decoding (UTF-16 with or without a BOM, UTF-8) and `name:type:value`
 //! lines.
 
-use super::{LineProblem, RdpFile, Setting, Value, PROBLEM_TEXT_MAX};
+use super::{Address, LineProblem, RdpFile, Setting, Value, ADDRESS_SETTINGS, PROBLEM_TEXT_MAX};
+use crate::target::{self, IdnaToAscii};
 use crate::DecodeError;
 
-/// Parse a `.rdp` file.
+/// Parse a `.rdp` file; addresses with non-ASCII names are problems (see [`parse_with`]).
 ///
 /// Errors only when the bytes are not text: UTF-16 with an odd byte count, or bytes that are
 /// neither UTF-8 nor (BOM-less) UTF-16.
 pub fn parse(bytes: &[u8]) -> Result<RdpFile, DecodeError> {
+    parse_with(bytes, None)
+}
+
+/// [`parse`], converting non-ASCII host names in address settings with `idna`.
+pub fn parse_with(bytes: &[u8], idna: Option<&dyn IdnaToAscii>) -> Result<RdpFile, DecodeError> {
     let text = decode_text(bytes)?;
     let mut file = RdpFile::default();
     for (index, raw) in text.split('\n').enumerate() {
@@ -21,8 +27,17 @@ pub fn parse(bytes: &[u8]) -> Result<RdpFile, DecodeError> {
         {
             continue;
         }
-        match parse_line(raw) {
-            Ok((name, value)) => file.settings.push(Setting { line, name, value }),
+        let setting = parse_line(raw).and_then(|(name, value)| {
+            let address = read_address(&name, &value, idna)?;
+            Ok((name, value, address))
+        });
+        match setting {
+            Ok((name, value, address)) => {
+                if let Some((host, port)) = address {
+                    file.addresses.push(Address { line, host, port });
+                }
+                file.settings.push(Setting { line, name, value });
+            }
             Err(reason) => file.problems.push(LineProblem {
                 line,
                 text: raw.chars().take(PROBLEM_TEXT_MAX).collect(),
@@ -31,6 +46,22 @@ pub fn parse(bytes: &[u8]) -> Result<RdpFile, DecodeError> {
         }
     }
     Ok(file)
+}
+
+/// The host and port of a non-empty address setting; an empty one means "not set".
+fn read_address(
+    name: &str,
+    value: &Value,
+    idna: Option<&dyn IdnaToAscii>,
+) -> Result<Option<(target::Host, Option<u16>)>, String> {
+    match value {
+        Value::Str(text) if ADDRESS_SETTINGS.contains(&name) && !text.trim().is_empty() => {
+            target::parse_host_port(text, idna)
+                .map(Some)
+                .map_err(|e| format!("{name} {e}"))
+        }
+        _ => Ok(None),
+    }
 }
 
 fn parse_line(raw: &str) -> Result<(String, Value), String> {

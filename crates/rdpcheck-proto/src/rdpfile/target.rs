@@ -3,6 +3,7 @@
 
 use super::{names, Gateway, GatewayUsage, RdpFile, Target, Value};
 use super::{DEFAULT_GATEWAY_PORT, DEFAULT_RDP_PORT};
+use crate::target::Host;
 
 impl RdpFile {
     /// The connection the client would make: host, port and whether through an RD Gateway.
@@ -19,20 +20,25 @@ impl RdpFile {
             .get_str(names::ALTERNATE_FULL_ADDRESS)
             .map(str::trim)
             .filter(|s| !s.is_empty());
-        let (address, source) = match (alternate, full) {
+        let source = match (alternate, full) {
             (Some(alt), full) => {
                 if let Some(full) = full.filter(|f| *f != alt) {
                     warnings.push(format!(
                         "alternate full address \"{alt}\" replaces full address \"{full}\" as the host the client connects to"
                     ));
                 }
-                (alt, names::ALTERNATE_FULL_ADDRESS)
+                names::ALTERNATE_FULL_ADDRESS
             }
-            (None, Some(full)) => (full, names::FULL_ADDRESS),
+            (None, Some(_)) => names::FULL_ADDRESS,
             (None, None) => return None,
         };
-        let spec = split_host_port(address, source, &mut warnings);
-        check_host(&spec.host, source, &mut warnings);
+        let (host, address_port) = match self.address(source) {
+            Some((host, port)) => (host.to_string(), port),
+            None => {
+                warnings.push(format!("{source} names no host"));
+                (String::new(), None)
+            }
+        };
 
         let server_port = match self.get_int(names::SERVER_PORT) {
             Some(v) => match u16::try_from(v) {
@@ -46,7 +52,7 @@ impl RdpFile {
             },
             None => None,
         };
-        let port = match (spec.port, server_port) {
+        let port = match (address_port, server_port) {
             (Some(p), Some(sp)) if p != sp => {
                 warnings.push(format!(
                     "{source} names port {p}, which overrides server port {sp}"
@@ -60,7 +66,7 @@ impl RdpFile {
 
         let (gateway, gateway_usage) = self.gateway(&mut warnings);
         Some(Target {
-            host: spec.host,
+            host,
             port,
             gateway,
             gateway_usage,
@@ -69,10 +75,7 @@ impl RdpFile {
     }
 
     fn gateway(&self, warnings: &mut Vec<String>) -> (Option<Gateway>, GatewayUsage) {
-        let hostname = self
-            .get_str(names::GATEWAY_HOSTNAME)
-            .map(str::trim)
-            .filter(|s| !s.is_empty());
+        let hostname = self.address(names::GATEWAY_HOSTNAME);
         let usage = self
             .get_int(names::GATEWAY_USAGE_METHOD)
             .map(GatewayUsage::from_i64);
@@ -135,14 +138,23 @@ impl RdpFile {
                 "gatewayprofileusagemethod is not 1 (explicit settings): the administrator's default RD Gateway settings may replace the file's".into(),
             );
         }
-        let spec = split_host_port(hostname, names::GATEWAY_HOSTNAME, warnings);
-        check_host(&spec.host, names::GATEWAY_HOSTNAME, warnings);
+        let (host, port) = hostname;
         let gateway = Gateway {
-            host: spec.host,
-            port: spec.port.unwrap_or(DEFAULT_GATEWAY_PORT),
+            host: host.to_string(),
+            port: port.unwrap_or(DEFAULT_GATEWAY_PORT),
             bypass_for_local: usage == GatewayUsage::Detect,
         };
         (Some(gateway), usage)
+    }
+
+    /// The parsed address of setting `name` as [`RdpFile::get`] finds it (the last occurrence):
+    /// `None` when it is absent, empty or not a string.
+    fn address(&self, name: &str) -> Option<(&Host, Option<u16>)> {
+        let setting = self.settings.iter().rev().find(|s| s.name == name)?;
+        self.addresses
+            .iter()
+            .find(|a| a.line == setting.line)
+            .map(|a| (&a.host, a.port))
     }
 
     /// A setting target() reads, written with the wrong type letter, counts as absent.
@@ -168,59 +180,5 @@ impl RdpFile {
                 ));
             }
         }
-    }
-}
-
-struct HostSpec {
-    host: String,
-    port: Option<u16>,
-}
-
-/// Split `host`, `host:port`, `[v6]`, `[v6]:port` or a bare IPv6 address.
-fn split_host_port(text: &str, source: &str, warnings: &mut Vec<String>) -> HostSpec {
-    let (host, port_text) = if let Some(rest) = text.strip_prefix('[') {
-        match rest.split_once(']') {
-            Some((host, "")) => (host, None),
-            Some((host, after)) => match after.strip_prefix(':') {
-                Some(port) => (host, Some(port)),
-                None => {
-                    warnings.push(format!(
-                        "{source} \"{text}\" has text after the closing bracket"
-                    ));
-                    (host, None)
-                }
-            },
-            None => {
-                warnings.push(format!("{source} \"{text}\" has no closing bracket"));
-                (text, None)
-            }
-        }
-    } else {
-        match text.split_once(':') {
-            // More than one colon: a bare IPv6 address, which cannot carry a port.
-            Some((host, port)) if !port.contains(':') => (host, Some(port)),
-            _ => (text, None),
-        }
-    };
-    let port = port_text.and_then(|p| match p.trim().parse::<u16>() {
-        Ok(port) if port != 0 => Some(port),
-        _ => {
-            warnings.push(format!(
-                "{source} port \"{p}\" is not a valid port (1-65535); ignoring it"
-            ));
-            None
-        }
-    });
-    HostSpec {
-        host: host.trim().to_string(),
-        port,
-    }
-}
-
-fn check_host(host: &str, source: &str, warnings: &mut Vec<String>) {
-    if host.is_empty() {
-        warnings.push(format!("{source} names no host"));
-    } else if host.chars().any(char::is_whitespace) {
-        warnings.push(format!("{source} host \"{host}\" contains spaces"));
     }
 }

@@ -1,6 +1,7 @@
 //! Unit tests of the `.rdp` reader: text decoding, line problems, target and gateway rules.
 
 use super::*;
+use crate::target::IdnaToAscii;
 
 fn utf16(text: &str) -> Vec<u8> {
     let mut out = vec![0xFF, 0xFE];
@@ -107,15 +108,74 @@ fn full_address_port_wins_over_server_port() {
 }
 
 #[test]
-fn invalid_host_and_ports_are_warnings() {
-    let t = target("full address:s:my host:99999\nserver port:i:0\n");
-    assert_eq!((t.host.as_str(), t.port), ("my host", 3389));
-    assert_eq!(t.warnings.len(), 3, "{:?}", t.warnings);
+fn addresses_the_target_grammar_refuses_are_problem_lines() {
+    let file = parse(b"full address:s:my host:99999\nserver port:i:0\n").expect("text");
+    assert_eq!(
+        file.problems,
+        vec![LineProblem {
+            line: 1,
+            text: "full address:s:my host:99999".into(),
+            reason: "full address \"my host:99999\" contains spaces or control characters: type one host, e.g. rdp.example.com".into(),
+        }]
+    );
+    assert_eq!(file.target(), None, "no usable host");
+    for bad in [
+        "[::1",
+        "h:0",
+        "h:99999",
+        "127.1",
+        "user@h",
+        "rdp://h",
+        "münchen.example",
+    ] {
+        let file = parse(format!("full address:s:{bad}\n").as_bytes()).expect("text");
+        assert_eq!(file.problems.len(), 1, "{bad}");
+        assert!(file.settings.is_empty(), "{bad}");
+    }
+    // A refused alternate full address leaves the full address in charge.
+    let t = target("full address:s:good.test\nalternate full address:s:bad host\n");
+    assert_eq!((t.host.as_str(), t.port), ("good.test", 3389));
+    // A refused gateway is no gateway.
+    let file = parse(
+        b"full address:s:h\ngatewayhostname:s:gw:0\ngatewayusagemethod:i:1\ngatewayprofileusagemethod:i:1\n",
+    )
+    .expect("text");
+    assert_eq!(file.problems.len(), 1);
+    assert_eq!(file.target().and_then(|t| t.gateway), None);
+}
+
+#[test]
+fn invalid_server_port_and_empty_address_are_warnings() {
+    let t = target("full address:s:h\nserver port:i:0\n");
+    assert_eq!((t.host.as_str(), t.port), ("h", 3389));
+    assert_eq!(t.warnings.len(), 1, "{:?}", t.warnings);
     let t = target("full address:s:\n");
     assert_eq!(t.host, "");
     assert_eq!(t.warnings, vec!["full address names no host".to_string()]);
-    let t = target("full address:s:[::1\n");
-    assert_eq!(t.warnings.len(), 1);
+}
+
+#[test]
+fn names_are_normalised_and_idna_is_used_when_given() {
+    let t = target("full address:s:RDP.Example.TEST.:3390\n");
+    assert_eq!((t.host.as_str(), t.port), ("rdp.example.test", 3390));
+
+    struct Fake;
+    impl IdnaToAscii for Fake {
+        fn to_ascii(&self, name: &str) -> Result<String, String> {
+            match name {
+                "münchen.example" => Ok("xn--mnchen-3ya.example".into()),
+                other => Err(other.into()),
+            }
+        }
+    }
+    let file = parse_with(
+        "full address:s:münchen.example:3390\n".as_bytes(),
+        Some(&Fake),
+    )
+    .expect("text");
+    assert!(file.problems.is_empty());
+    let t = file.target().expect("target");
+    assert_eq!((t.host.as_str(), t.port), ("xn--mnchen-3ya.example", 3390));
 }
 
 #[test]
