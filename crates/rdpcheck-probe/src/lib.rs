@@ -12,7 +12,7 @@ pub mod observe;
 mod options;
 pub mod sections;
 pub(crate) mod stages;
-mod target;
+pub mod target;
 
 pub use options::ProbeOptions;
 pub use stages::dns::resolve;
