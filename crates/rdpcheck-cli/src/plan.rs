@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use rdpcheck_probe::target::Idna;
 use rdpcheck_probe::{load_pem_certs, parse_target, ProbeOptions};
 use rdpcheck_proto::rdpfile::{self, GatewayUsage};
 use rdpcheck_report::RdpFileReport;
@@ -67,10 +68,19 @@ fn from_rdp_file(path: &Path) -> Result<Plan, String> {
     let shown = path.display().to_string();
     let bytes =
         std::fs::read(path).map_err(|e| format!("--rdp-file {shown}: cannot read it: {e}"))?;
-    let file = rdpfile::parse(&bytes)
+    let file = rdpfile::parse_with(&bytes, Some(&Idna))
         .map_err(|e| format!("--rdp-file {shown}: not a Remote Desktop connection file: {e}"))?;
     let target = file.target().ok_or_else(|| {
-        format!("--rdp-file {shown}: it has no \"full address\" line, so there is no host to probe")
+        // A full address the target grammar refused is a problem line: say which.
+        let refused: String = file
+            .problems
+            .iter()
+            .filter(|p| p.reason.contains("full address"))
+            .map(|p| format!("; line {}: {}", p.line, p.reason))
+            .collect();
+        format!(
+            "--rdp-file {shown}: it has no usable \"full address\" line, so there is no host to probe{refused}"
+        )
     })?;
     let problems = file
         .problems
@@ -95,4 +105,47 @@ fn from_rdp_file(path: &Path) -> Result<Plan, String> {
             warnings: target.warnings,
         }),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan_for(contents: &str) -> Result<Plan, String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let path = dir.path().join("t.rdp");
+        std::fs::write(&path, contents).map_err(|e| e.to_string())?;
+        from_args(None, Some(&path), None, None)
+    }
+
+    #[test]
+    fn rdp_file_names_are_converted_with_idna() {
+        let plan = plan_for("full address:s:Bücher.example:3390\n").expect("plan");
+        assert_eq!(
+            (plan.host.as_str(), plan.port),
+            ("xn--bcher-kva.example", 3390)
+        );
+    }
+
+    #[test]
+    fn a_refused_full_address_is_named_in_the_error() {
+        let err = plan_for("username:s:bob\nfull address:s:127.1\n").err();
+        let err = err.as_deref().unwrap_or_default();
+        assert!(
+            err.contains("line 2: full address \"127.1\" is an ambiguous numeric host"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn targets_and_gateways_use_the_shared_grammar() {
+        let plan =
+            from_args(Some("RDP.Example.com."), None, Some("gw.example.com"), None).expect("plan");
+        assert_eq!((plan.host.as_str(), plan.port), ("rdp.example.com", 3389));
+        assert_eq!(plan.gateway, Some(("gw.example.com".into(), 443)));
+        let err = from_args(Some("0x7f.0.0.1"), None, None, None).err();
+        assert!(err.is_some_and(|e| e.starts_with("\"0x7f.0.0.1\" is an ambiguous numeric host")));
+        let err = from_args(Some("h"), None, Some("gw:0"), None).err();
+        assert!(err.is_some_and(|e| e.starts_with("--gateway: \"gw:0\" has port 0")));
+    }
 }

@@ -7,7 +7,7 @@
 mod engine;
 mod options;
 pub(crate) mod stages;
-mod target;
+pub mod target;
 
 pub use options::ProbeOptions;
 pub use rdpcheck_diagnose::{build_report, cert, describe, diagnose, observe, sections};

@@ -1,88 +1,59 @@
 //! Parse what a user types as a target: `host`, `host:port`, `1.2.3.4:3389`, `[::1]:3389`, `::1`.
+//!
+//! The grammar is the shared strict one in [`rdpcheck_proto::target`] (the relay, the page and
+//! `.rdp` files use the same); this module adds IDNA from the `idna` crate, so `münchen.example`
+//! becomes `xn--mnchen-3ya.example`.
 
 use std::fmt;
-use std::net::IpAddr;
 
+pub use rdpcheck_proto::target::{
+    Host, IdnaToAscii, TargetAddr, TargetAddrError, TargetErrorKind, DEFAULT_RDP_PORT,
+};
+
+/// IDNA (UTS #46 as WHATWG URL host parsing applies it) from the `idna` crate.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Idna;
+
+impl IdnaToAscii for Idna {
+    fn to_ascii(&self, name: &str) -> Result<String, String> {
+        idna::domain_to_ascii(name).map_err(|e| e.to_string())
+    }
+}
+
+/// Why a typed target was refused; `Display` quotes the input and says how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TargetError {
+    /// The input as typed (trimmed, cut to 80 characters).
     pub input: String,
+    /// A phrase that follows the quoted input, e.g. `has port 0: ports are 1 to 65535`.
     pub reason: String,
+    pub kind: TargetErrorKind,
+}
+
+impl From<TargetAddrError> for TargetError {
+    fn from(e: TargetAddrError) -> Self {
+        TargetError {
+            input: e.input,
+            reason: e.reason,
+            kind: e.kind,
+        }
+    }
 }
 
 impl fmt::Display for TargetError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "cannot use {:?} as a target: {} (expected HOST, HOST:PORT or [IPv6]:PORT, e.g. rdp.example.com:3389)",
-            self.input, self.reason
-        )
+        write!(f, "{:?} {}", self.input, self.reason)
     }
 }
 
 impl std::error::Error for TargetError {}
 
-/// Split `input` into host and port; `default_port` when none is given.
+/// Split `input` into a normalised host (lower-case ASCII name or IP literal, IPv6 without
+/// brackets) and port; `default_port` when none is given (0: a port is required).
 pub fn parse_target(input: &str, default_port: u16) -> Result<(String, u16), TargetError> {
-    let err = |reason: &str| TargetError {
-        input: input.to_string(),
-        reason: reason.to_string(),
-    };
-    let s = input.trim();
-    if s.is_empty() {
-        return Err(err("it is empty"));
-    }
-    if s.contains("://") {
-        return Err(err("give a host name, not a URL"));
-    }
-    let (host, port) = if let Some(rest) = s.strip_prefix('[') {
-        let (h, after) = rest
-            .split_once(']')
-            .ok_or_else(|| err("'[' without a closing ']'"))?;
-        let port = match after {
-            "" => None,
-            p => Some(p.strip_prefix(':').ok_or_else(|| err("junk after ']'"))?),
-        };
-        if h.parse::<std::net::Ipv6Addr>().is_err() {
-            return Err(err("brackets must hold an IPv6 address"));
-        }
-        (h.to_string(), port)
-    } else if s.parse::<IpAddr>().is_ok() {
-        (s.to_string(), None)
-    } else {
-        match s.rsplit_once(':') {
-            Some((h, p)) if !h.contains(':') => (h.to_string(), Some(p)),
-            Some(_) => return Err(err("an IPv6 address with a port must be in brackets")),
-            None => (s.to_string(), None),
-        }
-    };
-    let port = match port {
-        None => default_port,
-        Some(p) => match p.parse::<u16>() {
-            Ok(0) | Err(_) => return Err(err("the port must be a number from 1 to 65535")),
-            Ok(n) => n,
-        },
-    };
-    let host = host.trim_end_matches('.').to_string();
-    if host.is_empty() {
-        return Err(err("the host part is empty"));
-    }
-    if host.parse::<IpAddr>().is_err() && !is_host_name(&host) {
-        return Err(err(
-            "a host name may hold only letters, digits, '-', '_' and '.'",
-        ));
-    }
-    Ok((host, port))
-}
-
-fn is_host_name(host: &str) -> bool {
-    host.len() <= 253
-        && host.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && label
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-        })
+    let default = (default_port != 0).then_some(default_port);
+    let t = TargetAddr::parse(input, default, Some(&Idna))?;
+    Ok((t.host.to_string(), t.port))
 }
 
 #[cfg(test)]
@@ -91,21 +62,23 @@ mod tests {
 
     #[test]
     fn accepts_common_forms() {
-        assert_eq!(
-            parse_target("rdp.example.com", 3389),
-            Ok(("rdp.example.com".into(), 3389))
-        );
-        assert_eq!(parse_target("host:3390", 3389), Ok(("host".into(), 3390)));
-        assert_eq!(
-            parse_target("10.0.0.1:443", 3389),
-            Ok(("10.0.0.1".into(), 443))
-        );
-        assert_eq!(parse_target("[::1]:3389", 1), Ok(("::1".into(), 3389)));
-        assert_eq!(parse_target("::1", 3389), Ok(("::1".into(), 3389)));
-        assert_eq!(
-            parse_target(" Host.Example. ", 3389),
-            Ok(("Host.Example".into(), 3389))
-        );
+        for (input, host, port) in [
+            ("rdp.example.com", "rdp.example.com", 3389),
+            ("host:3390", "host", 3390),
+            ("10.0.0.1:443", "10.0.0.1", 443),
+            ("[::1]:3389", "::1", 3389),
+            ("::1", "::1", 3389),
+            (" Host.Example. ", "host.example", 3389),
+            ("bücher.example", "xn--bcher-kva.example", 3389),
+        ] {
+            assert_eq!(
+                parse_target(input, 3389),
+                Ok((host.into(), port)),
+                "{input}"
+            );
+        }
+        assert_eq!(parse_target("h", 443), Ok(("h".into(), 443)));
+        assert!(parse_target("h", 0).is_err(), "0: a port is required");
     }
 
     #[test]
@@ -122,9 +95,17 @@ mod tests {
             "fe80::1:3389x",
             "..",
             "h@st",
+            "127.1",
+            "0x7f.0.0.1",
+            "foo.127",
+            "host..",
         ] {
             let e = parse_target(bad, 3389).expect_err(bad);
             assert!(!e.reason.is_empty());
+            assert!(
+                e.to_string().starts_with(&format!("{:?} ", bad.trim())),
+                "{e}"
+            );
         }
     }
 }

@@ -14,6 +14,7 @@
 //! The request is sent inside TLS right after the X.224 exchange (rdp-protocol.md §2.2, §3.3).
 
 use crate::der::{self, context, TAG_INTEGER, TAG_OCTET_STRING, TAG_SEQUENCE};
+use crate::reader::Reader;
 use crate::DecodeError;
 
 /// A TSRequest with `version` and one negoToken.
@@ -67,12 +68,11 @@ pub fn frame_len(buf: &[u8]) -> Result<Option<usize>, DecodeError> {
 
 /// Decode one whole TSRequest. Bytes after the outer SEQUENCE are ignored.
 pub fn parse_ts_request(bytes: &[u8]) -> Result<TsRequest, DecodeError> {
-    let (mut fields, _trailing) = der::expect_tlv(bytes, TAG_SEQUENCE, "tsrequest")?;
+    let mut fields = der::expect_tlv(&mut Reader::new(bytes), TAG_SEQUENCE, "tsrequest")?;
     let mut version = None;
     let mut out = TsRequest::default();
     while !fields.is_empty() {
-        let (tag, content, rest) = der::split_tlv(fields, "tsrequest field")?;
-        fields = rest;
+        let (tag, content) = der::split_tlv(&mut fields, "tsrequest field")?;
         match tag {
             t if t == context(0) => {
                 let value = integer_field(content, "tsrequest version")?;
@@ -105,33 +105,28 @@ pub fn parse_ts_request(bytes: &[u8]) -> Result<TsRequest, DecodeError> {
 }
 
 /// `[n] INTEGER` content → value.
-fn integer_field(content: &[u8], what: &'static str) -> Result<i64, DecodeError> {
-    let (value, _rest) = der::expect_tlv(content, TAG_INTEGER, what)?;
-    der::integer_value(value, what)
+fn integer_field(mut content: Reader<'_>, what: &'static str) -> Result<i64, DecodeError> {
+    let mut value = der::expect_tlv(&mut content, TAG_INTEGER, what)?;
+    der::integer_value(value.rest(), what)
 }
 
 /// NegoData ::= SEQUENCE OF SEQUENCE { negoToken [0] OCTET STRING }: the first token, if any.
-fn first_nego_token(content: &[u8]) -> Result<Option<Vec<u8>>, DecodeError> {
-    let (items, _rest) = der::expect_tlv(content, TAG_SEQUENCE, "tsrequest negoTokens")?;
+fn first_nego_token(mut content: Reader<'_>) -> Result<Option<Vec<u8>>, DecodeError> {
+    let mut items = der::expect_tlv(&mut content, TAG_SEQUENCE, "tsrequest negoTokens")?;
     if items.is_empty() {
         return Ok(None);
     }
-    let (item, _others) = der::expect_tlv(items, TAG_SEQUENCE, "tsrequest NegoData item")?;
-    let (token_field, _rest) = der::expect_tlv(item, context(0), "tsrequest negoToken")?;
-    let (token, _rest) = der::expect_tlv(token_field, TAG_OCTET_STRING, "tsrequest negoToken")?;
-    Ok(Some(token.to_vec()))
+    let mut item = der::expect_tlv(&mut items, TAG_SEQUENCE, "tsrequest NegoData item")?;
+    let mut token_field = der::expect_tlv(&mut item, context(0), "tsrequest negoToken")?;
+    let mut token = der::expect_tlv(&mut token_field, TAG_OCTET_STRING, "tsrequest negoToken")?;
+    Ok(Some(token.rest().to_vec()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ntlm;
-
-    fn hex(s: &str) -> Vec<u8> {
-        s.split_whitespace()
-            .map(|b| u8::from_str_radix(b, 16).expect("test hex"))
-            .collect()
-    }
+    use crate::testutil::hex;
 
     const NMAP_REQUEST: &str = "30 37 A0 03 02 01 60 A1 30 30 2E 30 2C A0 2A 04 28 \
         4E 54 4C 4D 53 53 50 00 01 00 00 00 B7 82 08 E2 \

@@ -1,6 +1,7 @@
 //! The few DER pieces CredSSP needs (ITU-T X.690 §8.1, §10): definite lengths, TLV walking,
 //! INTEGER. Single-byte tags only; TSRequest uses nothing else.
 
+use crate::reader::Reader;
 use crate::DecodeError;
 
 pub(crate) const TAG_INTEGER: u8 = 0x02;
@@ -32,27 +33,34 @@ fn put_len(out: &mut Vec<u8>, len: usize) {
         out.push(len as u8);
         return;
     }
-    let bytes = (len as u64).to_be_bytes();
-    let skip = bytes.iter().take_while(|b| **b == 0).count();
-    let significant = &bytes[skip..];
+    let significant: Vec<u8> = (len as u64)
+        .to_be_bytes()
+        .into_iter()
+        .skip_while(|b| *b == 0)
+        .collect();
     out.push(0x80 | significant.len() as u8);
-    out.extend_from_slice(significant);
+    out.extend_from_slice(&significant);
 }
 
 /// Minimal two's-complement content octets of a non-negative INTEGER.
 pub(crate) fn unsigned_integer_content(value: u64) -> Vec<u8> {
-    let bytes = value.to_be_bytes();
-    let skip = bytes.iter().take_while(|b| **b == 0).count().min(7);
+    let significant: Vec<u8> = value
+        .to_be_bytes()
+        .into_iter()
+        .skip_while(|b| *b == 0)
+        .collect();
     let mut out = Vec::with_capacity(9);
-    // A set top bit would read as negative: prefix a zero octet.
-    if bytes[skip] & 0x80 != 0 {
-        out.push(0);
+    // Zero is one zero octet; a set top bit would read as negative: prefix a zero octet.
+    match significant.first() {
+        None => out.push(0),
+        Some(first) if first & 0x80 != 0 => out.push(0),
+        Some(_) => {}
     }
-    out.extend_from_slice(&bytes[skip..]);
+    out.extend_from_slice(&significant);
     out
 }
 
-/// Tag and length header at the start of `buf`.
+/// Tag and length header at the start of a TLV.
 pub(crate) struct Header {
     pub tag: u8,
     /// Bytes taken by tag + length octets.
@@ -62,97 +70,90 @@ pub(crate) struct Header {
 
 /// Read a tag and definite length. `Ok(None)` while the header itself is incomplete.
 pub(crate) fn header(buf: &[u8], what: &'static str) -> Result<Option<Header>, DecodeError> {
-    let Some(&tag) = buf.first() else {
-        return Ok(None);
-    };
+    match read_header(&mut Reader::new(buf), what) {
+        Ok(h) => Ok(Some(h)),
+        Err(DecodeError::Truncated { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Read a tag and definite length from `r`; a short header is [`DecodeError::Truncated`].
+fn read_header(r: &mut Reader<'_>, what: &'static str) -> Result<Header, DecodeError> {
+    let start = r.position();
+    let tag = r.u8(what)?;
     if tag & 0x1F == 0x1F {
         return Err(DecodeError::invalid(
             what,
             format!("high-tag-number form {tag:#04x} is not used by CredSSP"),
         ));
     }
-    let Some(&first) = buf.get(1) else {
-        return Ok(None);
+    let first = r.u8(what)?;
+    let content_len = if first < 0x80 {
+        usize::from(first)
+    } else {
+        let n = usize::from(first & 0x7F);
+        if n == 0 {
+            return Err(DecodeError::invalid(
+                what,
+                "indefinite length is not allowed in DER",
+            ));
+        }
+        if n > 4 {
+            return Err(DecodeError::invalid(
+                what,
+                format!("{n} length octets, at most 4 supported"),
+            ));
+        }
+        let len = r
+            .take(n, what)?
+            .iter()
+            .fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+        usize::try_from(len).map_err(|_| {
+            DecodeError::invalid(what, format!("length {len} does not fit in memory"))
+        })?
     };
-    if first < 0x80 {
-        return Ok(Some(Header {
-            tag,
-            header_len: 2,
-            content_len: usize::from(first),
-        }));
-    }
-    let n = usize::from(first & 0x7F);
-    if n == 0 {
-        return Err(DecodeError::invalid(
-            what,
-            "indefinite length is not allowed in DER",
-        ));
-    }
-    if n > 4 {
-        return Err(DecodeError::invalid(
-            what,
-            format!("{n} length octets, at most 4 supported"),
-        ));
-    }
-    let Some(octets) = buf.get(2..2 + n) else {
-        return Ok(None);
-    };
-    let len = octets
-        .iter()
-        .fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
-    let content_len = usize::try_from(len)
-        .map_err(|_| DecodeError::invalid(what, format!("length {len} does not fit in memory")))?;
-    Ok(Some(Header {
+    Ok(Header {
         tag,
-        header_len: 2 + n,
+        header_len: r.position() - start,
         content_len,
-    }))
+    })
 }
 
-/// Split one whole TLV off the front of `buf`: `(tag, content, rest)`.
+/// Read one whole TLV from `r`: its tag and a reader over its content.
 pub(crate) fn split_tlv<'a>(
-    buf: &'a [u8],
+    r: &mut Reader<'a>,
     what: &'static str,
-) -> Result<(u8, &'a [u8], &'a [u8]), DecodeError> {
-    let Some(h) = header(buf, what)? else {
-        return Err(DecodeError::truncated(what, 2, buf.len()));
-    };
-    let end = h
-        .header_len
-        .checked_add(h.content_len)
-        .ok_or_else(|| DecodeError::invalid(what, "length overflows"))?;
-    let Some(content) = buf.get(h.header_len..end) else {
-        return Err(DecodeError::truncated(what, end, buf.len()));
-    };
-    Ok((h.tag, content, &buf[end..]))
+) -> Result<(u8, Reader<'a>), DecodeError> {
+    let h = read_header(r, what)?;
+    Ok((h.tag, r.sub(h.content_len, what)?))
 }
 
-/// Read a TLV that must carry `tag`; return its content and the rest.
+/// Read a TLV that must carry `tag`; return a reader over its content.
 pub(crate) fn expect_tlv<'a>(
-    buf: &'a [u8],
+    r: &mut Reader<'a>,
     tag: u8,
     what: &'static str,
-) -> Result<(&'a [u8], &'a [u8]), DecodeError> {
-    let (got, content, rest) = split_tlv(buf, what)?;
+) -> Result<Reader<'a>, DecodeError> {
+    let (got, content) = split_tlv(r, what)?;
     if got != tag {
         return Err(DecodeError::invalid(
             what,
             format!("tag {got:#04x}, expected {tag:#04x}"),
         ));
     }
-    Ok((content, rest))
+    Ok(content)
 }
 
 /// INTEGER content octets as a signed value (up to 8 octets).
 pub(crate) fn integer_value(content: &[u8], what: &'static str) -> Result<i64, DecodeError> {
-    if content.is_empty() || content.len() > 8 {
+    let (Some(first), 1..=8) = (content.first(), content.len()) else {
         return Err(DecodeError::invalid(
             what,
             format!("INTEGER of {} octets, expected 1 to 8", content.len()),
         ));
-    }
+    };
     // Sign-extend from the first octet, then shift the rest in.
-    let init: i64 = if content[0] & 0x80 != 0 { -1 } else { 0 };
+    let init: i64 = if first & 0x80 != 0 { -1 } else { 0 };
     Ok(content
         .iter()
         .fold(init, |acc, b| (acc << 8) | i64::from(*b)))

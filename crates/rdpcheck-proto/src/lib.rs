@@ -1,8 +1,21 @@
-//! Pure codecs for everything rdpcheck sends to or reads from a probed host.
+//! Pure codecs for everything rdpcheck sends to or reads from a probed host, and the one
+//! grammar for a typed target (`target`).
 //!
-//! Invariants: no I/O, no clock, no panics on any input. Every decoder checks lengths
-//! before it reads and returns a [`DecodeError`] on short or malformed bytes. The fuzz
-//! targets under `fuzz/` and the `never_panics` tests hold this true.
+//! Invariants: no I/O, no clock, no panics on any input. Every decoder reads through
+//! [`reader::Reader`], which checks lengths and returns a [`DecodeError`] on short input, and the
+//! lints below refuse indexing, slicing, `unwrap`, `expect` and `panic!` outside tests, so the
+//! compiler holds the invariant. The fuzz targets under `fuzz/` and the `never_panics` tests
+//! check it too.
+
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
 
 pub mod credssp;
 mod der;
@@ -10,9 +23,21 @@ mod error;
 pub mod ntlm;
 pub mod rdpfile;
 pub mod rdpudp;
+pub mod reader;
 pub mod sniff;
+pub mod target;
 pub mod tls_hello;
 pub mod tpkt;
 pub mod x224;
 
 pub use error::DecodeError;
+
+#[cfg(test)]
+pub(crate) mod testutil {
+    /// Bytes from space-separated hex pairs: `hex("03 00 00 13")`.
+    pub(crate) fn hex(s: &str) -> Vec<u8> {
+        s.split_whitespace()
+            .map(|b| u8::from_str_radix(b, 16).expect("test hex"))
+            .collect()
+    }
+}

@@ -11,6 +11,7 @@
 //! 40  TargetInfoFields {len, maxlen, offset}      48 Version[8] (if NEGOTIATE_VERSION)
 //! ```
 
+use crate::reader::Reader;
 use crate::DecodeError;
 
 const SIGNATURE: &[u8; 8] = b"NTLMSSP\0";
@@ -89,38 +90,26 @@ mod av {
 
 /// Parse a CHALLENGE_MESSAGE (starting at `NTLMSSP\0`).
 pub fn parse_challenge(bytes: &[u8]) -> Result<Challenge, DecodeError> {
-    let Some(signature) = bytes.get(..SIGNATURE.len()) else {
-        return Err(DecodeError::truncated(
-            "ntlm signature",
-            SIGNATURE.len(),
-            bytes.len(),
-        ));
-    };
-    if signature != SIGNATURE {
+    let mut msg = Reader::new(bytes);
+    if msg.take(SIGNATURE.len(), "ntlm signature")? != SIGNATURE {
         return Err(DecodeError::invalid(
             "ntlm signature",
             "the message does not start with NTLMSSP\\0",
         ));
     }
-    let Some(fixed) = bytes.get(..CHALLENGE_FIXED_LEN) else {
-        return Err(DecodeError::truncated(
-            "ntlm challenge",
-            CHALLENGE_FIXED_LEN,
-            bytes.len(),
-        ));
-    };
-    let message_type = le_u32(fixed, 8);
+    let message_type = msg.u32_le("ntlm message type")?;
     if message_type != MESSAGE_CHALLENGE {
         return Err(DecodeError::invalid(
             "ntlm message type",
             format!("{message_type}, expected 2 (CHALLENGE)"),
         ));
     }
-    let target_name_field = Field::at(fixed, 12);
-    let flags = le_u32(fixed, 20);
-    let mut server_challenge = [0u8; 8];
-    server_challenge.copy_from_slice(&fixed[24..32]);
-    let target_info_field = Field::at(fixed, 40);
+    let target_name_field = Field::read(&mut msg, "ntlm target name fields")?;
+    let flags = msg.u32_le("ntlm negotiate flags")?;
+    let server_challenge = msg.array("ntlm server challenge")?;
+    msg.skip(8, "ntlm reserved")?;
+    let target_info_field = Field::read(&mut msg, "ntlm target info fields")?;
+    // `msg` is now at CHALLENGE_FIXED_LEN, where the optional Version field starts.
 
     let mut challenge = Challenge {
         flags,
@@ -139,24 +128,33 @@ pub fn parse_challenge(bytes: &[u8]) -> Result<Challenge, DecodeError> {
     }
 
     let target_info = target_info_field.slice(bytes, "ntlm target info")?;
-    read_av_pairs(target_info, &mut challenge)?;
+    read_av_pairs(Reader::new(target_info), &mut challenge)?;
 
     // Version sits at 48 only when negotiated and when no payload field starts inside it
-    // (pre-Vista servers put the payload right at 48).
+    // (pre-Vista servers put the payload right at 48). A message too short to hold it simply
+    // has no version.
     let payload_clear = [target_name_field, target_info_field]
         .iter()
         .all(|f| f.len == 0 || f.offset >= CHALLENGE_FIXED_LEN + VERSION_LEN);
     if flags & flags::NEGOTIATE_VERSION != 0 && payload_clear {
-        if let Some(v) = bytes.get(CHALLENGE_FIXED_LEN..CHALLENGE_FIXED_LEN + VERSION_LEN) {
-            challenge.version = Some(OsVersion {
-                major: v[0],
-                minor: v[1],
-                build: u16::from_le_bytes([v[2], v[3]]),
-                revision: v[7],
-            });
-        }
+        challenge.version = read_version(&mut msg).ok();
     }
     Ok(challenge)
+}
+
+/// The 8-byte VERSION structure (MS-NLMP 2.2.2.10).
+fn read_version(r: &mut Reader<'_>) -> Result<OsVersion, DecodeError> {
+    let major = r.u8("ntlm version major")?;
+    let minor = r.u8("ntlm version minor")?;
+    let build = r.u16_le("ntlm version build")?;
+    r.skip(3, "ntlm version reserved")?;
+    let revision = r.u8("ntlm version revision")?;
+    Ok(OsVersion {
+        major,
+        minor,
+        build,
+        revision,
+    })
 }
 
 /// A security buffer descriptor: `{len u16, maxlen u16, offset u32}` (MS-NLMP 2.2.1.2).
@@ -167,12 +165,11 @@ struct Field {
 }
 
 impl Field {
-    /// Read the descriptor at `at`; the caller guarantees `at + 8 <= fixed.len()`.
-    fn at(fixed: &[u8], at: usize) -> Field {
-        Field {
-            len: usize::from(u16::from_le_bytes([fixed[at], fixed[at + 1]])),
-            offset: usize::try_from(le_u32(fixed, at + 4)).unwrap_or(usize::MAX),
-        }
+    fn read(r: &mut Reader<'_>, what: &'static str) -> Result<Field, DecodeError> {
+        let len = usize::from(r.u16_le(what)?);
+        r.skip(2, what)?; // MaxLen: not used when reading
+        let offset = usize::try_from(r.u32_le(what)?).unwrap_or(usize::MAX);
+        Ok(Field { len, offset })
     }
 
     /// The bytes the descriptor points at; empty when `len` is 0 (offset then does not matter).
@@ -180,37 +177,32 @@ impl Field {
         if self.len == 0 {
             return Ok(&[]);
         }
-        let end = self.offset.checked_add(self.len).ok_or_else(|| {
-            DecodeError::invalid(what, format!("offset {} overflows", self.offset))
-        })?;
-        bytes.get(self.offset..end).ok_or_else(|| {
-            DecodeError::invalid(
-                what,
-                format!(
-                    "{} bytes at offset {} run past the {}-byte message",
-                    self.len,
-                    self.offset,
-                    bytes.len()
-                ),
-            )
-        })
+        let mut r = Reader::new(bytes);
+        r.skip(self.offset, what)
+            .and_then(|()| r.take(self.len, what))
+            .map_err(|_| {
+                DecodeError::invalid(
+                    what,
+                    format!(
+                        "{} bytes at offset {} run past the {}-byte message",
+                        self.len,
+                        self.offset,
+                        bytes.len()
+                    ),
+                )
+            })
     }
 }
 
 /// Walk the TargetInfo AV_PAIR list, filling the name and timestamp fields we know.
-fn read_av_pairs(mut info: &[u8], challenge: &mut Challenge) -> Result<(), DecodeError> {
+fn read_av_pairs(mut info: Reader<'_>, challenge: &mut Challenge) -> Result<(), DecodeError> {
     while !info.is_empty() {
-        let Some(&[i0, i1, l0, l1]) = info.get(..4) else {
-            return Err(DecodeError::truncated("ntlm av_pair header", 4, info.len()));
-        };
-        let id = u16::from_le_bytes([i0, i1]);
-        let len = usize::from(u16::from_le_bytes([l0, l1]));
+        let id = info.u16_le("ntlm av_pair id")?;
+        let len = usize::from(info.u16_le("ntlm av_pair length")?);
         if id == av::EOL {
             break;
         }
-        let value = info
-            .get(4..4 + len)
-            .ok_or_else(|| DecodeError::truncated("ntlm av_pair value", len, info.len() - 4))?;
+        let mut value = info.sub(len, "ntlm av_pair value")?;
         let slot = match id {
             av::NB_COMPUTER_NAME => Some(&mut challenge.nb_computer),
             av::NB_DOMAIN_NAME => Some(&mut challenge.nb_domain),
@@ -220,38 +212,30 @@ fn read_av_pairs(mut info: &[u8], challenge: &mut Challenge) -> Result<(), Decod
             _ => None,
         };
         if let Some(slot) = slot {
-            *slot = Some(utf16le(value, "ntlm av_pair name")?);
+            *slot = Some(utf16le(value.rest(), "ntlm av_pair name")?);
         } else if id == av::TIMESTAMP {
-            let Ok(ft) = <[u8; 8]>::try_from(value) else {
+            if len != 8 {
                 return Err(DecodeError::invalid(
                     "ntlm av_pair timestamp",
                     format!("{len} bytes, expected 8"),
                 ));
-            };
-            challenge.timestamp = Some(u64::from_le_bytes(ft));
+            }
+            challenge.timestamp = Some(value.u64_le("ntlm av_pair timestamp")?);
         }
-        info = &info[4 + len..];
     }
     Ok(())
 }
 
 fn utf16le(bytes: &[u8], what: &'static str) -> Result<String, DecodeError> {
-    if !bytes.len().is_multiple_of(2) {
+    let (units, odd) = bytes.as_chunks::<2>();
+    if !odd.is_empty() {
         return Err(DecodeError::invalid(
             what,
             format!("{} bytes is not whole UTF-16 code units", bytes.len()),
         ));
     }
-    let units: Vec<u16> = bytes
-        .chunks_exact(2)
-        .map(|c| u16::from_le_bytes([c[0], c[1]]))
-        .collect();
+    let units: Vec<u16> = units.iter().copied().map(u16::from_le_bytes).collect();
     Ok(String::from_utf16_lossy(&units))
-}
-
-/// Little-endian u32 at `at`; the caller guarantees `at + 4 <= bytes.len()`.
-fn le_u32(bytes: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
 }
 
 /// FILETIME (100 ns since 1601) to Unix seconds.
@@ -262,12 +246,7 @@ pub fn filetime_to_unix_seconds(filetime: u64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn hex(s: &str) -> Vec<u8> {
-        s.split_whitespace()
-            .map(|b| u8::from_str_radix(b, 16).expect("test hex"))
-            .collect()
-    }
+    use crate::testutil::hex;
 
     fn utf16(s: &str) -> Vec<u8> {
         s.encode_utf16().flat_map(u16::to_le_bytes).collect()

@@ -19,6 +19,7 @@
 //! The handshake proves only that an RDP-UDP listener answers: the binding to a TCP session
 //! happens later, in the Tunnel Create Request over TLS/DTLS (MS-RDPEMT 3.2.5.1).
 
+use crate::reader::Reader;
 use crate::DecodeError;
 
 /// Length of a padded SYN: the largest MTU RDP-UDP allows.
@@ -115,39 +116,32 @@ pub enum UdpReply {
 /// Errors only when the bytes cannot be a RDP-UDP SYN+ACK at all (shorter than the 16-byte
 /// header, or a SYNEX/correlation part cut short).
 pub fn parse_reply(datagram: &[u8], our_isn: u32) -> Result<UdpReply, DecodeError> {
-    let Some(fixed) = datagram.get(..FIXED_LEN) else {
-        return Err(DecodeError::truncated(
-            "rdp-udp syn+ack",
-            FIXED_LEN,
-            datagram.len(),
-        ));
-    };
-    let source_ack = be32(&fixed[0..4]);
-    let flags = be16(&fixed[6..8]);
+    let mut r = Reader::new(datagram);
+    let mut fixed = r.sub(FIXED_LEN, "rdp-udp syn+ack")?;
+    let source_ack = fixed.u32_be("rdp-udp snSourceAck")?;
+    fixed.skip(2, "rdp-udp uReceiveWindowSize")?;
+    let flags = fixed.u16_be("rdp-udp uFlags")?;
     let is_syn_ack = flags & flags::SYN != 0 && flags & flags::ACK != 0;
     if !is_syn_ack || source_ack != our_isn {
         return Ok(UdpReply::Other { flags });
     }
-    let server_isn = be32(&fixed[8..12]);
-    let up_mtu = be16(&fixed[12..14]);
-    let down_mtu = be16(&fixed[14..16]);
+    let server_isn = fixed.u32_be("rdp-udp snInitialSequenceNumber")?;
+    let up_mtu = fixed.u16_be("rdp-udp uUpStreamMtu")?;
+    let down_mtu = fixed.u16_be("rdp-udp uDownStreamMtu")?;
 
     let mut version = None;
     if flags & flags::SYNEX != 0 {
-        // The correlation id, when flagged, sits between SYNDATA and SYNDATAEX.
-        let mut at = FIXED_LEN;
+        // The correlation id, when flagged, sits between SYNDATA and SYNDATAEX and must be whole.
         if flags & flags::CORRELATION_ID != 0 {
-            at += CORRELATION_ID_LEN;
+            r.skip(CORRELATION_ID_LEN, "rdp-udp correlation id")?;
         }
-        let rest = datagram.get(at..).unwrap_or(&[]);
-        if !rest.is_empty() || at > datagram.len() {
-            // Bytes follow (or the correlation id itself is cut short): a SYNDATAEX must be whole.
-            let ex = rest.get(..SYNDATAEX_LEN).ok_or_else(|| {
-                DecodeError::truncated("rdp-udp syndataex", at + SYNDATAEX_LEN, datagram.len())
-            })?;
-            let syn_ex_flags = be16(&ex[0..2]);
+        // An unpadded SYN+ACK may end here; when bytes follow, the SYNDATAEX must be whole.
+        if !r.is_empty() {
+            let mut ex = r.sub(SYNDATAEX_LEN, "rdp-udp syndataex")?;
+            let syn_ex_flags = ex.u16_be("rdp-udp uSynExFlags")?;
+            let udp_version = ex.u16_be("rdp-udp uUdpVer")?;
             if syn_ex_flags & SYNEX_VERSION_INFO_VALID != 0 {
-                version = Some(be16(&ex[2..4]));
+                version = Some(udp_version);
             }
         }
     }
@@ -160,29 +154,10 @@ pub fn parse_reply(datagram: &[u8], our_isn: u32) -> Result<UdpReply, DecodeErro
     })
 }
 
-fn be16(b: &[u8]) -> u16 {
-    match b {
-        [a, b, ..] => u16::from_be_bytes([*a, *b]),
-        _ => 0,
-    }
-}
-
-fn be32(b: &[u8]) -> u32 {
-    match b {
-        [a, b, c, d, ..] => u32::from_be_bytes([*a, *b, *c, *d]),
-        _ => 0,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn hex(s: &str) -> Vec<u8> {
-        s.split_whitespace()
-            .map(|b| u8::from_str_radix(b, 16).expect("test hex"))
-            .collect()
-    }
+    use crate::testutil::hex;
 
     const ISN: u32 = 0x1234_5678;
 

@@ -56,12 +56,13 @@ pub fn classify(bytes: &[u8]) -> Peer {
 }
 
 fn first_line(bytes: &[u8]) -> String {
-    let end = bytes
+    let line: Vec<u8> = bytes
         .iter()
-        .position(|b| *b == b'\r' || *b == b'\n')
-        .unwrap_or(bytes.len())
-        .min(80);
-    String::from_utf8_lossy(&bytes[..end]).into_owned()
+        .copied()
+        .take_while(|b| *b != b'\r' && *b != b'\n')
+        .take(80)
+        .collect();
+    String::from_utf8_lossy(&line).into_owned()
 }
 
 /// Lower-case hex of at most `max` bytes, for evidence strings.

@@ -7,6 +7,7 @@
 //! +--------+--------+--------+--------+
 //! ```
 
+use crate::reader::Reader;
 use crate::DecodeError;
 
 pub const HEADER_LEN: usize = 4;
@@ -27,16 +28,19 @@ pub fn wrap(payload: &[u8]) -> Vec<u8> {
 ///
 /// `Ok(None)` when fewer than four bytes are buffered yet.
 pub fn frame_len(buf: &[u8]) -> Result<Option<usize>, DecodeError> {
-    let Some(header) = buf.get(..HEADER_LEN) else {
+    let mut r = Reader::new(buf);
+    if r.remaining() < HEADER_LEN {
         return Ok(None);
-    };
-    if header[0] != VERSION {
+    }
+    let version = r.u8("tpkt version")?;
+    if version != VERSION {
         return Err(DecodeError::invalid(
             "tpkt version",
-            format!("{:#04x}, expected 0x03", header[0]),
+            format!("{version:#04x}, expected 0x03"),
         ));
     }
-    let len = usize::from(u16::from_be_bytes([header[2], header[3]]));
+    r.skip(1, "tpkt reserved")?;
+    let len = usize::from(r.u16_be("tpkt length")?);
     // A TPKT carrying X.224 holds at least the 3-byte DT header; FreeRDP rejects < 7.
     if len < 7 {
         return Err(DecodeError::invalid(

@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+use crate::reader::Reader;
 use crate::{tpkt, DecodeError};
 
 pub const CODE_CR: u8 = 0xE0;
@@ -46,19 +47,22 @@ pub fn protocol_name(value: u32) -> String {
 /// `cookie` becomes `Cookie: mstshash=<cookie>\r\n`; `requested` adds an RDP_NEG_REQ
 /// (omit it for the legacy form older servers expect).
 pub fn connection_request(cookie: Option<&str>, requested: Option<u32>) -> Vec<u8> {
-    let mut body = vec![0u8, CODE_CR, 0, 0, 0, 0, 0];
+    // Everything after the length indicator: code, DST-REF, SRC-REF, class, then variable data.
+    let mut rest = vec![CODE_CR, 0, 0, 0, 0, 0];
     if let Some(cookie) = cookie {
-        body.extend_from_slice(b"Cookie: mstshash=");
-        body.extend(cookie.bytes().filter(|b| !matches!(b, b'\r' | b'\n')));
-        body.extend_from_slice(b"\r\n");
+        rest.extend_from_slice(b"Cookie: mstshash=");
+        rest.extend(cookie.bytes().filter(|b| !matches!(b, b'\r' | b'\n')));
+        rest.extend_from_slice(b"\r\n");
     }
     if let Some(requested) = requested {
-        body.extend_from_slice(&[NEG_REQ, 0]);
-        body.extend_from_slice(&(NEG_LEN as u16).to_le_bytes());
-        body.extend_from_slice(&requested.to_le_bytes());
+        rest.extend_from_slice(&[NEG_REQ, 0]);
+        rest.extend_from_slice(&(NEG_LEN as u16).to_le_bytes());
+        rest.extend_from_slice(&requested.to_le_bytes());
     }
     // LI counts the bytes after itself.
-    body[0] = u8::try_from(body.len() - 1).unwrap_or(u8::MAX);
+    let mut body = Vec::with_capacity(rest.len() + 1);
+    body.push(u8::try_from(rest.len()).unwrap_or(u8::MAX));
+    body.extend_from_slice(&rest);
     tpkt::wrap(&body)
 }
 
@@ -177,31 +181,28 @@ pub fn decode_reply(frame: &[u8]) -> Result<Reply, DecodeError> {
             frame.len(),
         ));
     };
-    if frame.len() < len {
-        return Err(DecodeError::truncated("tpkt frame", len, frame.len()));
-    }
-    let tpdu = &frame[tpkt::HEADER_LEN..len];
-    let (li, code) = match tpdu {
-        [li, code, ..] => (usize::from(*li), *code & 0xF0),
-        _ => return Err(DecodeError::truncated("x224 header", 2, tpdu.len())),
-    };
-    if li + 1 > tpdu.len() {
-        return Err(DecodeError::invalid(
+    let mut frame = Reader::new(frame).sub(len, "tpkt frame")?;
+    frame.skip(tpkt::HEADER_LEN, "tpkt header")?;
+    let tpdu_len = frame.remaining();
+    // `frame` now holds the TPDU: LI, then LI header bytes, then user data.
+    let li = usize::from(frame.u8("x224 length indicator")?);
+    let mut header = frame.sub(li, "x224 header").map_err(|_| {
+        DecodeError::invalid(
             "x224 length indicator",
-            format!("LI {li} runs past the {}-byte TPDU", tpdu.len()),
-        ));
-    }
+            format!("LI {li} runs past the {tpdu_len}-byte TPDU"),
+        )
+    })?;
+    let code = header.u8("x224 tpdu code")? & 0xF0;
     match code {
-        CODE_CC => decode_confirm(tpdu, li),
+        CODE_CC => decode_confirm(header, li),
         CODE_DR => {
             // DR: LI 80 DST(2) SRC(2) reason
-            let reason = *tpdu
-                .get(6)
-                .ok_or_else(|| DecodeError::truncated("x224 disconnect request", 7, tpdu.len()))?;
+            header.skip(4, "x224 disconnect request references")?;
+            let reason = header.u8("x224 disconnect reason")?;
             Ok(Reply::Disconnect { reason })
         }
         CODE_DT => Ok(Reply::Data {
-            payload: tpdu[li + 1..].to_vec(),
+            payload: frame.rest().to_vec(),
         }),
         other => Err(DecodeError::invalid(
             "x224 tpdu code",
@@ -210,46 +211,45 @@ pub fn decode_reply(frame: &[u8]) -> Result<Reply, DecodeError> {
     }
 }
 
-fn decode_confirm(tpdu: &[u8], li: usize) -> Result<Reply, DecodeError> {
+/// The rest of a CC header after its code byte: DST-REF, SRC-REF, class, negotiation data.
+fn decode_confirm(mut header: Reader<'_>, li: usize) -> Result<Reply, DecodeError> {
     if li < 6 {
         return Err(DecodeError::invalid(
             "x224 connection confirm",
             format!("LI {li} is shorter than the 6-byte fixed part"),
         ));
     }
-    let dst_ref = u16::from_be_bytes([tpdu[2], tpdu[3]]);
-    let src_ref = u16::from_be_bytes([tpdu[4], tpdu[5]]);
-    let neg = &tpdu[7..li + 1];
-    let negotiation = match neg {
-        [] => Negotiation::Legacy,
-        [kind, flags, l0, l1, v0, v1, v2, v3, ..] => {
-            let len = usize::from(u16::from_le_bytes([*l0, *l1]));
-            if len != NEG_LEN {
-                return Err(DecodeError::invalid(
-                    "rdp negotiation length",
-                    format!("{len}, expected 8"),
-                ));
-            }
-            let value = u32::from_le_bytes([*v0, *v1, *v2, *v3]);
-            match *kind {
-                NEG_RSP => Negotiation::Selected {
-                    selected: value,
-                    flags: *flags,
-                },
-                NEG_FAILURE => Negotiation::Failure(FailureCode::from_u32(value)),
-                other => {
-                    return Err(DecodeError::invalid(
-                        "rdp negotiation type",
-                        format!("{other:#04x}, expected 0x02 or 0x03"),
-                    ))
-                }
-            }
-        }
-        short => {
-            return Err(DecodeError::truncated(
-                "rdp negotiation data",
-                NEG_LEN,
-                short.len(),
+    let dst_ref = header.u16_be("x224 dst-ref")?;
+    let src_ref = header.u16_be("x224 src-ref")?;
+    header.u8("x224 class")?;
+    if header.is_empty() {
+        return Ok(Reply::Confirm {
+            dst_ref,
+            src_ref,
+            negotiation: Negotiation::Legacy,
+        });
+    }
+    let mut neg = header.sub(NEG_LEN, "rdp negotiation data")?;
+    let kind = neg.u8("rdp negotiation type")?;
+    let flags = neg.u8("rdp negotiation flags")?;
+    let len = usize::from(neg.u16_le("rdp negotiation length")?);
+    if len != NEG_LEN {
+        return Err(DecodeError::invalid(
+            "rdp negotiation length",
+            format!("{len}, expected 8"),
+        ));
+    }
+    let value = neg.u32_le("rdp negotiation value")?;
+    let negotiation = match kind {
+        NEG_RSP => Negotiation::Selected {
+            selected: value,
+            flags,
+        },
+        NEG_FAILURE => Negotiation::Failure(FailureCode::from_u32(value)),
+        other => {
+            return Err(DecodeError::invalid(
+                "rdp negotiation type",
+                format!("{other:#04x}, expected 0x02 or 0x03"),
             ))
         }
     };
@@ -268,12 +268,7 @@ pub fn is_disconnect_provider_ultimatum(payload: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn hex(s: &str) -> Vec<u8> {
-        s.split_whitespace()
-            .map(|b| u8::from_str_radix(b, 16).expect("test hex"))
-            .collect()
-    }
+    use crate::testutil::hex;
 
     #[test]
     fn minimal_request_matches_research_bytes() {

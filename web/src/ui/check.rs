@@ -21,7 +21,19 @@ use crate::logic::format::{ms, severity_word, stage_title, status_word};
 use crate::logic::rdp::{fill_from_rdp, FormFill};
 use crate::logic::session::{ws_url, CheckRun, Phase};
 use crate::logic::timeline::{bars_from_live, layout};
-use crate::logic::validate::{validate_form, CheckInput, Field, FieldError};
+use crate::logic::validate::{validate_form_with, CheckInput, Field, FieldError, IdnaToAscii};
+
+/// IDNA the browser's own way, for names with non-ASCII characters: the host part of
+/// `new URL("http://" + name)` (WHATWG URL host parsing, UTS #46).
+struct BrowserIdna;
+
+impl IdnaToAscii for BrowserIdna {
+    fn to_ascii(&self, name: &str) -> Result<String, String> {
+        web_sys::Url::new(&format!("http://{name}"))
+            .map(|url| url.hostname())
+            .map_err(|e| format!("{e:?}"))
+    }
+}
 
 /// Seconds without any message from the relay before the page gives up.
 pub const IDLE_TIMEOUT_S: u32 = 90;
@@ -249,7 +261,7 @@ pub fn CheckPanel(props: &CheckPanelProps) -> Html {
                 return;
             }
             dom::set_session_token(token.trim());
-            match validate_form(&host, &port, &gateway, &samples) {
+            match validate_form_with(&host, &port, &gateway, &samples, Some(&BrowserIdna)) {
                 Ok(input) => {
                     errors.set(Vec::new());
                     start.emit(input);
