@@ -35,7 +35,7 @@ pub struct ProbeOptions {
 
 impl ProbeOptions {
     pub const DEFAULT_PORT: u16 = rdpcheck_proto::target::DEFAULT_RDP_PORT;
-    pub const DEFAULT_GATEWAY_PORT: u16 = 443;
+    pub const DEFAULT_GATEWAY_PORT: u16 = rdpcheck_proto::target::DEFAULT_GATEWAY_PORT;
 
     pub fn new(host: impl Into<String>, port: u16) -> Self {
         ProbeOptions {

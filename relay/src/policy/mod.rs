@@ -17,6 +17,7 @@
 //! `rules.rs` holds the built-in ranges (one row per rule), `embedded.rs` reads IPv4 out of
 //! IPv6, `preset.rs` names the presets; this file combines them with the operator's lists.
 
+use rdpcheck_proto::target::{DEFAULT_GATEWAY_PORT, DEFAULT_RDP_PORT};
 use std::fmt;
 use std::net::IpAddr;
 
@@ -30,9 +31,9 @@ use embedded::{embedded_v4, Embedding};
 pub use preset::Preset;
 
 /// TCP ports every policy allows: RDP and HTTPS (RD Gateway).
-const DEFAULT_TCP_PORTS: [u16; 2] = [443, 3389];
+const DEFAULT_TCP_PORTS: [u16; 2] = [DEFAULT_GATEWAY_PORT, DEFAULT_RDP_PORT];
 /// UDP port every policy allows: RDP-UDP.
-const DEFAULT_UDP_PORT: u16 = 3389;
+const DEFAULT_UDP_PORT: u16 = DEFAULT_RDP_PORT;
 
 /// Why the policy refused an address or port; `reason` names the address and the rule.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,8 +8,7 @@
 
 use rdpcheck_proto::target::{TargetAddr, TargetAddrError, TargetErrorKind};
 
-pub use rdpcheck_proto::target::{IdnaToAscii, DEFAULT_RDP_PORT};
-pub const DEFAULT_GATEWAY_PORT: u16 = 443;
+pub use rdpcheck_proto::target::{IdnaToAscii, DEFAULT_GATEWAY_PORT, DEFAULT_RDP_PORT};
 
 /// Which form field an error belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -42,8 +42,7 @@ pub mod names {
     pub const LOAD_BALANCE_INFO: &str = "loadbalanceinfo";
 }
 
-pub use crate::target::DEFAULT_RDP_PORT;
-pub const DEFAULT_GATEWAY_PORT: u16 = 443;
+pub use crate::target::{DEFAULT_GATEWAY_PORT, DEFAULT_RDP_PORT};
 
 /// How much of a bad line a [`LineProblem`] keeps, in characters.
 pub(crate) const PROBLEM_TEXT_MAX: usize = 120;

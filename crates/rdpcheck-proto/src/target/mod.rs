@@ -24,6 +24,9 @@ mod tests;
 /// The port RDP listens on unless told otherwise. The one definition in the workspace.
 pub const DEFAULT_RDP_PORT: u16 = 3389;
 
+/// The port an RD Gateway listens on when none is given (HTTPS).
+pub const DEFAULT_GATEWAY_PORT: u16 = 443;
+
 /// A normalised target host.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Host {
