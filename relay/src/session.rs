@@ -274,6 +274,7 @@ fn finished(state: &AppState, client: IpAddr, report: &Report) {
     let outcome = match report.verdict.status {
         VerdictStatus::Healthy => "healthy",
         VerdictStatus::Problem => "problem",
+        VerdictStatus::Incomplete => "incomplete",
     };
     state.metrics.probe(outcome);
     tracing::info!(

@@ -1,6 +1,7 @@
 //! `rdpcheck`: find where and why a Remote Desktop connection fails.
 //!
-//! Exit codes: 0 healthy / understood, 1 a problem was found, 2 bad usage or input, 3 internal error.
+//! Exit codes: 0 healthy / understood, 1 a problem was found, 2 bad usage or input, 3 internal error,
+//! 4 the check did not finish (the deadline cut stages short before any failed).
 
 mod explain;
 mod plan;
@@ -203,5 +204,6 @@ fn probe(args: ProbeArgs) -> ExitCode {
     match report.verdict.status {
         VerdictStatus::Healthy => ExitCode::SUCCESS,
         VerdictStatus::Problem => ExitCode::from(1),
+        VerdictStatus::Incomplete => ExitCode::from(4),
     }
 }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use rdpcheck_report::{Report, StageStatus, VerdictStatus};
+use rdpcheck_report::{FindingCode, Plain, Report, StageStatus, VerdictStatus};
 use rdpcheck_words as words;
 
 /// `PASS`, `WARN`, `FAIL`, `SKIPPED`: the status word, upper-cased to stand out in a column.
@@ -72,14 +72,17 @@ fn verdict(out: &mut String, r: &Report) {
         words::verdict_word(v.status),
         v.summary
     );
-    if v.status == VerdictStatus::Healthy {
-        return;
-    }
     if let Some(h) = &v.client_error_hint {
         let _ = writeln!(out, "  {}: {h}", words::CLIENT_HINT);
     }
-    if let Some(code) = v.codes.first() {
-        let causes: Vec<String> = rdpcheck_kb::articles_for_finding(*code)
+    // What to read next: the deciding finding's articles, or why a check runs out of time.
+    let lead = match v.status {
+        VerdictStatus::Healthy => None,
+        VerdictStatus::Problem => v.codes.first().copied(),
+        VerdictStatus::Incomplete => Some(FindingCode::from(Plain::ProbeTimeout)),
+    };
+    if let Some(code) = lead {
+        let causes: Vec<String> = rdpcheck_kb::articles_for_finding(code)
             .iter()
             .filter_map(|id| rdpcheck_kb::article(id))
             .map(|a| format!("    - {} [{}]", a.title, a.id))

@@ -189,13 +189,16 @@ pub struct StabilityReport {
 pub enum VerdictStatus {
     Healthy,
     Problem,
+    /// The whole-check deadline cut stages short before any stage failed: never "healthy".
+    Incomplete,
 }
 
 /// The one answer: healthy, or the first stage where a client would die and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verdict {
     pub status: VerdictStatus,
-    /// The stage where a client would fail (`None` when healthy).
+    /// The stage where a client would fail; for an incomplete check, the first stage that did
+    /// not run (`None` when healthy).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage: Option<Stage>,
     /// The finding codes behind the verdict.

@@ -8,7 +8,10 @@ pub enum StageStatus {
     Pass,
     Warn,
     Fail,
+    /// Not run because an earlier stage failed (or it was not asked for).
     Skip,
+    /// Not run, or cut off, by the whole-check deadline: nothing is known about it.
+    Unknown,
 }
 
 /// The outcome of one stage as the report and the event stream carry it.

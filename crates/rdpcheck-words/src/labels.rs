@@ -29,6 +29,7 @@ pub fn status_word(s: StageStatus) -> &'static str {
         StageStatus::Warn => "warn",
         StageStatus::Fail => "fail",
         StageStatus::Skip => "skipped",
+        StageStatus::Unknown => "unknown",
     }
 }
 
@@ -45,6 +46,7 @@ pub fn verdict_word(s: VerdictStatus) -> &'static str {
     match s {
         VerdictStatus::Healthy => "HEALTHY",
         VerdictStatus::Problem => "PROBLEM",
+        VerdictStatus::Incomplete => "INCOMPLETE",
     }
 }
 
@@ -59,5 +61,8 @@ pub fn verdict_title(v: &Verdict) -> String {
         (VerdictStatus::Healthy, _) => "Healthy: a client would reach the logon".to_string(),
         (VerdictStatus::Problem, Some(stage)) => fails_at(stage),
         (VerdictStatus::Problem, None) => "A client would fail".to_string(),
+        (VerdictStatus::Incomplete, _) => {
+            "Incomplete: the check did not finish before its deadline".to_string()
+        }
     }
 }

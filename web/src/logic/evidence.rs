@@ -2,7 +2,7 @@
 //! cause's evidence (a finding code) was seen, not seen, or could not be tested.
 
 use rdpcheck_kb::Article;
-use rdpcheck_report::{CodeKey, FindingCode, Report, Severity, StageStatus};
+use rdpcheck_report::{CodeKey, FindingCode, Plain, Report, Severity, StageStatus, VerdictStatus};
 
 /// What a check says about one piece of evidence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +27,7 @@ pub fn seen(code: &str, report: &Report) -> Seen {
     let ran = report
         .stages
         .iter()
-        .any(|s| s.name == stage && s.status != StageStatus::Skip);
+        .any(|s| s.name == stage && !matches!(s.status, StageStatus::Skip | StageStatus::Unknown));
     if ran {
         Seen::Absent
     } else {
@@ -39,6 +39,10 @@ pub fn seen(code: &str, report: &Report) -> Seen {
 /// without repeats.
 pub fn articles_for_report(report: &Report) -> Vec<&'static Article> {
     let mut codes: Vec<FindingCode> = report.verdict.codes.clone();
+    if report.verdict.status == VerdictStatus::Incomplete {
+        // First: why a check runs out of time, and what to do about it.
+        codes.insert(0, Plain::ProbeTimeout.into());
+    }
     if codes.is_empty() {
         codes = report
             .findings

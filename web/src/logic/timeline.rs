@@ -30,7 +30,7 @@ impl BarKind {
             StageStatus::Pass => BarKind::Pass,
             StageStatus::Warn => BarKind::Warn,
             StageStatus::Fail => BarKind::Fail,
-            StageStatus::Skip => BarKind::Skip,
+            StageStatus::Skip | StageStatus::Unknown => BarKind::Skip,
         }
     }
 }

@@ -70,6 +70,11 @@ fn banner(v: &Verification) -> Html {
 
 fn verdict_card(r: &Report) -> Html {
     let healthy = r.verdict.status == VerdictStatus::Healthy;
+    let (class, mark) = match r.verdict.status {
+        VerdictStatus::Healthy => ("healthy", "✓"),
+        VerdictStatus::Problem => ("problem", "✕"),
+        VerdictStatus::Incomplete => ("incomplete", "?"),
+    };
     let title = words::verdict_title(&r.verdict);
     let evidence: Vec<_> = r
         .findings
@@ -83,9 +88,9 @@ fn verdict_card(r: &Report) -> Html {
         .collect();
     let articles = articles_for_report(r);
     html! {
-        <section class={classes!("card", "verdict", if healthy { "healthy" } else { "problem" })} aria-labelledby="verdict-title">
+        <section class={classes!("card", "verdict", class)} aria-labelledby="verdict-title">
             <h2 id="verdict-title" tabindex="-1">
-                <span class="verdict-mark" aria-hidden="true">{ if healthy { "✓" } else { "✕" } }</span>
+                <span class="verdict-mark" aria-hidden="true">{ mark }</span>
                 { title }
             </h2>
             <p class="verdict-summary">{ r.verdict.summary.clone() }</p>

@@ -44,7 +44,12 @@ pub fn diagnose(obs: &Observations) -> Diagnosis {
         stages.push(result);
         findings.append(&mut found);
     }
-    let verdict = verdict(&findings, &order, obs.gateway.is_some());
+    let verdict = verdict(
+        &findings,
+        &order,
+        obs.gateway.is_some(),
+        &obs.deadline_skipped,
+    );
     Diagnosis {
         stages,
         findings,

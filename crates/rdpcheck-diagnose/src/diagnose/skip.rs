@@ -29,7 +29,11 @@ pub(super) fn skipped(stage: Stage, obs: &Observations) -> (StageResult, Vec<Fin
     (
         StageResult {
             name: stage,
-            status: StageStatus::Skip,
+            status: if cut {
+                StageStatus::Unknown
+            } else {
+                StageStatus::Skip
+            },
             duration_ms: 0.0,
             summary,
             details: Map::new(),

@@ -1,5 +1,6 @@
 //! The one answer: healthy, or the first ladder stage with a failing finding — where a client
-//! would die — and why.
+//! would die — and why; or incomplete, when the whole-check deadline cut stages short before
+//! any stage failed (a check that did not finish is never healthy).
 
 use rdpcheck_report::{Finding, FindingCode, Severity, Stage, Verdict, VerdictStatus};
 
@@ -7,7 +8,7 @@ use super::hints::client_error_hint;
 
 /// With a gateway, a host that cannot be reached directly from here (dns/tcp) is expected and
 /// not decisive: the client reaches it through the gateway.
-pub fn verdict(findings: &[Finding], order: &[Stage], via_gateway: bool) -> Verdict {
+pub fn verdict(findings: &[Finding], order: &[Stage], via_gateway: bool, cut: &[Stage]) -> Verdict {
     let fails_at = |stage: Stage| -> Vec<&Finding> {
         findings
             .iter()
@@ -20,6 +21,11 @@ pub fn verdict(findings: &[Finding], order: &[Stage], via_gateway: bool) -> Verd
         .iter()
         .copied()
         .find(|stage| !fails_at(*stage).is_empty() && !hidden_behind_gateway(*stage));
+    // UDP never decides a verdict, so a check cut only there still answers.
+    let cut: Vec<Stage> = cut.iter().copied().filter(|s| *s != Stage::Udp).collect();
+    if let (None, Some(first_cut)) = (decisive, cut.first()) {
+        return incomplete(findings, *first_cut, &cut);
+    }
     let Some(stage) = decisive else {
         let hidden: Vec<&Finding> = order
             .iter()
@@ -45,6 +51,24 @@ pub fn verdict(findings: &[Finding], order: &[Stage], via_gateway: bool) -> Verd
         client_error_hint: first
             .and_then(|f| client_error_hint(f.code))
             .map(str::to_string),
+    }
+}
+
+fn incomplete(findings: &[Finding], first_cut: Stage, cut: &[Stage]) -> Verdict {
+    let names: Vec<&str> = cut.iter().map(|s| s.as_str()).collect();
+    Verdict {
+        status: VerdictStatus::Incomplete,
+        stage: Some(first_cut),
+        codes: findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warn)
+            .map(|f| f.code)
+            .collect(),
+        summary: format!(
+            "The check did not finish: the whole-check deadline passed before {} ran. What ran passed, but a client could still fail from the {first_cut} stage on. Check again with a longer deadline (--timeout), or from closer to the host.",
+            names.join(", ")
+        ),
+        client_error_hint: None,
     }
 }
 
