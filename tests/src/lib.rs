@@ -14,6 +14,7 @@ pub mod nginx;
 pub mod process;
 pub mod shadow;
 pub mod udp_responder;
+pub mod weston;
 pub mod xrdp;
 
 pub use certs::{TestCa, TestCert};
@@ -24,4 +25,5 @@ pub use process::{
     ServerProcess,
 };
 pub use shadow::{Shadow, ShadowSec};
+pub use weston::{Weston, WestonSec};
 pub use xrdp::{Listen, SecurityLayer, Xrdp};

@@ -5,6 +5,7 @@
 //! recorded transcript (tests/diagnose/).
 
 pub mod cert;
+pub mod consistency;
 pub mod describe;
 pub mod diagnose;
 pub mod observe;

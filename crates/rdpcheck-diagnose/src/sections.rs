@@ -8,6 +8,7 @@ use rdpcheck_report::{
 };
 
 use crate::cert::CertFacts;
+use crate::consistency;
 use crate::describe;
 use crate::observe::{
     nla_ex_from_main, ConnectOutcome, DnsOutcome, GatewayObs, GatewayTls, HttpOutcome, LayerProbe,
@@ -39,12 +40,13 @@ fn rfc3339_f(unix: f64) -> String {
         .unwrap_or_else(|| format!("{unix}"))
 }
 
-fn layer_result(probe: &LayerProbe) -> LayerResult {
+fn layer_result(probe: &LayerProbe, main: Option<&ReplyOutcome>) -> LayerResult {
     let mut r = LayerResult {
         accepted: false,
         selected: None,
         failure: None,
         error: None,
+        from_main: false,
     };
     match &probe.outcome {
         ReplyOutcome::Confirm { negotiation, .. } => match negotiation {
@@ -58,7 +60,14 @@ fn layer_result(probe: &LayerProbe) -> LayerResult {
                 r.selected = Some("rdp".into());
             }
         },
-        other => r.error = Some(describe::reply_outcome(other)),
+        other => {
+            r.error = Some(describe::reply_outcome(other));
+            if consistency::shown_by_main(probe, main) {
+                r.accepted = true;
+                r.from_main = true;
+                r.selected = Some(protocol_name(probe.expect));
+            }
+        }
     }
     r
 }
@@ -68,16 +77,17 @@ pub fn security_layers(probes: &[LayerProbe], main: Option<&ReplyOutcome>) -> Se
         probes
             .iter()
             .find(|p| p.layer == name)
-            .map(layer_result)
+            .map(|p| layer_result(p, main))
             .unwrap_or(LayerResult {
                 accepted: false,
                 selected: None,
                 failure: None,
                 error: Some("not probed".into()),
+                from_main: false,
             })
     };
     let nla_ex = main
-        .map(|m| layer_result(&nla_ex_from_main(m)))
+        .map(|m| layer_result(&nla_ex_from_main(m), None))
         .unwrap_or_else(|| get("nla_ex"));
     let (rdp, tls, nla) = (get("rdp"), get("tls"), get("nla"));
     // A refusal is an answer; a transport error proves nothing either way.

@@ -60,7 +60,7 @@ fn a_check_cut_by_the_deadline_is_incomplete_not_healthy() {
     assert!(
         r.verdict
             .summary
-            .contains("security_layers, tls, nla, stability, udp"),
+            .contains("before security_layers, tls, nla, stability ran"),
         "{}",
         r.verdict.summary
     );

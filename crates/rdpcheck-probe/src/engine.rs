@@ -1,13 +1,15 @@
 //! The ladder: runs each stage in order against one host, emitting events as it goes.
 
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rdpcheck_proto::x224::{protocol, Negotiation};
 use rdpcheck_report::{Event, Stage};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::Notify;
+use tokio::task::AbortHandle;
 use tokio::time::Instant;
 
 use crate::diagnose::judge_stage;
@@ -78,6 +80,15 @@ impl Emitter {
         for stage in after.rest_of_part() {
             self.finished(stage, obs);
         }
+    }
+}
+
+/// Aborts a spawned task when dropped.
+struct AbortOnDrop(AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -249,9 +260,23 @@ async fn direct_ladder(
     };
     obs.probed = Some(addr);
 
+    // The per-layer probes start with the main negotiation (see stages/layers.rs for the burst).
+    let main_answered = Arc::new(Notify::new());
+    let layer_probes = tokio::spawn(layers::probe_all(
+        addr,
+        opts.port,
+        opts.connect_timeout,
+        reply,
+        main_answered.clone(),
+    ));
+    let abort_layers = layer_probes.abort_handle();
+    // Whatever ends this ladder (an early return, the whole-check deadline) ends the probes too.
+    let _stop_layers = AbortOnDrop(abort_layers);
+
     emit.started(Stage::X224);
     let start = Instant::now();
     let answer = net::negotiate(&mut stream, MAIN_REQUEST, Instant::now() + reply).await;
+    main_answered.notify_one();
     let selected = match &answer {
         ReplyOutcome::Confirm {
             negotiation: Negotiation::Selected { selected, .. },
@@ -269,15 +294,12 @@ async fn direct_ladder(
         return emit.skip_rest(Stage::X224, obs);
     }
 
+    // The layers' time is what they add after the main negotiation: they started with it.
     emit.started(Stage::SecurityLayers);
-    let start = Instant::now();
-    let probes = layers::probe_all(addr, opts.port, opts.connect_timeout, reply).await;
-    obs.layers = Some(Timed {
-        ms: net::elapsed_ms(start),
-        value: probes,
-    });
-    emit.finished(Stage::SecurityLayers, obs);
+    let layers_start = Instant::now();
 
+    // TLS and NLA go on at once on the main connection: holding it half-finished while the
+    // layer probes wait would stall servers that serve one connection at a time.
     emit.started(Stage::Tls);
     let start = Instant::now();
     let mut session = None;
@@ -287,8 +309,14 @@ async fn direct_ladder(
             session = tls_stream;
             outcome
         }
-        Some(_) => TlsOutcome::NotApplicable("the server selected standard RDP security".into()),
-        None => TlsOutcome::NotApplicable("the server did not select a security layer".into()),
+        Some(_) => {
+            drop(stream);
+            TlsOutcome::NotApplicable("the server selected standard RDP security".into())
+        }
+        None => {
+            drop(stream);
+            TlsOutcome::NotApplicable("the server did not select a security layer".into())
+        }
     };
     obs.now_unix = unix_now();
     obs.tls = Some(Timed {
@@ -312,6 +340,13 @@ async fn direct_ladder(
         });
     }
     emit.finished(Stage::Nla, obs);
+
+    let probes = layer_probes.await.unwrap_or_default();
+    obs.layers = Some(Timed {
+        ms: net::elapsed_ms(layers_start),
+        value: probes,
+    });
+    emit.finished(Stage::SecurityLayers, obs);
 
     if opts.samples > 0 {
         emit.started(Stage::Stability);

@@ -57,6 +57,7 @@ plain_codes! {
     SecurityNlaNotRequired => "security.nla_not_required", Some(Stage::SecurityLayers);
     SecurityNlaRequired => "security.nla_required", Some(Stage::SecurityLayers);
     SecurityNoLayerAccepted => "security.no_layer_accepted", Some(Stage::SecurityLayers);
+    SecurityInconsistentAnswers => "security.inconsistent_answers", Some(Stage::SecurityLayers);
     TlsClosedAfterHello => "tls.closed_after_hello", Some(Stage::Tls);
     TlsReset => "tls.reset", Some(Stage::Tls);
     TlsStalled => "tls.stalled", Some(Stage::Tls);

@@ -92,9 +92,14 @@ pub struct LayerResult {
     /// RDP_NEG_FAILURE name, when the server refused with one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<String>,
-    /// Transport trouble on this connection (closed, reset, timed out, not RDP).
+    /// Transport trouble on this connection (closed, reset, timed out, not RDP): no answer,
+    /// which proves nothing either way.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The probe got no answer, but the main negotiation selected this layer: accepted on that
+    /// evidence.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub from_main: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

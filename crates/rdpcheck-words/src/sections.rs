@@ -222,6 +222,10 @@ fn certificate(c: &CertInfo) -> Vec<Fact> {
 
 /// A layer's answer in words.
 pub fn layer(r: &LayerResult) -> String {
+    if r.from_main {
+        return "accepted (the main negotiation selected it; asking for it alone got no answer)"
+            .into();
+    }
     if r.accepted {
         return "accepted".into();
     }

@@ -9,6 +9,7 @@ pub const LAB_PACKAGES: &[(&str, &str)] = &[
     ("xrdp", "/usr/sbin/xrdp"),
     ("freerdp2-shadow-x11", "/usr/bin/freerdp-shadow-cli"),
     ("winpr-utils", "/usr/bin/winpr-hash"),
+    ("weston", "/usr/bin/weston"),
     ("xvfb", "/usr/bin/Xvfb"),
     ("x11-utils", "/usr/bin/xdpyinfo"),
     ("xauth", "/usr/bin/xauth"),

@@ -9,6 +9,7 @@ mod rdpfile;
 mod shadow;
 mod tcp;
 mod udp;
+mod weston;
 mod xrdp;
 
 use std::time::Duration;

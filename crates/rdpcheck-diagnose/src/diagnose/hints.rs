@@ -65,6 +65,7 @@ pub fn client_error_hint(code: FindingCode) -> Option<&'static str> {
         }
         // Not failures a client stops at: nothing to show.
         X224Legacy | SecurityStandardRdpAllowed | SecurityNlaNotRequired | SecurityNlaRequired
+        | SecurityInconsistentAnswers
         | NlaIdentity | NlaClockSkew | ProbeTimeout | UdpOpen | UdpClosed | UdpInconclusive => {
             return None
         }

@@ -5,8 +5,9 @@ use rdpcheck_report::{Plain, Severity};
 use serde_json::{json, Map};
 
 use super::{finding, Judged};
+use crate::consistency;
 use crate::describe;
-use crate::observe::{Observations, ReplyOutcome};
+use crate::observe::{LayerProbe, Observations, ReplyOutcome};
 use crate::sections;
 
 pub(super) fn judge(obs: &Observations) -> Option<Judged> {
@@ -15,13 +16,16 @@ pub(super) fn judge(obs: &Observations) -> Option<Judged> {
     let report = sections::security_layers(&l.value, main);
     let mut details = Map::new();
     let mut findings = Vec::new();
-    let mut accepted = Vec::new();
+    let (mut accepted, mut unanswered) = (Vec::new(), Vec::new());
     for probe in &l.value {
-        let text = describe::reply_outcome(&probe.outcome);
-        details.insert(probe.layer.into(), json!(text));
-        if matches!(&probe.outcome, ReplyOutcome::Confirm { negotiation: Negotiation::Selected { selected, .. }, .. } if *selected == probe.expect)
-        {
+        details.insert(
+            probe.layer.into(),
+            json!(describe::reply_outcome(&probe.outcome)),
+        );
+        if consistency::accepted(probe) || consistency::shown_by_main(probe, main) {
             accepted.push(probe.layer);
+        } else if !consistency::answered(probe) {
+            unanswered.push(probe.layer);
         }
     }
     let evidence = l
@@ -44,6 +48,21 @@ pub(super) fn judge(obs: &Observations) -> Option<Judged> {
             ..
         })
     );
+    for c in consistency::contradictions(&l.value, main) {
+        findings.push(finding(
+            Plain::SecurityInconsistentAnswers,
+            Severity::Warn,
+            format!(
+                "The server answered differently on different connections: the main negotiation selected {}, but asking for {} alone was not accepted (a load balancer in front of unlike hosts, or a server changing its settings)",
+                protocol_name(c.main_selected),
+                c.layer
+            ),
+            format!(
+                "main negotiation: {}; {evidence}",
+                main.map(describe::reply_outcome).unwrap_or_default()
+            ),
+        ));
+    }
     if report.standard_rdp_allowed || legacy {
         findings.push(finding(
             Plain::SecurityStandardRdpAllowed,
@@ -52,11 +71,8 @@ pub(super) fn judge(obs: &Observations) -> Option<Judged> {
             evidence.clone(),
         ));
     }
-    let every_layer_refused = accepted.is_empty()
-        && !report.nla_ex.accepted
-        && l.value
-            .iter()
-            .all(|p| matches!(p.outcome, ReplyOutcome::Confirm { .. }));
+    let every_layer_refused =
+        accepted.is_empty() && !report.nla_ex.accepted && l.value.iter().all(consistency::answered);
     if every_layer_refused && !legacy {
         findings.push(finding(
             Plain::SecurityNoLayerAccepted,
@@ -69,29 +85,15 @@ pub(super) fn judge(obs: &Observations) -> Option<Judged> {
             Plain::SecurityNlaRequired,
             Severity::Info,
             "Network Level Authentication is enforced: users authenticate before a session starts",
-            evidence.clone(),
+            evidence,
         ));
-    } else {
-        let downgraded = l
-            .value
-            .iter()
-            .find(|p| p.layer == "nla")
-            .and_then(|p| match &p.outcome {
-                ReplyOutcome::Confirm {
-                    negotiation: Negotiation::Selected { selected, .. },
-                    ..
-                } if *selected != protocol::HYBRID => Some(protocol_name(*selected)),
-                _ => None,
-            });
-        let summary = match (report.nla.accepted, downgraded) {
-            (true, _) => "NLA is offered but not enforced: anyone can reach the logon screen, and clients that skip NLA still get in".to_string(),
-            (false, Some(sel)) => format!("NLA is not available: asked for NLA, the server selected {sel} instead; clients set to require NLA will refuse"),
-            (false, None) => "NLA is not available: clients set to require NLA will refuse this host".to_string(),
-        };
+    } else if report.rdp.accepted || report.tls.accepted || legacy {
+        // Only an accepted non-NLA layer proves NLA is not enforced; a probe that got no
+        // answer proves nothing.
         findings.push(finding(
             Plain::SecurityNlaNotRequired,
             Severity::Warn,
-            summary,
+            nla_not_required_summary(&l.value, report.nla.accepted || report.nla_ex.accepted),
             evidence,
         ));
     }
@@ -100,15 +102,40 @@ pub(super) fn judge(obs: &Observations) -> Option<Judged> {
         "standard_rdp_allowed".into(),
         json!(report.standard_rdp_allowed),
     );
-    let summary = if accepted.is_empty() {
+    let mut summary = if accepted.is_empty() {
         "No layer was accepted on its own".to_string()
     } else {
         format!("Accepted on their own: {}", accepted.join(", "))
     };
+    if !unanswered.is_empty() {
+        summary.push_str(&format!(
+            "; no answer (unknown) asking for {}",
+            unanswered.join(", ")
+        ));
+    }
     Some(Judged {
         summary,
         details,
         findings,
         ms: l.ms,
     })
+}
+
+/// Why NLA is not enforced, and whether clients that require it still find it.
+fn nla_not_required_summary(probes: &[LayerProbe], nla_available: bool) -> String {
+    let nla = probes.iter().find(|p| p.layer == "nla");
+    let downgraded = nla.and_then(|p| match &p.outcome {
+        ReplyOutcome::Confirm {
+            negotiation: Negotiation::Selected { selected, .. },
+            ..
+        } if *selected != protocol::HYBRID => Some(protocol_name(*selected)),
+        _ => None,
+    });
+    let nla_unknown = nla.is_some_and(|p| !consistency::answered(p));
+    match (nla_available, downgraded, nla_unknown) {
+        (true, _, _) => "NLA is offered but not enforced: anyone can reach the logon screen, and clients that skip NLA still get in".to_string(),
+        (false, Some(sel), _) => format!("NLA is not available: asked for NLA, the server selected {sel} instead; clients set to require NLA will refuse"),
+        (false, None, true) => "NLA is not enforced: a layer without it was accepted (whether NLA itself is offered is unknown: asking for it got no answer)".to_string(),
+        (false, None, false) => "NLA is not available: clients set to require NLA will refuse this host".to_string(),
+    }
 }

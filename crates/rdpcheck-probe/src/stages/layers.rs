@@ -1,43 +1,67 @@
-//! Ask for each security layer alone, each on its own connection, all at once.
+//! Ask for each security layer alone, each on its own connection, while the main negotiation
+//! runs. Each connection is closed as soon as its answer is read: no probe holds a half-finished
+//! handshake (servers that serve one connection at a time, such as weston, would stall on it).
 
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::sync::Notify;
+use tokio::task::JoinSet;
 
 use super::net::connect_and_negotiate;
 use crate::observe::{LayerProbe, LAYERS};
 
-/// Every layer of [`LAYERS`], three at a time: xrdp's listen backlog is 2, so its accept queue
-/// holds three (backlog + 1) and a bigger burst costs 1 s SYN retries; FreeRDP-based servers take
-/// ~30–40 ms per answer, so one at a time would cost 150–200 ms.
+/// How many layer probes start together with the main negotiation: xrdp's listen backlog is 2,
+/// so its accept queue holds three connections (backlog + 1) and a bigger burst costs 1 s SYN
+/// retries.
+const FIRST_BURST: usize = 2;
+
+/// When the rest start if the main negotiation has not answered yet. By then the server has
+/// accepted the first connections (accepting is quick even where answering is not), so the rest
+/// fit its accept queue; FreeRDP-based servers take 30–40 ms per answer, so waiting for it would
+/// cost a whole extra round.
+const REST_AFTER: Duration = Duration::from_millis(5);
+
+/// Every layer of [`LAYERS`]: the first [`FIRST_BURST`] at once, the rest when `main_answered`
+/// fires or after [`REST_AFTER`], whichever comes first. Results in [`LAYERS`] order. The probes
+/// run as tasks of a `JoinSet`, so dropping this future (the whole-check deadline) ends them.
 pub async fn probe_all(
     addr: IpAddr,
     port: u16,
     connect: Duration,
     reply: Duration,
+    main_answered: Arc<Notify>,
 ) -> Vec<LayerProbe> {
-    let one = |(layer, requested, expect): (&'static str, u32, u32)| async move {
-        let (outcome, _stream) = connect_and_negotiate(addr, port, requested, connect, reply).await;
-        LayerProbe {
-            layer,
-            requested,
-            expect,
-            outcome,
-        }
+    let mut set = JoinSet::new();
+    let spawn = |set: &mut JoinSet<(usize, LayerProbe)>, index: usize| {
+        let Some(&(layer, requested, expect)) = LAYERS.get(index) else {
+            return;
+        };
+        set.spawn(async move {
+            // The stream is dropped (closed) as soon as the answer is in.
+            let (outcome, _closed) =
+                connect_and_negotiate(addr, port, requested, connect, reply).await;
+            let probe = LayerProbe {
+                layer,
+                requested,
+                expect,
+                outcome,
+            };
+            (index, probe)
+        });
     };
-    let mut probes = Vec::with_capacity(LAYERS.len());
-    for batch in LAYERS.chunks(3) {
-        match batch {
-            [a, b, c] => {
-                let (x, y, z) = tokio::join!(one(*a), one(*b), one(*c));
-                probes.extend([x, y, z]);
-            }
-            [a, b] => {
-                let (x, y) = tokio::join!(one(*a), one(*b));
-                probes.extend([x, y]);
-            }
-            [a] => probes.push(one(*a).await),
-            _ => {}
-        }
+    for index in 0..FIRST_BURST {
+        spawn(&mut set, index);
     }
-    probes
+    tokio::select! {
+        _ = main_answered.notified() => {}
+        _ = tokio::time::sleep(REST_AFTER) => {}
+    }
+    for index in FIRST_BURST..LAYERS.len() {
+        spawn(&mut set, index);
+    }
+    let mut probes: Vec<(usize, LayerProbe)> = set.join_all().await;
+    probes.sort_by_key(|(index, _)| *index);
+    probes.into_iter().map(|(_, probe)| probe).collect()
 }
