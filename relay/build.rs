@@ -1,7 +1,11 @@
-//! Embed the built page (web/dist) into the binary. Without a build, the relay serves a page
-//! that says how to build it.
+//! Embed the built page (web/dist) into the binary, each text or wasm file with a brotli
+//! (quality 11, 16 MiB window) and a gzip (miniz level 10) copy made here, so any build of the
+//! relay serves the page compressed by content negotiation (relay/src/assets.rs) without
+//! spending CPU per request. Without a page build, the relay serves a page that says how to
+//! build it.
 
 use std::fmt::Write;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 fn walk(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
@@ -18,6 +22,83 @@ fn walk(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
     }
 }
 
+/// Files worth compressing (images such as PNG are already compressed).
+fn compressible(rel: &str) -> bool {
+    matches!(
+        rel.rsplit('.').next().unwrap_or_default(),
+        "html" | "js" | "mjs" | "css" | "wasm" | "svg" | "json" | "txt" | "map"
+    )
+}
+
+fn brotli(data: &[u8]) -> Vec<u8> {
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 24,
+        size_hint: data.len(),
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    let mut input = data;
+    if let Err(e) = brotli::BrotliCompress(&mut input, &mut out, &params) {
+        panic!("brotli: {e}");
+    }
+    out
+}
+
+/// CRC-32 (IEEE 802.3, reflected), as the gzip trailer needs it.
+fn crc32(data: &[u8]) -> u32 {
+    let mut table = [0u32; 256];
+    for (i, slot) in table.iter_mut().enumerate() {
+        let mut c = i as u32;
+        for _ in 0..8 {
+            c = if c & 1 != 0 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+        }
+        *slot = c;
+    }
+    !data.iter().fold(!0u32, |c, &b| {
+        table[((c ^ u32::from(b)) & 0xFF) as usize] ^ (c >> 8)
+    })
+}
+
+/// A gzip member (RFC 1952): fixed header without a name or time (reproducible), the raw
+/// DEFLATE stream, CRC-32 and length.
+fn gzip(data: &[u8]) -> Vec<u8> {
+    // ID1 ID2, CM=8 (deflate), FLG=0, MTIME=0, XFL=2 (maximum compression), OS=255 (unknown).
+    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 255];
+    out.extend_from_slice(&miniz_oxide::deflate::compress_to_vec(data, 10));
+    out.extend_from_slice(&crc32(data).to_le_bytes());
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    out
+}
+
+/// Writes `bytes` to OUT_DIR/compressed/<name> and returns the path, or None when the copy
+/// would not save at least 5 % (then the file is served as it is).
+fn copy(out_dir: &Path, name: &str, raw: &[u8], bytes: Vec<u8>) -> Option<PathBuf> {
+    if bytes.len() as f64 > raw.len() as f64 * 0.95 {
+        return None;
+    }
+    let path = out_dir.join("compressed").join(name);
+    if let Some(parent) = path.parent() {
+        let _ = std::fs::create_dir_all(parent);
+    }
+    let mut f = std::fs::File::create(&path)
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    f.write_all(&bytes)
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    Some(path)
+}
+
+fn include(path: &Option<PathBuf>) -> String {
+    match path {
+        Some(p) => format!("Some(include_bytes!({:?}))", p.display().to_string()),
+        None => "None".to_string(),
+    }
+}
+
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
     let dist = manifest.join("../web/dist");
@@ -26,20 +107,40 @@ fn main() {
     let dist = std::env::var_os("RDPCHECK_WEB_DIST")
         .map(PathBuf::from)
         .unwrap_or(dist);
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default());
     let mut files = Vec::new();
     walk(&dist, &dist, &mut files);
     files.sort();
-    let mut code = String::from("/// (path, bytes) of every file of the built page.\npub static ASSETS: &[(&str, &[u8])] = &[\n");
+    let mut code = String::from(
+        "/// Every file of the built page: (path, bytes, brotli copy, gzip copy).\n\
+         pub static ASSETS: &[Embedded] = &[\n",
+    );
     for (rel, path) in &files {
         println!("cargo:rerun-if-changed={}", path.display());
+        // Copies left in dist by older build steps are made here now.
+        if rel.ends_with(".br") || rel.ends_with(".gz") {
+            continue;
+        }
+        let (br, gz) = if compressible(rel) {
+            let raw = std::fs::read(path)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+            (
+                copy(&out_dir, &format!("{rel}.br"), &raw, brotli(&raw)),
+                copy(&out_dir, &format!("{rel}.gz"), &raw, gzip(&raw)),
+            )
+        } else {
+            (None, None)
+        };
         let _ = writeln!(
             code,
-            "    ({rel:?}, include_bytes!({:?})),",
-            path.display().to_string()
+            "    Embedded {{ path: {rel:?}, raw: include_bytes!({:?}), br: {}, gzip: {} }},",
+            path.display().to_string(),
+            include(&br),
+            include(&gz),
         );
     }
     code.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("assets.rs");
+    let out = out_dir.join("assets.rs");
     if let Err(e) = std::fs::write(&out, code) {
         panic!("cannot write {}: {e}", out.display());
     }

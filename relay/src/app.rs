@@ -186,7 +186,7 @@ async fn page(State(state): State<Arc<AppState>>, uri: Uri, headers: HeaderMap) 
         .unwrap_or("");
     let asset = match assets::get_encoded(path, accept) {
         Some(a) => a,
-        None if assets::is_page_route(path) => assets::index(),
+        None if assets::is_page_route(path) => assets::index_encoded(accept),
         None => return (StatusCode::NOT_FOUND, "not found\n").into_response(),
     };
     let mut resp = (StatusCode::OK, asset.body).into_response();
