@@ -1,8 +1,9 @@
 //! Embed the built page (web/dist) into the binary, each text or wasm file with a brotli
-//! (quality 11, 16 MiB window) and a gzip (miniz level 10) copy made here, so any build of the
-//! relay serves the page compressed by content negotiation (relay/src/assets.rs) without
-//! spending CPU per request. Without a page build, the relay serves a page that says how to
-//! build it.
+//! (quality 11, 16 MiB window) and a gzip (zopfli: DEFLATE about 5 % smaller than gzip -9) copy
+//! made here, so any build of the relay serves the page compressed by content negotiation
+//! (relay/src/assets.rs) without spending CPU per request: a few seconds once per page build
+//! instead of a compression per request. Without a page build, the relay serves a page that
+//! says how to build it.
 
 use std::fmt::Write;
 use std::io::Write as _;
@@ -65,31 +66,54 @@ fn crc32(data: &[u8]) -> u32 {
 }
 
 /// A gzip member (RFC 1952): fixed header without a name or time (reproducible), the raw
-/// DEFLATE stream, CRC-32 and length.
+/// DEFLATE stream (zopfli), CRC-32 and length.
 fn gzip(data: &[u8]) -> Vec<u8> {
+    use zopfli::Write as _;
     // ID1 ID2, CM=8 (deflate), FLG=0, MTIME=0, XFL=2 (maximum compression), OS=255 (unknown).
     let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 255];
-    out.extend_from_slice(&miniz_oxide::deflate::compress_to_vec(data, 10));
+    // 5 iterations instead of 15: within 0.1 % of the size, a third of the time.
+    let options = zopfli::Options {
+        iteration_count: std::num::NonZeroU64::new(5).unwrap_or(std::num::NonZeroU64::MIN),
+        ..zopfli::Options::default()
+    };
+    // One write: zopfli compresses each write as its own chunk.
+    let mut encoder = zopfli::DeflateEncoder::new(options, zopfli::BlockType::Dynamic, out);
+    let deflated = encoder
+        .write_all(data)
+        .and_then(|()| encoder.finish())
+        .unwrap_or_else(|e| panic!("zopfli: {e}"));
+    out = deflated;
     out.extend_from_slice(&crc32(data).to_le_bytes());
     out.extend_from_slice(&(data.len() as u32).to_le_bytes());
     out
 }
 
-/// Writes `bytes` to OUT_DIR/compressed/<name> and returns the path, or None when the copy
-/// would not save at least 5 % (then the file is served as it is).
-fn copy(out_dir: &Path, name: &str, raw: &[u8], bytes: Vec<u8>) -> Option<PathBuf> {
-    if bytes.len() as f64 > raw.len() as f64 * 0.95 {
-        return None;
-    }
-    let path = out_dir.join("compressed").join(name);
-    if let Some(parent) = path.parent() {
-        let _ = std::fs::create_dir_all(parent);
-    }
-    let mut f = std::fs::File::create(&path)
-        .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
-    f.write_all(&bytes)
-        .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
-    Some(path)
+/// FNV-1a, 64 bits: names a file's compressed copies by its content.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// The `ext` copy of `raw` made by `compress`, kept in OUT_DIR/compressed/<content hash>.<ext>
+/// (a file that did not change since the last build is not compressed again); None when the
+/// copy would not save at least 5 % (then the file is served as it is).
+fn copy(out_dir: &Path, raw: &[u8], ext: &str, compress: fn(&[u8]) -> Vec<u8>) -> Option<PathBuf> {
+    let dir = out_dir.join("compressed");
+    let _ = std::fs::create_dir_all(&dir);
+    let path = dir.join(format!("{:016x}.{ext}", fnv1a(raw)));
+    let len = match std::fs::metadata(&path) {
+        Ok(m) => m.len() as usize,
+        Err(_) => {
+            let bytes = compress(raw);
+            let mut f = std::fs::File::create(&path)
+                .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+            f.write_all(&bytes)
+                .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+            bytes.len()
+        }
+    };
+    (len as f64 <= raw.len() as f64 * 0.95).then_some(path)
 }
 
 fn include(path: &Option<PathBuf>) -> String {
@@ -124,10 +148,12 @@ fn main() {
         let (br, gz) = if compressible(rel) {
             let raw = std::fs::read(path)
                 .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-            (
-                copy(&out_dir, &format!("{rel}.br"), &raw, brotli(&raw)),
-                copy(&out_dir, &format!("{rel}.gz"), &raw, gzip(&raw)),
-            )
+            // The two compressors side by side (each is single-threaded).
+            std::thread::scope(|s| {
+                let br = s.spawn(|| copy(&out_dir, &raw, "br", brotli));
+                let gz = copy(&out_dir, &raw, "gz", gzip);
+                (br.join().unwrap_or_else(|_| panic!("brotli failed")), gz)
+            })
         } else {
             (None, None)
         };

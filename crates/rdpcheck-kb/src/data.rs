@@ -6,8 +6,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use serde::Deserialize;
-
+use crate::decode::{self, Decoded};
 use crate::model::{Article, Cause, CodeTable, Combo, Evidence, FindingInfo};
 
 /// The bundle's file name, `kb-<content hash>.json`.
@@ -18,29 +17,6 @@ const BUNDLE_LINES: &[&str] = include!(concat!(env!("OUT_DIR"), "/bundle_lines.r
 
 #[cfg(feature = "embedded")]
 pub const BUNDLE: &str = include_str!(concat!(env!("OUT_DIR"), "/bundle.json"));
-
-#[derive(Deserialize)]
-struct Bundle {
-    tables: Vec<CodeTable>,
-    articles: Vec<ArticleFile>,
-    findings: FindingFile,
-    combos: ComboFile,
-}
-
-#[derive(Deserialize)]
-struct ArticleFile {
-    article: Vec<Article>,
-}
-
-#[derive(Deserialize)]
-struct FindingFile {
-    finding: Vec<FindingInfo>,
-}
-
-#[derive(Deserialize)]
-struct ComboFile {
-    combo: Vec<Combo>,
-}
 
 /// Everything, loaded and indexed.
 pub(crate) struct Kb {
@@ -76,8 +52,16 @@ pub(crate) fn kb() -> &'static Kb {
 #[cfg(not(feature = "embedded"))]
 pub(crate) fn kb() -> &'static Kb {
     static EMPTY: OnceLock<Kb> = OnceLock::new();
-    KB.get()
-        .unwrap_or_else(|| EMPTY.get_or_init(|| index(Bundle::default())))
+    KB.get().unwrap_or_else(|| {
+        EMPTY.get_or_init(|| {
+            index(Decoded {
+                tables: Vec::new(),
+                articles: Vec::new(),
+                findings: Vec::new(),
+                combos: Vec::new(),
+            })
+        })
+    })
 }
 
 /// Installs a bundle (the text of [`BUNDLE_FILE`]); the first one loaded stays.
@@ -94,7 +78,7 @@ pub fn is_loaded() -> bool {
 }
 
 fn parse(text: &str) -> Result<Kb, String> {
-    let bundle: Bundle = serde_json::from_str(text).map_err(|e| {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
         let file = BUNDLE_LINES
             .get(e.line().saturating_sub(1))
             .copied()
@@ -102,21 +86,24 @@ fn parse(text: &str) -> Result<Kb, String> {
             .unwrap_or("the bundle");
         format!("rdpcheck-kb data/{file}: {e}")
     })?;
-    Ok(index(bundle))
+    let decoded = decode::bundle(&value, data_file).map_err(|e| format!("rdpcheck-kb {e}"))?;
+    Ok(index(decoded))
 }
 
-#[cfg(not(feature = "embedded"))]
-impl Default for Bundle {
-    fn default() -> Self {
-        Bundle {
-            tables: Vec::new(),
-            articles: Vec::new(),
-            findings: FindingFile {
-                finding: Vec::new(),
-            },
-            combos: ComboFile { combo: Vec::new() },
-        }
-    }
+/// `data/<file>` of the bundle's `part` (tables, articles, findings, combos) number `i`.
+fn data_file(part: &str, i: usize) -> String {
+    let files = BUNDLE_LINES.iter().filter(|f| !f.is_empty());
+    let file = match part {
+        "articles" => files.filter(|f| f.starts_with("articles/")).nth(i),
+        "findings" => Some(&"findings.toml"),
+        "combos" => Some(&"combos.toml"),
+        _ => files
+            .filter(|f| {
+                !f.starts_with("articles/") && **f != "findings.toml" && **f != "combos.toml"
+            })
+            .nth(i),
+    };
+    format!("data/{}", file.copied().unwrap_or("?"))
 }
 
 /// Formats a value the way its table writes it.
@@ -124,14 +111,13 @@ pub(crate) fn format_hex(value: u32, digits: usize) -> String {
     format!("0x{value:0digits$X}")
 }
 
-fn index(bundle: Bundle) -> Kb {
-    let Bundle {
+fn index(decoded: Decoded) -> Kb {
+    let Decoded {
         mut tables,
         articles,
         findings,
         mut combos,
-    } = bundle;
-    let articles: Vec<Article> = articles.into_iter().flat_map(|f| f.article).collect();
+    } = decoded;
 
     let mut names: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
     for (ti, table) in tables.iter_mut().enumerate() {
@@ -172,7 +158,7 @@ fn index(bundle: Bundle) -> Kb {
 
     // Combos without their own causes inherit the client code's.
     if let Some(client) = tables.iter().find(|t| t.id == "client") {
-        for combo in &mut combos.combo {
+        for combo in &mut combos {
             if combo.causes.is_empty() {
                 if let Some(e) = client.entries.iter().find(|e| e.value == combo.client) {
                     combo.causes = e.causes.clone();
@@ -184,8 +170,8 @@ fn index(bundle: Bundle) -> Kb {
     let mut kb = Kb {
         tables,
         articles,
-        findings: findings.finding,
-        combos: combos.combo,
+        findings,
+        combos,
         names,
     };
     fill_evidence(&mut kb);
@@ -245,6 +231,51 @@ mod tests {
         assert_eq!(kb.tables.len(), 7);
         assert_eq!(kb.tables[0].id, "client");
         assert!(!kb.articles.is_empty() && !kb.findings.is_empty());
+    }
+
+    /// The hand-written reader (decode.rs) and serde's derived one read the same model.
+    #[test]
+    fn manual_reader_matches_serde() {
+        #[derive(serde::Deserialize)]
+        struct Bundle {
+            tables: Vec<CodeTable>,
+            articles: Vec<ArticleFile>,
+            findings: FindingFile,
+            combos: ComboFile,
+        }
+        #[derive(serde::Deserialize)]
+        struct ArticleFile {
+            article: Vec<Article>,
+        }
+        #[derive(serde::Deserialize)]
+        struct FindingFile {
+            finding: Vec<FindingInfo>,
+        }
+        #[derive(serde::Deserialize)]
+        struct ComboFile {
+            combo: Vec<Combo>,
+        }
+        let serde: Bundle = serde_json::from_str(BUNDLE).expect("serde reads the bundle");
+        let value: serde_json::Value = serde_json::from_str(BUNDLE).expect("JSON");
+        let manual = decode::bundle(&value, data_file).expect("decode.rs reads the bundle");
+        assert_eq!(manual.tables, serde.tables);
+        let articles: Vec<Article> = serde.articles.into_iter().flat_map(|f| f.article).collect();
+        assert_eq!(manual.articles, articles);
+        assert_eq!(manual.findings, serde.findings.finding);
+        assert_eq!(manual.combos, serde.combos.combo);
+    }
+
+    #[test]
+    fn a_missing_field_names_the_file_and_the_place() {
+        let mut value: serde_json::Value = serde_json::from_str(BUNDLE).expect("JSON");
+        value["tables"][2]["code"][1]
+            .as_object_mut()
+            .expect("an entry")
+            .remove("meaning");
+        let e = decode::bundle(&value, data_file)
+            .err()
+            .expect("an entry without a meaning does not load");
+        assert_eq!(e, "data/errinfo.toml code[1]: missing `meaning`");
     }
 
     #[test]

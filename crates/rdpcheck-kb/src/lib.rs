@@ -14,6 +14,7 @@
 //! ```
 
 mod data;
+mod decode;
 mod explain;
 mod lookup;
 mod model;

@@ -59,7 +59,9 @@ pub fn decode(fragment: &str) -> Result<SignedReport, ShareError> {
             miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
             _ => ShareError::NotDeflate,
         })?;
-    serde_json::from_slice(&json).map_err(|e| ShareError::NotJson(e.to_string()))
+    // As text: one JSON reader (serde_json's StrRead) for everything the page parses.
+    let text = String::from_utf8(json).map_err(|e| ShareError::NotJson(e.to_string()))?;
+    serde_json::from_str(&text).map_err(|e| ShareError::NotJson(e.to_string()))
 }
 
 /// Whether `signature` is a valid Ed25519 signature by `public_key` (32 bytes, base64url) over

@@ -74,7 +74,7 @@ impl CheckRun {
 
     /// Applies one text message from the relay; `now` is the page clock.
     pub fn apply_text(&mut self, text: &str, now: f64) {
-        match serde_json::from_str::<ServerMessage>(text) {
+        match ServerMessage::from_json(text) {
             Ok(m) => self.apply(m, now),
             Err(e) => {
                 if self.is_active() {

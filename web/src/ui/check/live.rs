@@ -30,7 +30,7 @@ pub fn LiveProgress(props: &LiveProgressProps) -> Html {
     html! {
         <>
             if show_progress { { progress(run, now) } }
-            if let Phase::Failed(e) = &run.phase { <ErrorBox error={e.clone()} /> }
+            if let Phase::Failed(e) = &run.phase { { error_box(e) } }
         </>
     }
 }
@@ -88,15 +88,9 @@ fn progress(run: &CheckRun, now: f64) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct ErrorBoxProps {
-    pub error: UserError,
-}
-
-/// What went wrong, in words, and what to do.
-#[component]
-pub fn ErrorBox(props: &ErrorBoxProps) -> Html {
-    let e = &props.error;
+/// What went wrong, in words, and what to do (a function, not a component: no state, and each
+/// component type costs about 1 KiB of wasm).
+fn error_box(e: &UserError) -> Html {
     html! {
         <div class="card error" role="alert">
             <h2>{ e.title.clone() }</h2>

@@ -3,7 +3,7 @@
 //!
 //! - `form.rs`: `<CheckForm>` and `<TextField>` (validation before anything is sent),
 //! - `rdp_input.rs`: `<RdpFileInput>` (file picker, drop, pasted text),
-//! - `live.rs`: `<LiveProgress>` and `<ErrorBox>`,
+//! - `live.rs`: `<LiveProgress>` (and why a check stopped),
 //! - `socket.rs`: `use_check_run`, the run's state, clock and WebSocket.
 
 mod form;
