@@ -212,6 +212,16 @@ async fn check_a_real_host_and_share_the_verified_result() {
         "the knowledge base came as a file of its own"
     );
     shot(&c, "0-explain.png").await;
+    // In-page navigation to a code table of the knowledge base (already loaded).
+    c.find(Locator::Css("a[href='/kb/codes/client']"))
+        .await
+        .expect("a link to the client code table")
+        .click()
+        .await
+        .expect("follow it");
+    let row = text_of(&c, "table.codes tr#code-0x904").await;
+    assert!(row.contains("0x904"), "{row}");
+    shot(&c, "0-kb-table.png").await;
 
     // 1. Open the check screen; measure the time until the form is usable.
     let start = Instant::now();
@@ -233,6 +243,9 @@ async fn check_a_real_host_and_share_the_verified_result() {
 
     // 2. Stages stream in, then the verdict.
     let first_stage = text_of(&c, ".stage-list li").await;
+    c.execute("document.querySelector('.live').scrollIntoView();", vec![])
+        .await
+        .expect("scroll to the progress");
     shot(&c, "1-running.png").await;
     assert!(
         !first_stage.trim().is_empty(),

@@ -20,7 +20,7 @@ use self::form::CheckForm;
 use self::live::LiveProgress;
 use self::socket::use_check_run;
 use super::dom;
-use super::kbload::WithKb;
+use super::kbload::{use_kb, KbStatus, WithKb};
 use super::report::ReportView;
 use super::router::use_location;
 use crate::logic::session::Phase;
@@ -83,18 +83,24 @@ pub fn CheckPanel(props: &CheckPanelProps) -> Html {
         _ => None,
     };
 
-    // Tell the owner, and move focus to the verdict, when a report arrives.
+    // The report shows the knowledge base's fixes: fetch it while the form is filled in.
+    let kb = use_kb();
+    let kb_settled = !matches!(kb, KbStatus::Idle | KbStatus::Loading);
+
+    // Tell the owner when a report arrives, and move focus to the verdict once it is shown.
     {
         let on_report = props.on_report.clone();
         use_effect_with(done.clone(), move |done| {
-            if let Some(r) = done {
-                if let Some(cb) = &on_report {
-                    cb.emit(r.report.clone());
-                }
-                dom::focus("verdict-title");
+            if let (Some(r), Some(cb)) = (done, &on_report) {
+                cb.emit(r.report.clone());
             }
         });
     }
+    use_effect_with((done.clone(), kb_settled), |(done, shown)| {
+        if done.is_some() && *shown {
+            dom::focus("verdict-title");
+        }
+    });
 
     let needs_token = matches!(&run.phase, Phase::Failed(e) if e.needs_token);
     let title = props
