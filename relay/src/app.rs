@@ -91,7 +91,9 @@ async fn page(State(state): State<Arc<AppState>>, uri: Uri, headers: HeaderMap) 
         .unwrap_or("");
     match assets::get_encoded(path, accept) {
         Some(asset) => asset_response(asset, &state.csp),
-        None if assets::is_page_route(path) => asset_response(assets::index(), &state.csp),
+        None if assets::is_page_route(path) => {
+            asset_response(assets::index_encoded(accept), &state.csp)
+        }
         None => (StatusCode::NOT_FOUND, "not found\n").into_response(),
     }
 }

@@ -10,11 +10,19 @@ const NOT_BUILT: &str = "<!doctype html><html lang=en><meta charset=utf-8><title
 <code>cargo xtask run</code> (or <code>trunk build --release</code> followed by rebuilding the relay). \
 The probe API is available at <code>/api/v1/probe</code>; the signing key at <code>/api/v1/key</code>.</p></body></html>";
 
+/// One embedded file with the compressed copies relay/build.rs made of it.
+pub struct Embedded {
+    pub path: &'static str,
+    pub raw: &'static [u8],
+    pub br: Option<&'static [u8]>,
+    pub gzip: Option<&'static [u8]>,
+}
+
 pub struct Asset {
     pub body: &'static [u8],
     pub content_type: &'static str,
     pub cache: &'static str,
-    /// `br` or `gzip` when `body` is a precompressed copy.
+    /// `br` or `gzip` when `body` is a compressed copy.
     pub encoding: Option<&'static str>,
 }
 
@@ -40,48 +48,61 @@ pub fn is_page_route(path: &str) -> bool {
         || path.starts_with("/r/")
 }
 
-fn find(rel: &str) -> Option<&'static [u8]> {
-    ASSETS.iter().find(|(p, _)| *p == rel).map(|(_, b)| *b)
+fn find(rel: &str) -> Option<&'static Embedded> {
+    ASSETS.iter().find(|e| e.path == rel)
 }
 
-/// The file at `path`, as a precompressed copy when the client accepts one.
-pub fn get_encoded(path: &str, accept_encoding: &str) -> Option<Asset> {
-    let mut asset = get(path)?;
-    let rel = path.trim_start_matches('/');
-    let accepts = |name: &str| {
-        accept_encoding.split(',').any(|e| {
-            e.split(';')
-                .next()
-                .is_some_and(|t| t.trim().eq_ignore_ascii_case(name))
-        })
-    };
-    for (encoding, suffix) in [("br", ".br"), ("gzip", ".gz")] {
-        if accepts(encoding) {
-            if let Some(body) = find(&format!("{rel}{suffix}")) {
-                asset.body = body;
-                asset.encoding = Some(encoding);
-                break;
-            }
+/// Whether an `Accept-Encoding` header value accepts `coding` (RFC 9110 §12.5.3: a listed
+/// coding, or `*`, with a q-value above 0).
+pub fn accepts(accept_encoding: &str, coding: &str) -> bool {
+    let mut star = None;
+    for item in accept_encoding.split(',') {
+        let mut parts = item.split(';');
+        let name = parts.next().unwrap_or_default().trim();
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q=").or(p.trim().strip_prefix("Q=")))
+            .find_map(|v| v.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        if name.eq_ignore_ascii_case(coding) {
+            return q > 0.0;
         }
+        if name == "*" {
+            star = Some(q > 0.0);
+        }
+    }
+    star.unwrap_or(false)
+}
+
+/// The file at `path`, as its brotli copy when the client accepts `br`, else as its gzip copy
+/// when it accepts `gzip`, else as it is.
+pub fn get_encoded(path: &str, accept_encoding: &str) -> Option<Asset> {
+    let (embedded, mut asset) = lookup(path)?;
+    let copies = [("br", embedded.br), ("gzip", embedded.gzip)];
+    if let Some((encoding, body)) = copies
+        .into_iter()
+        .find_map(|(e, b)| Some((e, b?)).filter(|_| accepts(accept_encoding, e)))
+    {
+        asset.body = body;
+        asset.encoding = Some(encoding);
     }
     Some(asset)
 }
 
 pub fn get(path: &str) -> Option<Asset> {
+    lookup(path).map(|(_, a)| a)
+}
+
+fn lookup(path: &str) -> Option<(&'static Embedded, Asset)> {
     let rel = path.trim_start_matches('/');
-    // The compressed copies are served only through content negotiation.
-    if rel.ends_with(".br") || rel.ends_with(".gz") {
-        return None;
-    }
-    let body = find(rel)?;
+    let embedded = find(rel)?;
     // Trunk names built files name-<hash>.ext: those never change, cache them for a year.
     let hashed = rel.rsplit_once('-').is_some_and(|(_, tail)| {
         tail.split('.')
             .next()
             .is_some_and(|h| h.len() >= 8 && h.chars().all(|c| c.is_ascii_hexdigit()))
     });
-    Some(Asset {
-        body,
+    let asset = Asset {
+        body: embedded.raw,
         content_type: content_type(rel),
         cache: if hashed {
             "public, max-age=31536000, immutable"
@@ -89,7 +110,13 @@ pub fn get(path: &str) -> Option<Asset> {
             "no-cache"
         },
         encoding: None,
-    })
+    };
+    Some((embedded, asset))
+}
+
+/// index.html (or the "not built" page), compressed when the client accepts it.
+pub fn index_encoded(accept_encoding: &str) -> Asset {
+    get_encoded("/index.html", accept_encoding).unwrap_or_else(index)
 }
 
 pub fn index() -> Asset {
@@ -102,7 +129,7 @@ pub fn index() -> Asset {
 }
 
 pub fn built() -> bool {
-    ASSETS.iter().any(|(p, _)| *p == "index.html")
+    find("index.html").is_some()
 }
 
 /// A strict CSP: only our own files, wasm allowed, inline scripts only by their exact hash
@@ -154,6 +181,65 @@ mod tests {
     fn compressed_copies_only_by_negotiation() {
         assert!(get("/x.wasm.br").is_none());
         assert!(get("/x.js.gz").is_none());
+        assert!(ASSETS
+            .iter()
+            .all(|e| !e.path.ends_with(".br") && !e.path.ends_with(".gz")));
+    }
+
+    #[test]
+    fn accept_encoding_is_parsed_with_q_values() {
+        let chromium_https = "gzip, deflate, br, zstd";
+        let chromium_http = "gzip, deflate";
+        assert!(accepts(chromium_https, "br") && accepts(chromium_https, "gzip"));
+        assert!(!accepts(chromium_http, "br") && accepts(chromium_http, "gzip"));
+        assert!(!accepts("br;q=0, gzip", "br"));
+        assert!(accepts("BR;q=0.5", "br"));
+        assert!(accepts("*", "br"));
+        assert!(!accepts("*;q=0", "gzip"));
+        assert!(!accepts("identity", "gzip"));
+        assert!(!accepts("", "br"));
+    }
+
+    /// When a page was built into this binary, its wasm, JS, CSS and HTML carry both copies,
+    /// each smaller than the file and decoding to it (the gzip one is checked here).
+    #[test]
+    fn a_built_page_is_embedded_with_brotli_and_gzip_copies() {
+        if !built() {
+            eprintln!("no page built into this test binary (web/dist empty): nothing to check");
+            return;
+        }
+        let wasm: Vec<_> = ASSETS
+            .iter()
+            .filter(|e| e.path.ends_with(".wasm"))
+            .collect();
+        assert!(!wasm.is_empty(), "a built page has a wasm file");
+        for e in ASSETS.iter().filter(|e| {
+            [".wasm", ".js", ".css", ".html"]
+                .iter()
+                .any(|x| e.path.ends_with(x))
+                && e.raw.len() > 1024
+        }) {
+            let br =
+                e.br.unwrap_or_else(|| panic!("{} has no brotli copy", e.path));
+            let gz = e
+                .gzip
+                .unwrap_or_else(|| panic!("{} has no gzip copy", e.path));
+            assert!(
+                br.len() < e.raw.len() && gz.len() < e.raw.len(),
+                "{}",
+                e.path
+            );
+            assert_eq!(&gz[..3], &[0x1f, 0x8b, 8], "{}: a gzip member", e.path);
+            let inflated =
+                miniz_oxide::inflate::decompress_to_vec(&gz[10..gz.len() - 8]).expect("inflates");
+            assert_eq!(inflated, e.raw, "{}: the gzip copy is the file", e.path);
+        }
+        let a = get_encoded(&format!("/{}", wasm[0].path), "gzip, deflate, br").expect("wasm");
+        assert_eq!(a.encoding, Some("br"));
+        let a = get_encoded(&format!("/{}", wasm[0].path), "gzip, deflate").expect("wasm");
+        assert_eq!(a.encoding, Some("gzip"));
+        let a = get_encoded(&format!("/{}", wasm[0].path), "identity").expect("wasm");
+        assert_eq!((a.encoding, a.body.len()), (None, wasm[0].raw.len()));
     }
 
     #[test]

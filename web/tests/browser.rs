@@ -7,13 +7,11 @@ use ed25519_dalek::{Signer, SigningKey};
 use rdpcheck_report::share;
 use rdpcheck_report::wire::{PublicKeyInfo, SignedReport};
 use rdpcheck_report::Report;
-use rdpcheck_web::ui::{CheckPanel, ExplainPage, ReportView, SharedView};
+use rdpcheck_web::ui::{CheckPanel, ExplainPage, ReportView, Router, SharedView};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use yew::prelude::*;
-use yew_router::history::{AnyHistory, MemoryHistory};
-use yew_router::Router;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -51,11 +49,10 @@ struct HarnessProps {
     children: Html,
 }
 
-/// A router on an in-memory history, so links work and the test page's URL never changes.
+/// A router on an in-memory location, so links work and the test page's URL never changes.
 #[component]
 fn Harness(props: &HarnessProps) -> Html {
-    let history = use_memo((), |_| AnyHistory::from(MemoryHistory::new()));
-    html! { <Router history={(*history).clone()}>{ props.children.clone() }</Router> }
+    html! { <Router memory=true>{ props.children.clone() }</Router> }
 }
 
 async fn mount(content: Html) -> web_sys::Element {
@@ -80,6 +77,19 @@ async fn settle() {
         yew::scheduler::flush().await;
         yew::platform::time::sleep(std::time::Duration::from_millis(10)).await;
     }
+}
+
+/// Waits (up to 5 s) for `sel` to appear under `root`: signatures are checked asynchronously
+/// (WebCrypto).
+async fn wait_for(root: &web_sys::Element, sel: &str) -> web_sys::Element {
+    for _ in 0..100 {
+        if let Some(el) = root.query_selector(sel).unwrap() {
+            return el;
+        }
+        yew::platform::time::sleep(std::time::Duration::from_millis(50)).await;
+        yew::scheduler::flush().await;
+    }
+    find(root, sel)
 }
 
 fn text(el: &web_sys::Element) -> String {
@@ -162,7 +172,7 @@ async fn share_link_round_trip_renders_the_same_report() {
         <SharedView fragment={AttrValue::from(format!("#{fragment}"))} relay_key={Some(Ok(key_info()))} />
     })
     .await;
-    let banner = text(&find(&shared, ".banner"));
+    let banner = text(&wait_for(&shared, ".banner").await);
     assert!(
         banner.contains(&format!("Signed by relay {KEY_ID} — verified")),
         "{banner}"
@@ -185,7 +195,7 @@ async fn redacted_link_verifies() {
         <SharedView fragment={AttrValue::from(fragment)} relay_key={Some(Ok(key_info()))} />
     })
     .await;
-    assert!(has_class(&find(&root, ".banner"), "ok"));
+    assert!(has_class(&wait_for(&root, ".banner").await, "ok"));
     assert!(text(&find(&root, ".banner")).contains("verified"));
     let t = text(&find(&root, ".report"));
     assert!(t.contains("Redacted"), "{t}");
@@ -202,7 +212,7 @@ async fn tampered_link_is_not_verified() {
         <SharedView fragment={AttrValue::from(fragment)} relay_key={Some(Ok(key_info()))} />
     })
     .await;
-    let banner = find(&root, ".banner");
+    let banner = wait_for(&root, ".banner").await;
     assert!(has_class(&banner, "bad"));
     assert!(
         text(&banner).contains("Not verified — modified, unsigned, or signed by another relay"),
@@ -213,6 +223,33 @@ async fn tampered_link_is_not_verified() {
     let root =
         mount(html! { <SharedView fragment="#v1.%%%" relay_key={Some(Ok(key_info()))} /> }).await;
     assert!(text(&root).contains("cannot be opened"));
+}
+
+/// A link the relay made (crates/rdpcheck-report/tests/data/share-v1.json) verifies with the
+/// browser's WebCrypto Ed25519 against the key that relay published.
+#[wasm_bindgen_test]
+async fn a_v1_link_from_the_relay_verifies_with_webcrypto() {
+    let fixture: serde_json::Value = serde_json::from_str(include_str!(
+        "../../crates/rdpcheck-report/tests/data/share-v1.json"
+    ))
+    .unwrap();
+    let link = fixture["link"].as_str().unwrap();
+    let key: PublicKeyInfo = serde_json::from_value(fixture["key"].clone()).unwrap();
+    let fragment = link.split_once('#').unwrap().1.to_string();
+    let root = mount(html! {
+        <SharedView fragment={AttrValue::from(fragment.clone())} relay_key={Some(Ok(key.clone()))} />
+    })
+    .await;
+    let banner = wait_for(&root, ".banner").await;
+    assert!(has_class(&banner, "ok"), "{}", text(&banner));
+    // The same link against another relay's key is not verified.
+    let mut other = key;
+    other.public_key = key_info().public_key;
+    let root = mount(html! {
+        <SharedView fragment={AttrValue::from(fragment)} relay_key={Some(Ok(other))} />
+    })
+    .await;
+    assert!(has_class(&wait_for(&root, ".banner").await, "bad"));
 }
 
 #[wasm_bindgen_test]

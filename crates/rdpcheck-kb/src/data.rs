@@ -1,84 +1,22 @@
-//! Loads the data compiled into the crate (authored as TOML in data/, turned into JSON by build.rs) (once, on first use) and builds the indexes.
+//! The data: authored as TOML in data/, compiled by build.rs into one JSON bundle, parsed once
+//! and indexed. With the `embedded` feature (the default) the bundle is compiled into the crate
+//! and parsed on first use; without it (the web page), [`load_bundle`] installs a bundle fetched
+//! at run time, and until then every lookup sees an empty knowledge base.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use serde::Deserialize;
-
+use crate::decode::{self, Decoded};
 use crate::model::{Article, Cause, CodeTable, Combo, Evidence, FindingInfo};
 
-/// Table files, in the order bare numbers are tried against them.
-const TABLE_SOURCES: [(&str, &str); 7] = [
-    (
-        "client_codes.toml",
-        include_str!(concat!(env!("OUT_DIR"), "/client_codes.json")),
-    ),
-    (
-        "extended_codes.toml",
-        include_str!(concat!(env!("OUT_DIR"), "/extended_codes.json")),
-    ),
-    (
-        "errinfo.toml",
-        include_str!(concat!(env!("OUT_DIR"), "/errinfo.json")),
-    ),
-    (
-        "freerdp.toml",
-        include_str!(concat!(env!("OUT_DIR"), "/freerdp.json")),
-    ),
-    (
-        "gateway.toml",
-        include_str!(concat!(env!("OUT_DIR"), "/gateway.json")),
-    ),
-    (
-        "neg_failure.toml",
-        include_str!(concat!(env!("OUT_DIR"), "/neg_failure.json")),
-    ),
-    (
-        "tls_alerts.toml",
-        include_str!(concat!(env!("OUT_DIR"), "/tls_alerts.json")),
-    ),
-];
+/// The bundle's file name, `kb-<content hash>.json`.
+pub const BUNDLE_FILE: &str = include!(concat!(env!("OUT_DIR"), "/bundle_name.rs"));
 
-const ARTICLE_SOURCES: [(&str, &str); 5] = [
-    (
-        "articles/network.toml",
-        include_str!(concat!(env!("OUT_DIR"), "/articles_network.json")),
-    ),
-    (
-        "articles/security.toml",
-        include_str!(concat!(env!("OUT_DIR"), "/articles_security.json")),
-    ),
-    (
-        "articles/host.toml",
-        include_str!(concat!(env!("OUT_DIR"), "/articles_host.json")),
-    ),
-    (
-        "articles/client.toml",
-        include_str!(concat!(env!("OUT_DIR"), "/articles_client.json")),
-    ),
-    (
-        "articles/sessions.toml",
-        include_str!(concat!(env!("OUT_DIR"), "/articles_sessions.json")),
-    ),
-];
+/// The data file on each line of the bundle (empty for the lines between files).
+const BUNDLE_LINES: &[&str] = include!(concat!(env!("OUT_DIR"), "/bundle_lines.rs"));
 
-const FINDINGS_SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/findings.json"));
-const COMBOS_SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/combos.json"));
-
-#[derive(Deserialize)]
-struct ArticleFile {
-    article: Vec<Article>,
-}
-
-#[derive(Deserialize)]
-struct FindingFile {
-    finding: Vec<FindingInfo>,
-}
-
-#[derive(Deserialize)]
-struct ComboFile {
-    combo: Vec<Combo>,
-}
+#[cfg(feature = "embedded")]
+pub const BUNDLE: &str = include_str!(concat!(env!("OUT_DIR"), "/bundle.json"));
 
 /// Everything, loaded and indexed.
 pub(crate) struct Kb {
@@ -106,8 +44,66 @@ impl Kb {
 
 static KB: OnceLock<Kb> = OnceLock::new();
 
+#[cfg(feature = "embedded")]
 pub(crate) fn kb() -> &'static Kb {
-    KB.get_or_init(load)
+    KB.get_or_init(|| parse(BUNDLE).unwrap_or_else(|e| panic!("{e}")))
+}
+
+#[cfg(not(feature = "embedded"))]
+pub(crate) fn kb() -> &'static Kb {
+    static EMPTY: OnceLock<Kb> = OnceLock::new();
+    KB.get().unwrap_or_else(|| {
+        EMPTY.get_or_init(|| {
+            index(Decoded {
+                tables: Vec::new(),
+                articles: Vec::new(),
+                findings: Vec::new(),
+                combos: Vec::new(),
+            })
+        })
+    })
+}
+
+/// Installs a bundle (the text of [`BUNDLE_FILE`]); the first one loaded stays.
+pub fn load_bundle(text: &str) -> Result<(), String> {
+    if KB.get().is_none() {
+        let _ = KB.set(parse(text)?);
+    }
+    Ok(())
+}
+
+/// Whether the data is there (always, with the `embedded` feature).
+pub fn is_loaded() -> bool {
+    cfg!(feature = "embedded") || KB.get().is_some()
+}
+
+fn parse(text: &str) -> Result<Kb, String> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        let file = BUNDLE_LINES
+            .get(e.line().saturating_sub(1))
+            .copied()
+            .filter(|f| !f.is_empty())
+            .unwrap_or("the bundle");
+        format!("rdpcheck-kb data/{file}: {e}")
+    })?;
+    let decoded = decode::bundle(&value, data_file).map_err(|e| format!("rdpcheck-kb {e}"))?;
+    Ok(index(decoded))
+}
+
+/// `data/<file>` of the bundle's `part` (tables, articles, findings, combos) number `i`.
+fn data_file(part: &str, i: usize) -> String {
+    let files = BUNDLE_LINES.iter().filter(|f| !f.is_empty());
+    let file = match part {
+        "articles" => files.filter(|f| f.starts_with("articles/")).nth(i),
+        "findings" => Some(&"findings.toml"),
+        "combos" => Some(&"combos.toml"),
+        _ => files
+            .filter(|f| {
+                !f.starts_with("articles/") && **f != "findings.toml" && **f != "combos.toml"
+            })
+            .nth(i),
+    };
+    format!("data/{}", file.copied().unwrap_or("?"))
 }
 
 /// Formats a value the way its table writes it.
@@ -115,23 +111,13 @@ pub(crate) fn format_hex(value: u32, digits: usize) -> String {
     format!("0x{value:0digits$X}")
 }
 
-fn load() -> Kb {
-    let mut tables: Vec<CodeTable> = TABLE_SOURCES
-        .iter()
-        .map(|(file, text)| {
-            serde_json::from_str(text).unwrap_or_else(|e| panic!("rdpcheck-kb data/{file}: {e}"))
-        })
-        .collect();
-    let mut articles = Vec::new();
-    for (file, text) in ARTICLE_SOURCES {
-        let parsed: ArticleFile =
-            serde_json::from_str(text).unwrap_or_else(|e| panic!("rdpcheck-kb data/{file}: {e}"));
-        articles.extend(parsed.article);
-    }
-    let findings: FindingFile = serde_json::from_str(FINDINGS_SOURCE)
-        .unwrap_or_else(|e| panic!("rdpcheck-kb data/findings.toml: {e}"));
-    let mut combos: ComboFile = serde_json::from_str(COMBOS_SOURCE)
-        .unwrap_or_else(|e| panic!("rdpcheck-kb data/combos.toml: {e}"));
+fn index(decoded: Decoded) -> Kb {
+    let Decoded {
+        mut tables,
+        articles,
+        findings,
+        mut combos,
+    } = decoded;
 
     let mut names: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
     for (ti, table) in tables.iter_mut().enumerate() {
@@ -172,7 +158,7 @@ fn load() -> Kb {
 
     // Combos without their own causes inherit the client code's.
     if let Some(client) = tables.iter().find(|t| t.id == "client") {
-        for combo in &mut combos.combo {
+        for combo in &mut combos {
             if combo.causes.is_empty() {
                 if let Some(e) = client.entries.iter().find(|e| e.value == combo.client) {
                     combo.causes = e.causes.clone();
@@ -184,8 +170,8 @@ fn load() -> Kb {
     let mut kb = Kb {
         tables,
         articles,
-        findings: findings.finding,
-        combos: combos.combo,
+        findings,
+        combos,
         names,
     };
     fill_evidence(&mut kb);
@@ -226,5 +212,82 @@ fn fill_evidence(kb: &mut Kb) {
     }
     for c in &mut kb.combos {
         c.causes.iter_mut().for_each(fill);
+    }
+}
+
+#[cfg(all(test, feature = "embedded"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundle_is_named_by_its_content_and_parses() {
+        let hash = BUNDLE_FILE
+            .strip_prefix("kb-")
+            .and_then(|n| n.strip_suffix(".json"))
+            .expect("kb-<hash>.json");
+        assert!(hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_eq!(BUNDLE.lines().count(), BUNDLE_LINES.len());
+        let kb = parse(BUNDLE).expect("the embedded bundle parses");
+        assert_eq!(kb.tables.len(), 7);
+        assert_eq!(kb.tables[0].id, "client");
+        assert!(!kb.articles.is_empty() && !kb.findings.is_empty());
+    }
+
+    /// The hand-written reader (decode.rs) and serde's derived one read the same model.
+    #[test]
+    fn manual_reader_matches_serde() {
+        #[derive(serde::Deserialize)]
+        struct Bundle {
+            tables: Vec<CodeTable>,
+            articles: Vec<ArticleFile>,
+            findings: FindingFile,
+            combos: ComboFile,
+        }
+        #[derive(serde::Deserialize)]
+        struct ArticleFile {
+            article: Vec<Article>,
+        }
+        #[derive(serde::Deserialize)]
+        struct FindingFile {
+            finding: Vec<FindingInfo>,
+        }
+        #[derive(serde::Deserialize)]
+        struct ComboFile {
+            combo: Vec<Combo>,
+        }
+        let serde: Bundle = serde_json::from_str(BUNDLE).expect("serde reads the bundle");
+        let value: serde_json::Value = serde_json::from_str(BUNDLE).expect("JSON");
+        let manual = decode::bundle(&value, data_file).expect("decode.rs reads the bundle");
+        assert_eq!(manual.tables, serde.tables);
+        let articles: Vec<Article> = serde.articles.into_iter().flat_map(|f| f.article).collect();
+        assert_eq!(manual.articles, articles);
+        assert_eq!(manual.findings, serde.findings.finding);
+        assert_eq!(manual.combos, serde.combos.combo);
+    }
+
+    #[test]
+    fn a_missing_field_names_the_file_and_the_place() {
+        let mut value: serde_json::Value = serde_json::from_str(BUNDLE).expect("JSON");
+        value["tables"][2]["code"][1]
+            .as_object_mut()
+            .expect("an entry")
+            .remove("meaning");
+        let e = decode::bundle(&value, data_file)
+            .err()
+            .expect("an entry without a meaning does not load");
+        assert_eq!(e, "data/errinfo.toml code[1]: missing `meaning`");
+    }
+
+    #[test]
+    fn a_load_error_names_the_data_file() {
+        let broken: Vec<&str> = BUNDLE
+            .lines()
+            .enumerate()
+            .map(|(i, l)| if i == 2 { "{\"id\":5}," } else { l })
+            .collect();
+        let e = parse(&broken.join("\n"))
+            .err()
+            .expect("a table with a numeric id does not load");
+        assert!(e.contains("data/extended_codes.toml"), "{e}");
     }
 }

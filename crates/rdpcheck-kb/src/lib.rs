@@ -2,7 +2,10 @@
 //! lookups that connect codes and probe findings to causes and fixes.
 //!
 //! Pure data and functions: no I/O, no clock, no threads, so it also builds for
-//! `wasm32-unknown-unknown`. The data lives in `data/*.toml` and is parsed on first use.
+//! `wasm32-unknown-unknown`. The data lives in `data/*.toml`, compiled at build time into one
+//! JSON bundle. With the default `embedded` feature the bundle is compiled into the crate and
+//! parsed on first use; without it (the web page) the bundle is a file of its own,
+//! [`BUNDLE_FILE`], installed with [`load_bundle`] once fetched.
 //!
 //! ```
 //! let ex = rdpcheck_kb::explain("Error code: 0x904 Extended error code: 0x7").unwrap();
@@ -11,6 +14,7 @@
 //! ```
 
 mod data;
+mod decode;
 mod explain;
 mod lookup;
 mod model;
@@ -27,6 +31,14 @@ pub use model::{
     FindingInfo, Step,
 };
 pub use render::render_text;
+
+pub use data::{is_loaded, load_bundle, BUNDLE_FILE};
+
+/// The bundle's text (what [`BUNDLE_FILE`] holds), for writing it next to the page.
+#[cfg(feature = "embedded")]
+pub fn bundle() -> &'static str {
+    data::BUNDLE
+}
 
 /// One article by id.
 pub fn article(id: &str) -> Option<&'static Article> {

@@ -271,12 +271,11 @@ async fn direct_ladder(
     ));
     let abort_layers = layer_probes.abort_handle();
     // Whatever ends this ladder (an early return, the whole-check deadline) ends the probes too.
-    let _stop_layers = AbortOnDrop(abort_layers);
+    let stop_layers = AbortOnDrop(abort_layers);
 
     emit.started(Stage::X224);
     let start = Instant::now();
     let answer = net::negotiate(&mut stream, MAIN_REQUEST, Instant::now() + reply).await;
-    main_answered.notify_one();
     let selected = match &answer {
         ReplyOutcome::Confirm {
             negotiation: Negotiation::Selected { selected, .. },
@@ -289,10 +288,14 @@ async fn direct_ladder(
         ms: net::elapsed_ms(start),
         value: answer,
     });
-    emit.finished(Stage::X224, obs);
     if !confirmed {
+        // No confirm, no layers: stop the probes before they make more connections.
+        drop(stop_layers);
+        emit.finished(Stage::X224, obs);
         return emit.skip_rest(Stage::X224, obs);
     }
+    main_answered.notify_one();
+    emit.finished(Stage::X224, obs);
 
     // The layers' time is what they add after the main negotiation: they started with it.
     emit.started(Stage::SecurityLayers);

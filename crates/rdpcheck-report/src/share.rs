@@ -7,7 +7,6 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use ed25519_dalek::{Signature, VerifyingKey};
 
 use crate::wire::SignedReport;
 use crate::Report;
@@ -60,12 +59,16 @@ pub fn decode(fragment: &str) -> Result<SignedReport, ShareError> {
             miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
             _ => ShareError::NotDeflate,
         })?;
-    serde_json::from_slice(&json).map_err(|e| ShareError::NotJson(e.to_string()))
+    // As text: one JSON reader (serde_json's StrRead) for everything the page parses.
+    let text = String::from_utf8(json).map_err(|e| ShareError::NotJson(e.to_string()))?;
+    serde_json::from_str(&text).map_err(|e| ShareError::NotJson(e.to_string()))
 }
 
 /// Whether `signature` is a valid Ed25519 signature by `public_key` (32 bytes, base64url) over
-/// the exact report text.
+/// the exact report text (strict: non-canonical and small-order keys and signatures fail).
+#[cfg(feature = "verify")]
 pub fn verify(signed: &SignedReport, public_key_b64: &str) -> bool {
+    use ed25519_dalek::{Signature, VerifyingKey};
     let Ok(key) = URL_SAFE_NO_PAD.decode(public_key_b64) else {
         return false;
     };
@@ -95,6 +98,11 @@ pub fn base64url(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// The bytes of base64url without padding; `None` when it is not.
+pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    URL_SAFE_NO_PAD.decode(text).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +116,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "verify")]
     #[test]
     fn round_trip_and_verify() {
         let key = SigningKey::from_bytes(&[7u8; 32]);
@@ -127,6 +136,22 @@ mod tests {
                 .to_bytes(),
         );
         assert!(!verify(&back, &other));
+    }
+
+    /// A link the relay made (protocol v1, tests/data/share-v1.json) keeps verifying natively.
+    #[cfg(feature = "verify")]
+    #[test]
+    fn a_v1_link_from_the_relay_verifies() {
+        let fixture: serde_json::Value =
+            serde_json::from_str(include_str!("../tests/data/share-v1.json")).expect("fixture");
+        let link = fixture["link"].as_str().expect("link");
+        let public_key = fixture["key"]["public_key"].as_str().expect("key");
+        let signed = decode(link.split_once('#').map_or(link, |x| x.1)).expect("decodes");
+        assert!(verify(&signed, public_key));
+        assert_eq!(report(&signed).expect("a report").schema, 1);
+        let mut tampered = signed.clone();
+        tampered.report.push(' ');
+        assert!(!verify(&tampered, public_key));
     }
 
     #[test]

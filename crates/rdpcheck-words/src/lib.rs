@@ -9,7 +9,7 @@ mod format;
 mod labels;
 mod sections;
 
-pub use format::{ms, opt_ms, skew, target, target_checked, yes_no};
+pub use format::{fixed, ms, opt_ms, skew, target, target_checked, yes_no};
 pub use labels::{
     fails_at, severity_word, stage_title, status_word, verdict_title, verdict_word, CLIENT_HINT,
 };

@@ -1,8 +1,12 @@
 //! `cargo xtask bench probe`: rdpcheck against nmap on real loopback servers. `cargo xtask bench
-//! relay`: the relay's memory per idle session and probes per second on loopback. Not tests: they
-//! print figures to record in BENCHMARKS.md with the command that made them.
+//! relay`: the relay's memory per idle session and probes per second on loopback. `cargo xtask
+//! bench page`: the bytes a browser receives loading the page from the relay (HTTP and HTTPS) and
+//! the time to interactive. Not tests: they print figures to record in BENCHMARKS.md with the
+//! command that made them.
 
-use crate::{deps, sh};
+use crate::{deps, sh, web};
+
+pub const USAGE: &str = "usage: cargo xtask bench probe [--runs N] | bench relay [--idle N] [--concurrency C] [--duration S] | bench page [--runs N]";
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let rest = args.get(1..).unwrap_or_default();
@@ -13,7 +17,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
             if !sh::have("nmap") {
                 return Err("nmap is not on PATH after installing it".into());
             }
-            bench("rdpcheck-cli", "bench-probe", "--rdpcheck", "target/release/rdpcheck", rest)
+            bench(
+                "rdpcheck-cli",
+                "bench-probe",
+                "--rdpcheck",
+                "target/release/rdpcheck",
+                rest,
+            )
         }
         Some("relay") => bench(
             "rdpcheck-relay",
@@ -22,7 +32,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "target/release/rdpcheck-relay",
             rest,
         ),
-        _ => Err("usage: cargo xtask bench probe [--runs N] | bench relay [--idle N] [--concurrency C] [--duration S]".into()),
+        Some("page") => {
+            // Built the way `cargo xtask run` builds them: the page first, then the relay
+            // (release) that embeds it and its compressed copies.
+            web::ensure_toolchain()?;
+            web::build_page()?;
+            bench(
+                "rdpcheck-relay",
+                "bench-page",
+                "--relay",
+                "target/release/rdpcheck-relay",
+                rest,
+            )
+        }
+        _ => Err(USAGE.into()),
     }
 }
 

@@ -7,6 +7,8 @@
 //! - `cli [rdpcheck args…]`: build and run the `rdpcheck` CLI.
 //! - `bench probe`: rdpcheck against nmap on real loopback servers (see BENCHMARKS.md).
 //! - `bench relay`: the relay's memory per idle session and probes per second (see BENCHMARKS.md).
+//! - `bench page`: bytes a browser receives loading the page from the relay over HTTP and HTTPS,
+//!   and its time to interactive (see BENCHMARKS.md).
 
 mod bench;
 mod check_deps;
@@ -26,7 +28,8 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask test | check-deps | run [relay flags…] | cli [rdpcheck args…] | bench probe [--runs N] | bench relay [--idle N] [--concurrency C] [--duration S]"
+                "usage: cargo xtask test | check-deps | run [relay flags…] | cli [rdpcheck args…] | {}",
+                bench::USAGE.trim_start_matches("usage: cargo xtask ")
             );
             return ExitCode::from(2);
         }

@@ -1,7 +1,10 @@
 //! End to end in a real browser: the real relay serving the built page, a real xrdp on
 //! loopback, headless Chromium driven through chromedriver. The browser types the host, runs
 //! the check, sees the stages stream and the verdict, then opens the share link in a fresh
-//! browser session and sees the same report, verified. Screenshots go to tests/output/e2e/.
+//! browser session and sees the same report, verified by WebCrypto, and once more with WebCrypto's
+//! Ed25519 taken away, verified by the page's own verifier loaded on demand. Before that, the home
+//! and explain screens (the knowledge base arrives as a file of its own). Screenshots go to
+//! tests/output/e2e/.
 //!
 //! Needs the page built into the relay (`cargo xtask test` builds it first) and Debian's
 //! chromium + chromium-driver; it fails loudly, never skips, when either is missing.
@@ -123,6 +126,22 @@ async fn shot(c: &Client, name: &str) {
     std::fs::write(output_dir().join(name), png).expect("write screenshot");
 }
 
+/// The URLs of every resource the page fetched so far (Resource Timing).
+async fn resources(c: &Client) -> Vec<String> {
+    let v = c
+        .execute(
+            "return performance.getEntriesByType('resource').map((e) => e.name);",
+            vec![],
+        )
+        .await
+        .expect("resource timing");
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x.as_str().map(str::to_string))
+        .collect()
+}
+
 async fn text_of(c: &Client, css: &str) -> String {
     c.wait()
         .at_most(WAIT)
@@ -165,8 +184,46 @@ async fn check_a_real_host_and_share_the_verified_result() {
     let driver = Driver::start().await;
     let base = format!("http://127.0.0.1:{}", relay.port);
 
-    // 1. Open the check screen; measure the time until the form is usable.
+    // 0. Home, then the explain screen, which fetches the knowledge base when it needs it.
     let c = driver.browser(1280, 1000).await;
+    c.goto(&format!("{base}/")).await.expect("open /");
+    text_of(&c, "#paste-text").await;
+    let interactive = c
+        .execute(
+            "const m = performance.getEntriesByName('rdpcheck:interactive')[0]; return m ? m.startTime : null;",
+            vec![],
+        )
+        .await
+        .expect("read the mark");
+    eprintln!("home interactive {interactive} ms after navigation start (performance mark)");
+    shot(&c, "0-home.png").await;
+    c.goto(&format!("{base}/explain?q=0x904%200x7"))
+        .await
+        .expect("open /explain");
+    let meaning = text_of(&c, "#meaning-title").await;
+    assert!(meaning.contains("What it means"), "{meaning}");
+    let explained = text_of(&c, "main").await;
+    assert!(
+        explained.contains("0x904") && explained.contains("Together:"),
+        "the 0x904 + 0x7 explanation: {explained}"
+    );
+    assert!(
+        resources(&c).await.iter().any(|r| r.contains("/kb-")),
+        "the knowledge base came as a file of its own"
+    );
+    shot(&c, "0-explain.png").await;
+    // In-page navigation to a code table of the knowledge base (already loaded).
+    c.find(Locator::Css("a[href='/kb/codes/client']"))
+        .await
+        .expect("a link to the client code table")
+        .click()
+        .await
+        .expect("follow it");
+    let row = text_of(&c, "table.codes tr#code-0x904").await;
+    assert!(row.contains("0x904"), "{row}");
+    shot(&c, "0-kb-table.png").await;
+
+    // 1. Open the check screen; measure the time until the form is usable.
     let start = Instant::now();
     c.goto(&format!("{base}/check")).await.expect("open /check");
     c.wait()
@@ -186,6 +243,10 @@ async fn check_a_real_host_and_share_the_verified_result() {
 
     // 2. Stages stream in, then the verdict.
     let first_stage = text_of(&c, ".stage-list li").await;
+    c.execute("document.querySelector('.live').scrollIntoView();", vec![])
+        .await
+        .expect("scroll to the progress");
+    shot(&c, "1-running.png").await;
     assert!(
         !first_stage.trim().is_empty(),
         "a stage row appears while the check runs"
@@ -231,6 +292,42 @@ async fn check_a_real_host_and_share_the_verified_result() {
         shared_verdict, verdict,
         "the shared report shows the same verdict"
     );
+    assert!(
+        !resources(&fresh)
+            .await
+            .iter()
+            .any(|r| r.contains("rdpcheck-verify")),
+        "WebCrypto checked it: the fallback verifier was not loaded"
+    );
+
+    // 3b. A browser without Ed25519 in WebCrypto: the page loads its own verifier, and the link
+    // still verifies. (WebCrypto's importKey is made to refuse Ed25519, then the link is opened
+    // in-page, as the router does for a link followed inside the page.)
+    let path = link.trim_start_matches(&base).to_string();
+    fresh.goto(&format!("{base}/")).await.expect("back home");
+    text_of(&fresh, "#paste-text").await;
+    fresh
+        .execute(
+            "crypto.subtle.importKey = () => Promise.reject(new DOMException('no Ed25519', 'NotSupportedError'));\n\
+             history.pushState(null, '', arguments[0]);\n\
+             dispatchEvent(new PopStateEvent('popstate'));",
+            vec![serde_json::json!(path)],
+        )
+        .await
+        .expect("take Ed25519 away and open the link");
+    let banner = text_of(&fresh, ".banner").await;
+    assert!(
+        banner.contains(&format!("Signed by relay {key_id} — verified")),
+        "banner with the fallback verifier: {banner:?}"
+    );
+    assert!(
+        resources(&fresh)
+            .await
+            .iter()
+            .any(|r| r.contains("rdpcheck-verify_bg.wasm")),
+        "the fallback verifier was loaded"
+    );
+    shot(&fresh, "2-shared-verified-fallback-phone.png").await;
 
     // 4. A link whose report was edited is not verified.
     let (head, payload) = link.split_once("#v1.").expect("fragment");

@@ -36,7 +36,8 @@ async fn sigterm_tells_running_sessions_and_exits() {
     while silent.accepted() == 0 && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    assert_eq!(silent.accepted(), 1, "the probe never connected");
+    // The main negotiation, and the layer probes that start with it.
+    assert!(silent.accepted() >= 1, "the probe never connected");
 
     let pid = i32::try_from(relay.pid()).expect("pid fits");
     kill(Pid::from_raw(pid), Signal::SIGTERM).expect("send SIGTERM");

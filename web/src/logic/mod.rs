@@ -7,6 +7,7 @@ pub mod format;
 pub mod kbsearch;
 pub mod markdown;
 pub mod rdp;
+pub mod route;
 pub mod session;
 pub mod share;
 pub mod symptoms;

@@ -1,6 +1,8 @@
 //! One check through the relay, as a state machine fed by the relay's messages (protocol v1).
 //! The component owns the socket and the clock; this decides what the page shows.
 
+use std::rc::Rc;
+
 use rdpcheck_report::wire::{ServerMessage, SignedReport, StageState};
 use rdpcheck_report::{share, Finding, Report, Stage, StageResult};
 
@@ -18,12 +20,13 @@ pub struct LiveStage {
     pub finished_ms: Option<f64>,
 }
 
-/// The signed report as received, with both shareable forms.
+/// The signed report as received, with both shareable forms. Shared, never copied: the page
+/// renders it, shares it and hands it to the explain screen as it is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Received {
-    pub full: SignedReport,
-    pub redacted: Option<SignedReport>,
-    pub report: Report,
+    pub full: Rc<SignedReport>,
+    pub redacted: Option<Rc<SignedReport>>,
+    pub report: Rc<Report>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -31,7 +34,7 @@ pub enum Phase {
     Idle,
     Connecting,
     Running,
-    Done(Box<Received>),
+    Done(Rc<Received>),
     Failed(UserError),
 }
 
@@ -71,7 +74,7 @@ impl CheckRun {
 
     /// Applies one text message from the relay; `now` is the page clock.
     pub fn apply_text(&mut self, text: &str, now: f64) {
-        match serde_json::from_str::<ServerMessage>(text) {
+        match ServerMessage::from_json(text) {
             Ok(m) => self.apply(m, now),
             Err(e) => {
                 if self.is_active() {
@@ -147,10 +150,10 @@ impl CheckRun {
                     key_id,
                 };
                 self.phase = match share::report(&full) {
-                    Ok(parsed) => Phase::Done(Box::new(Received {
-                        full,
-                        redacted,
-                        report: parsed,
+                    Ok(parsed) => Phase::Done(Rc::new(Received {
+                        full: Rc::new(full),
+                        redacted: redacted.map(Rc::new),
+                        report: Rc::new(parsed),
                     })),
                     Err(e) => {
                         Phase::Failed(errors::protocol(&format!("the report is unreadable: {e}")))

@@ -1,4 +1,9 @@
 //! Share links and their verification against the relay's published key.
+//!
+//! The signature check itself (Ed25519 over the exact report text) is the browser's: WebCrypto
+//! where it has Ed25519, otherwise a small compiled verifier loaded on demand (ui/ed25519.rs).
+//! This module decides everything around it: [`prepare`] says what to check (or the verdict
+//! when there is nothing to check), [`conclude`] turns the check's answer into the banner.
 
 use rdpcheck_report::share::{self, ShareError};
 use rdpcheck_report::wire::{PublicKeyInfo, SignedReport};
@@ -13,6 +18,9 @@ pub enum Verification {
     NotVerified { key_id: String, reason: String },
     /// The relay's key could not be fetched (opened without a relay, or it is down).
     KeyUnavailable { key_id: String, reason: String },
+    /// The browser could not run the check (no Ed25519 in WebCrypto, and the page's own
+    /// verifier did not load).
+    CannotCheck { key_id: String, reason: String },
 }
 
 impl Verification {
@@ -30,6 +38,9 @@ impl Verification {
             Verification::KeyUnavailable { .. } => {
                 "Not verified — the relay's key could not be fetched".to_string()
             }
+            Verification::CannotCheck { .. } => {
+                "Not verified — this browser could not check the signature".to_string()
+            }
         }
     }
 
@@ -39,36 +50,64 @@ impl Verification {
                 "The report below is exactly what the relay signed.".to_string()
             }
             Verification::NotVerified { reason, .. }
-            | Verification::KeyUnavailable { reason, .. } => reason.clone(),
+            | Verification::KeyUnavailable { reason, .. }
+            | Verification::CannotCheck { reason, .. } => reason.clone(),
         }
     }
 }
 
-/// Checks a signed report against the relay's key.
-pub fn verify(signed: &SignedReport, key: Result<&PublicKeyInfo, &str>) -> Verification {
-    let key_id = signed.key_id.clone();
+/// What is left to do for a signed report and the relay's key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prepared {
+    /// Decided without a signature check.
+    Done(Verification),
+    /// Check this Ed25519 signature (64 bytes) by this key (32 bytes) over the report's text.
+    Check {
+        public_key: Vec<u8>,
+        signature: Vec<u8>,
+    },
+}
+
+/// Decides what to check: nothing when the key is missing, of another algorithm, or when the
+/// link's signature or the key is malformed (then the link is not verified).
+pub fn prepare(signed: &SignedReport, key: Result<&PublicKeyInfo, &str>) -> Prepared {
     let key = match key {
         Ok(k) => k,
         Err(why) => {
-            return Verification::KeyUnavailable {
-                key_id,
+            return Prepared::Done(Verification::KeyUnavailable {
+                key_id: signed.key_id.clone(),
                 reason: format!(
                     "The link says it was signed by relay key {}, but this page could not fetch its relay's key ({why}). Open the link on the relay that made it.",
                     signed.key_id
                 ),
-            }
+            })
         }
     };
     if !key.algorithm.eq_ignore_ascii_case("ed25519") {
-        return Verification::NotVerified {
-            key_id,
+        return Prepared::Done(Verification::NotVerified {
+            key_id: signed.key_id.clone(),
             reason: format!(
                 "This relay publishes a {} key, which this page cannot check.",
                 key.algorithm
             ),
-        };
+        });
     }
-    if share::verify(signed, &key.public_key) {
+    let public_key = share::base64url_decode(&key.public_key).filter(|k| k.len() == 32);
+    let signature = share::base64url_decode(&signed.signature).filter(|s| s.len() == 64);
+    match (public_key, signature) {
+        (Some(public_key), Some(signature)) => Prepared::Check {
+            public_key,
+            signature,
+        },
+        _ => Prepared::Done(conclude(signed, key, false)),
+    }
+}
+
+/// The verdict once the signature has been checked (`valid`: it is a valid signature by the
+/// relay's key over the report's exact text).
+pub fn conclude(signed: &SignedReport, key: &PublicKeyInfo, valid: bool) -> Verification {
+    let key_id = signed.key_id.clone();
+    if valid {
         if key.key_id == signed.key_id {
             return Verification::Verified { key_id };
         }
@@ -94,6 +133,16 @@ pub fn verify(signed: &SignedReport, key: Result<&PublicKeyInfo, &str>) -> Verif
     Verification::NotVerified { key_id, reason }
 }
 
+/// The verdict when the check could not run at all.
+pub fn cannot_check(signed: &SignedReport, why: &str) -> Verification {
+    Verification::CannotCheck {
+        key_id: signed.key_id.clone(),
+        reason: format!(
+            "This browser has no Ed25519 in WebCrypto and the page's own verifier could not be loaded ({why}). Reload the page, or open the link in a current browser."
+        ),
+    }
+}
+
 /// Decodes a link fragment (`#v1.…`) into the signed text and the report.
 pub fn open(fragment: &str) -> Result<(SignedReport, Report), ShareError> {
     let signed = share::decode(fragment)?;
@@ -113,7 +162,7 @@ pub fn link(origin: &str, signed: &SignedReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ed25519_dalek::{Signer, SigningKey};
+    use ed25519_dalek::{Signer, SigningKey, Verifier, VerifyingKey};
 
     fn signed(text: &str, key: &SigningKey, id: &str) -> SignedReport {
         SignedReport {
@@ -128,6 +177,28 @@ mod tests {
             key_id: id.into(),
             algorithm: "Ed25519".into(),
             public_key: share::base64url(&key.verifying_key().to_bytes()),
+        }
+    }
+
+    /// prepare → the check the browser would run (here ed25519-dalek) → conclude.
+    fn verify(s: &SignedReport, key: Result<&PublicKeyInfo, &str>) -> Verification {
+        match prepare(s, key) {
+            Prepared::Done(v) => v,
+            Prepared::Check {
+                public_key,
+                signature,
+            } => {
+                let pk = <[u8; 32]>::try_from(public_key.as_slice()).expect("32 bytes");
+                let sig = <[u8; 64]>::try_from(signature.as_slice()).expect("64 bytes");
+                let valid = VerifyingKey::from_bytes(&pk).is_ok_and(|k| {
+                    k.verify(
+                        s.report.as_bytes(),
+                        &ed25519_dalek::Signature::from_bytes(&sig),
+                    )
+                    .is_ok()
+                });
+                conclude(s, key.expect("a key was checked"), valid)
+            }
         }
     }
 
@@ -153,5 +224,46 @@ mod tests {
         assert!(link.starts_with("https://relay.example/r#v1."));
         let frag = link.split_once('#').map(|x| x.1).unwrap_or_default();
         assert_eq!(share::decode(frag).ok(), Some(s));
+    }
+
+    #[test]
+    fn nothing_to_check_is_decided_without_a_check() {
+        let k = SigningKey::from_bytes(&[1; 32]);
+        let mut s = signed("{}", &k, "k1");
+        let mut rsa = info(&k, "k1");
+        rsa.algorithm = "RSA".into();
+        assert!(
+            matches!(prepare(&s, Ok(&rsa)), Prepared::Done(Verification::NotVerified { reason, .. }) if reason.contains("RSA"))
+        );
+        s.signature = String::new();
+        assert!(
+            matches!(prepare(&s, Ok(&info(&k, "k1"))), Prepared::Done(Verification::NotVerified { reason, .. }) if reason.contains("no signature"))
+        );
+        s.signature = "AAAA".into();
+        assert!(matches!(
+            prepare(&s, Ok(&info(&k, "k1"))),
+            Prepared::Done(Verification::NotVerified { .. })
+        ));
+        assert!(!cannot_check(&s, "offline").is_verified());
+    }
+
+    /// A link made by the relay as it is today (protocol v1), with the key it published: it
+    /// must keep verifying (crates/rdpcheck-report/tests/data/share-v1.json, see the README there).
+    #[test]
+    fn a_v1_link_from_the_relay_verifies() {
+        let fixture: serde_json::Value = serde_json::from_str(include_str!(
+            "../../../crates/rdpcheck-report/tests/data/share-v1.json"
+        ))
+        .expect("fixture JSON");
+        let link = fixture["link"].as_str().expect("link");
+        let key: PublicKeyInfo =
+            serde_json::from_value(fixture["key"].clone()).expect("the relay's key");
+        let (signed, report) = open(link.split_once('#').map_or(link, |x| x.1)).expect("opens");
+        assert_eq!(report.schema, 1);
+        assert!(verify(&signed, Ok(&key)).is_verified());
+        let mut tampered = signed.clone();
+        tampered.report = tampered.report.replacen("\"schema\":1", "\"schema\": 1", 1);
+        assert_ne!(tampered.report, signed.report);
+        assert!(!verify(&tampered, Ok(&key)).is_verified());
     }
 }

@@ -14,6 +14,13 @@ pub fn now() -> f64 {
         .unwrap_or_else(js_sys::Date::now)
 }
 
+/// A Performance Timeline mark (`performance.mark`), for measuring the page.
+pub fn mark(name: &str) {
+    if let Some(p) = window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
 /// `https://host:port` of the page.
 pub fn origin() -> String {
     window()

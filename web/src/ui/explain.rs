@@ -7,22 +7,19 @@ use rdpcheck_kb::{explain, CodeMatch, ExplainError, Explanation};
 use rdpcheck_report::Report;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use super::check::CheckPanel;
+use super::kbload::prefetch;
+use super::router::{use_location, use_navigator, Link, Route};
 use super::widgets::{article_body, article_link};
-use super::{ExplainQuery, Route};
 use crate::logic::evidence::{seen, Seen};
 use crate::logic::symptoms::SYMPTOMS;
 
 /// `/explain?q=`
 #[component]
 pub fn ExplainRoute() -> Html {
-    let q = use_location()
-        .and_then(|l| l.query::<ExplainQuery>().ok())
-        .unwrap_or_default()
-        .q;
-    html! { <ExplainPage q={q} /> }
+    let q = use_location().param("q");
+    html! { <ExplainPage {q} /> }
 }
 
 #[derive(Properties, PartialEq)]
@@ -64,12 +61,7 @@ pub fn PasteForm(props: &PasteFormProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if let Some(n) = &navigator {
-                let _ = n.push_with_query(
-                    &Route::Explain,
-                    &ExplainQuery {
-                        q: text.trim().to_string(),
-                    },
-                );
+                n.push(&Route::Explain.with_query(&[("q", text.trim())]));
             }
         })
     };
@@ -87,7 +79,7 @@ pub fn PasteForm(props: &PasteFormProps) -> Html {
     html! {
         <form class="paste" {onsubmit} role="search">
             <label for="paste-text">{ "Type or paste what the client showed: the dialog text, the codes, or a FreeRDP error line" }</label>
-            <textarea id="paste-text" rows="3" value={(*text).clone()} {oninput}
+            <textarea id="paste-text" rows="3" value={(*text).clone()} {oninput} onfocus={Callback::from(|_| prefetch())}
                 placeholder="Error code: 0x904  Extended error code: 0x7" />
             <div class="actions"><button type="submit" class="primary">{ "Explain" }</button></div>
         </form>
@@ -102,8 +94,7 @@ pub fn Symptoms() -> Html {
             <h2 id="symptoms-title">{ "Or pick what you saw" }</h2>
             <ul class="symptoms">
                 { for SYMPTOMS.iter().map(|(label, q)| html! {
-                    <li><Link<Route, ExplainQuery> to={Route::Explain} query={Some(ExplainQuery { q: q.to_string() })}>
-                        { label.to_string() }</Link<Route, ExplainQuery>></li>
+                    <li><Link to={Route::Explain.with_query(&[("q", q)])}>{ label.to_string() }</Link></li>
                 }) }
             </ul>
         </section>
@@ -198,7 +189,7 @@ fn code_card(m: &CodeMatch) -> Html {
                 { " — " }{ if short.is_empty() { name.clone() } else { short } }
             </h3>
             <p class="muted">
-                <Link<Route> to={Route::KbTable { table: m.table.clone() }}>{ m.table_title.clone() }</Link<Route>>
+                <Link to={Route::KbTable { table: m.table.clone() }.path()}>{ m.table_title.clone() }</Link>
                 { format!(": {name}") }
                 if undocumented { { " (not in Microsoft's documentation)" } }
                 { format!(". Read as {}.", m.interpretation) }

@@ -1,10 +1,9 @@
 //! `/`: start from the error.
 
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use super::explain::{PasteForm, Symptoms};
-use super::Route;
+use super::router::Link;
 
 #[component]
 pub fn Home() -> Html {
@@ -21,7 +20,7 @@ pub fn Home() -> Html {
                 <h2 id="direct-title">{ "Or check a host directly" }</h2>
                 <p>{ "Run the handshakes a client runs — DNS, TCP, RDP negotiation, TLS, the NLA challenge — and \
                       see the stage where a client would fail. No credentials are ever sent." }</p>
-                <p><Link<Route> to={Route::Check} classes="button">{ "Check a host" }</Link<Route>></p>
+                <p><Link to="/check" classes="button">{ "Check a host" }</Link></p>
             </section>
         </>
     }

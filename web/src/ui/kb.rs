@@ -2,27 +2,22 @@
 
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
+use super::router::{use_location, use_navigator, Link, Route};
 use super::widgets::{article_body, article_link, prose};
-use super::{ExplainQuery, Route};
 use crate::logic::kbsearch::{search, Hit};
 
 #[component]
 pub fn KbIndexPage() -> Html {
-    let location = use_location();
+    let q = use_location().param("q");
     let navigator = use_navigator();
-    let q = location
-        .and_then(|l| l.query::<ExplainQuery>().ok())
-        .map(|x| x.q)
-        .unwrap_or_default();
     let oninput = Callback::from(move |e: InputEvent| {
         if let Some(i) = e
             .target()
             .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
         {
             if let Some(n) = &navigator {
-                let _ = n.replace_with_query(&Route::Kb, &ExplainQuery { q: i.value() });
+                n.replace(&Route::Kb.with_query(&[("q", &i.value())]));
             }
         }
     });
@@ -50,7 +45,7 @@ pub fn KbIndexPage() -> Html {
                 <ul class="kb-list">
                     { for rdpcheck_kb::tables().iter().map(|t| html! {
                         <li>
-                            <Link<Route> to={Route::KbTable { table: t.id.clone() }}>{ t.title.clone() }</Link<Route>>
+                            <Link to={Route::KbTable { table: t.id.clone() }.path()}>{ t.title.clone() }</Link>
                             <span class="muted">{ format!(" — {} codes; shown as \"{}\"", t.entries.len(), t.label) }</span>
                         </li>
                     }) }
@@ -82,16 +77,16 @@ fn hit(h: &Hit) -> Html {
         } => html! {
             <li>
                 <span class="kind">{ "code" }</span>
-                <Link<Route> to={Route::KbTable { table: table.clone() }}>
+                <Link to={Route::KbTable { table: table.clone() }.path()}>
                     <code>{ hex.clone() }</code>{ format!(" {name}") }
-                </Link<Route>>
+                </Link>
                 <span class="muted">{ format!(" — {short} ({table_title})") }</span>
             </li>
         },
         Hit::Finding { code, meaning } => html! {
             <li>
                 <span class="kind">{ "finding" }</span>
-                <Link<Route, ExplainQuery> to={Route::Explain} query={Some(ExplainQuery { q: code.clone() })}><code>{ code.clone() }</code></Link<Route, ExplainQuery>>
+                <Link to={Route::Explain.with_query(&[("q", code)])}><code>{ code.clone() }</code></Link>
                 <span class="muted">{ format!(" — {meaning}") }</span>
             </li>
         },
@@ -114,14 +109,14 @@ pub fn KbArticlePage(props: &KbArticleProps) -> Html {
         .collect();
     html! {
         <article class="card kb-article" aria-labelledby="article-title">
-            <p class="crumbs"><Link<Route> to={Route::Kb}>{ "Knowledge base" }</Link<Route>>{ " / article" }</p>
+            <p class="crumbs"><Link to="/kb">{ "Knowledge base" }</Link>{ " / article" }</p>
             <h1 id="article-title">{ a.title.clone() }</h1>
             { article_body(a, 2) }
             if !a.client_codes.is_empty() || !findings.is_empty() {
                 <h2>{ "What points here" }</h2>
                 <ul class="pointers">
                     { for a.client_codes.iter().map(|c| html! {
-                        <li><Link<Route, ExplainQuery> to={Route::Explain} query={Some(ExplainQuery { q: c.clone() })}><code>{ c.clone() }</code></Link<Route, ExplainQuery>></li>
+                        <li><Link to={Route::Explain.with_query(&[("q", c)])}><code>{ c.clone() }</code></Link></li>
                     }) }
                     { for findings.iter().map(|f| html! {
                         <li><code class="finding-code">{ f.code.to_string() }</code>{ format!(" — {}", f.meaning) }</li>
@@ -152,7 +147,7 @@ pub fn KbTablePage(props: &KbTableProps) -> Html {
     };
     html! {
         <article class="card kb-table" aria-labelledby="table-title">
-            <p class="crumbs"><Link<Route> to={Route::Kb}>{ "Knowledge base" }</Link<Route>>{ " / code table" }</p>
+            <p class="crumbs"><Link to="/kb">{ "Knowledge base" }</Link>{ " / code table" }</p>
             <h1 id="table-title">{ t.title.clone() }</h1>
             { prose(&t.description) }
             <div class="table-wrap">
@@ -198,7 +193,7 @@ fn not_found(what: &str, id: &str) -> Html {
     html! {
         <section class="card error" role="alert">
             <h1>{ format!("No {what} called \"{id}\"") }</h1>
-            <p><Link<Route> to={Route::Kb}>{ "Browse the knowledge base" }</Link<Route>>{ "." }</p>
+            <p><Link to="/kb">{ "Browse the knowledge base" }</Link>{ "." }</p>
         </section>
     }
 }

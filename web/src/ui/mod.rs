@@ -2,141 +2,98 @@
 
 mod check;
 mod dom;
+mod ed25519;
 mod explain;
 mod home;
 mod kb;
+mod kbload;
 mod report;
+mod router;
 mod shared;
 mod timeline;
 mod widgets;
 
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 pub use check::{CheckPage, CheckPanel};
 pub use explain::{ExplainPage, ExplainView};
 pub use kb::{KbArticlePage, KbIndexPage, KbTablePage};
+use kbload::WithKb;
 pub use report::ReportView;
+use router::{navigate_on_click, use_location, use_navigator};
+pub use router::{Link, Route, Router};
 pub use shared::{SharedPage, SharedView};
-
-/// Every screen of the page.
-#[derive(Clone, Routable, PartialEq, Debug)]
-pub enum Route {
-    #[at("/")]
-    Home,
-    /// `?q=<pasted text>`
-    #[at("/explain")]
-    Explain,
-    /// `?host=H&port=P&gateway=G` pre-fills the form; the check starts on the user's click.
-    #[at("/check")]
-    Check,
-    #[at("/kb")]
-    Kb,
-    #[at("/kb/codes/:table")]
-    KbTable { table: String },
-    #[at("/kb/:id")]
-    KbArticle { id: String },
-    /// `#v1.<payload>`: a shared report.
-    #[at("/r")]
-    Shared,
-    #[not_found]
-    #[at("/404")]
-    NotFound,
-}
-
-/// Query of `/explain`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ExplainQuery {
-    #[serde(default)]
-    pub q: String,
-}
-
-/// Query of `/check`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CheckQuery {
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub host: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub port: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub gateway: String,
-}
 
 fn switch(route: Route) -> Html {
     match route {
         Route::Home => html! { <home::Home /> },
-        Route::Explain => html! { <explain::ExplainRoute /> },
+        Route::Explain => html! { <WithKb><explain::ExplainRoute /></WithKb> },
         Route::Check => html! { <check::CheckRoute /> },
-        Route::Kb => html! { <KbIndexPage /> },
-        Route::KbTable { table } => html! { <KbTablePage {table} /> },
-        Route::KbArticle { id } => html! { <KbArticlePage {id} /> },
+        Route::Kb => html! { <WithKb><KbIndexPage /></WithKb> },
+        Route::KbTable { table } => html! { <WithKb><KbTablePage {table} /></WithKb> },
+        Route::KbArticle { id } => html! { <WithKb><KbArticlePage {id} /></WithKb> },
         Route::Shared => html! { <SharedPage /> },
         Route::NotFound => html! {
             <section class="card">
                 <h1>{ "Page not found" }</h1>
                 <p>{ "This address is not a page of rdpcheck. " }
-                   <Link<Route> to={Route::Home}>{ "Start from the error" }</Link<Route>>
+                   <Link to="/">{ "Start from the error" }</Link>
                    { " or " }
-                   <Link<Route> to={Route::Kb}>{ "browse the knowledge base" }</Link<Route>>{ "." }</p>
+                   <Link to="/kb">{ "browse the knowledge base" }</Link>{ "." }</p>
             </section>
         },
     }
 }
 
+/// The screen of the current location.
+#[component]
+fn Screen() -> Html {
+    switch(use_location().route())
+}
+
 #[component]
 fn Nav() -> Html {
-    let route = use_route::<Route>();
+    let route = use_location().route();
     let navigator = use_navigator();
     let current = |r: &Route| -> Option<&'static str> {
         let on = match (&route, r) {
-            (Some(Route::Kb | Route::KbArticle { .. } | Route::KbTable { .. }), Route::Kb) => true,
-            (Some(a), b) => a == b,
-            _ => false,
+            (Route::Kb | Route::KbArticle { .. } | Route::KbTable { .. }, Route::Kb) => true,
+            (a, b) => a == b,
         };
         on.then_some("page")
     };
+    let nav_click = |r: Route| navigate_on_click(&navigator, r.path());
     html! {
         <header class="site-header">
-            <Link<Route> to={Route::Home} classes="brand">{ "rdpcheck" }</Link<Route>>
+            <Link to="/" classes="brand">{ "rdpcheck" }</Link>
             <nav aria-label="Main">
                 <ul>
-                    <li><a href="/" aria-current={current(&Route::Home)} onclick={nav_click(&navigator, Route::Home)}>{ "Explain an error" }</a></li>
-                    <li><a href="/check" aria-current={current(&Route::Check)} onclick={nav_click(&navigator, Route::Check)}>{ "Check a host" }</a></li>
-                    <li><a href="/kb" aria-current={current(&Route::Kb)} onclick={nav_click(&navigator, Route::Kb)}>{ "Knowledge base" }</a></li>
+                    <li><a href="/" aria-current={current(&Route::Home)} onclick={nav_click(Route::Home)}>{ "Explain an error" }</a></li>
+                    <li><a href="/check" aria-current={current(&Route::Check)} onclick={nav_click(Route::Check)}>{ "Check a host" }</a></li>
+                    <li><a href="/kb" aria-current={current(&Route::Kb)} onclick={nav_click(Route::Kb)}>{ "Knowledge base" }</a></li>
                 </ul>
             </nav>
         </header>
     }
 }
 
-/// A plain link that navigates in-app on a normal click (new tab and friends still work).
-pub(crate) fn nav_click(navigator: &Option<Navigator>, route: Route) -> Callback<MouseEvent> {
-    let navigator = navigator.clone();
-    Callback::from(move |e: MouseEvent| {
-        if e.ctrl_key() || e.meta_key() || e.shift_key() || e.button() != 0 {
-            return;
-        }
-        if let Some(n) = &navigator {
-            e.prevent_default();
-            n.push(&route);
-        }
-    })
-}
-
 #[component]
 pub fn App() -> Html {
+    // Effects run after the whole first render (children first): the screen is in the DOM
+    // with its handlers attached. `cargo xtask bench page` reads this mark.
+    use_effect_with((), |_| dom::mark("rdpcheck:interactive"));
     html! {
-        <BrowserRouter>
+        <Router>
             <a class="skip" href="#main">{ "Skip to content" }</a>
             <Nav />
             <main id="main" tabindex="-1">
-                <Switch<Route> render={switch} />
+                <Screen />
             </main>
             <footer class="site-footer">
                 <p>{ "rdpcheck never sends a credential: the check stops at the NTLM challenge. " }
                    { "Explanations and the knowledge base work without the relay." }</p>
             </footer>
-        </BrowserRouter>
+        </Router>
     }
 }
 

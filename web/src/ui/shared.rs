@@ -1,14 +1,16 @@
 //! `/r#v1.…`: a shared report, read-only, verified against the relay's key.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
-use rdpcheck_report::wire::PublicKeyInfo;
+use rdpcheck_report::wire::{PublicKeyInfo, SignedReport};
 use yew::prelude::*;
-use yew_router::prelude::*;
 
+use super::kbload::WithKb;
 use super::report::ReportView;
-use super::{dom, Route};
-use crate::logic::share::{open, verify};
+use super::router::Link;
+use super::{dom, ed25519};
+use crate::logic::share::{cannot_check, conclude, open, prepare, Prepared, Verification};
 
 /// Where the relay publishes its key.
 pub const KEY_PATH: &str = "/api/v1/key";
@@ -94,6 +96,26 @@ pub fn SharedView(props: &SharedViewProps) -> Html {
     let opened = use_memo(props.fragment.clone(), |f| {
         open(f).map(|(s, r)| (Rc::new(s), Rc::new(r)))
     });
+    let verification = use_state(|| None::<Verification>);
+    // Check the signature whenever the link or the key changes (asynchronously: WebCrypto).
+    {
+        let verification = verification.clone();
+        let signed = opened.as_ref().as_ref().ok().map(|(s, _)| s.clone());
+        use_effect_with((signed, props.relay_key.clone()), move |(signed, key)| {
+            verification.set(None);
+            let cancelled = Rc::new(Cell::new(false));
+            if let (Some(signed), Some(key)) = (signed.clone(), key.clone()) {
+                let cancelled = cancelled.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let v = check(&signed, key.as_ref().map_err(String::as_str)).await;
+                    if !cancelled.get() {
+                        verification.set(Some(v));
+                    }
+                });
+            }
+            move || cancelled.set(true)
+        });
+    }
     let (signed, report) = match &*opened {
         Ok(x) => x.clone(),
         Err(e) => {
@@ -102,24 +124,42 @@ pub fn SharedView(props: &SharedViewProps) -> Html {
                     <h1>{ "This report link cannot be opened" }</h1>
                     <p>{ format!("{e}.") }</p>
                     <p>{ "Ask for the link again: it must be copied whole, including everything after the #. " }
-                       <Link<Route> to={Route::Home}>{ "Start a new check" }</Link<Route>>{ "." }</p>
+                       <Link to="/">{ "Start a new check" }</Link>{ "." }</p>
                 </section>
             };
         }
     };
-    let verification = props.relay_key.as_ref().map(|k| match k {
-        Ok(k) => verify(&signed, Ok(k)),
-        Err(e) => verify(&signed, Err(e.as_str())),
-    });
+    let verification = (*verification).clone();
     html! {
         <>
             <section class="card intro">
                 <h1>{ "Shared report" }</h1>
                 <p class="muted">{ "A snapshot, read-only: the link holds the whole result. " }
-                    <Link<Route> to={Route::Check}>{ "Run a new check" }</Link<Route>>{ "." }</p>
+                    <Link to="/check">{ "Run a new check" }</Link>{ "." }</p>
                 if verification.is_none() { <p role="status" class="muted">{ "Checking the signature…" }</p> }
             </section>
-            <ReportView report={report} verification={verification} source={signed} />
+            <WithKb optional=true>
+                <ReportView report={report} verification={verification} source={signed} />
+            </WithKb>
         </>
+    }
+}
+
+/// The verification of a signed report against the relay's key (or why there is none).
+async fn check(signed: &SignedReport, key: Result<&PublicKeyInfo, &str>) -> Verification {
+    let (key, public_key, signature) = match (key, prepare(signed, key)) {
+        (_, Prepared::Done(v)) => return v,
+        (Err(why), Prepared::Check { .. }) => return cannot_check(signed, why),
+        (
+            Ok(key),
+            Prepared::Check {
+                public_key,
+                signature,
+            },
+        ) => (key, public_key, signature),
+    };
+    match ed25519::verify(&public_key, &signature, signed.report.as_bytes()).await {
+        Ok((valid, _)) => conclude(signed, key, valid),
+        Err(why) => cannot_check(signed, &why),
     }
 }

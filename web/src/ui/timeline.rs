@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::logic::format::{ms, stage_title};
+use crate::logic::format::{fixed, ms, stage_title};
 use crate::logic::timeline::{BarKind, Geometry};
 
 #[derive(Properties, PartialEq)]
@@ -31,15 +31,15 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         <figure class="timeline" role="img" aria-label={label}>
             <div class="tl-rows" aria-hidden="true">
                 { for g.bars.iter().map(|b| {
-                    let x = format!("{:.3}", b.x);
-                    let w = format!("{:.3}", b.w);
+                    let x = fixed(b.x, 3);
+                    let w = fixed(b.w, 3);
                     let class = classes!("bar", b.kind.class());
                     html! {
                         <div class={classes!("tl-row", (b.kind == BarKind::Fail).then_some("tl-failed"))}>
                             <span class="tl-name" title={stage_title(b.name)}>{ b.name.as_str() }</span>
                             <svg class="tl-track" viewBox="0 0 100 10" preserveAspectRatio="none" focusable="false">
                                 { for g.ticks.iter().map(|(t, _)| {
-                                    let t = format!("{t:.3}");
+                                    let t = fixed(*t, 3);
                                     html! { <line class="tick" x1={t.clone()} x2={t} y1="0" y2="10" vector-effect="non-scaling-stroke" /> }
                                 }) }
                                 <rect {class} x={x} y="2" width={w} height="6" rx="0.6" />

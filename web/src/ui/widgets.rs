@@ -2,9 +2,9 @@
 
 use rdpcheck_kb::{Article, Step};
 use yew::prelude::*;
-use yew_router::prelude::*;
 
-use super::{dom, Route};
+use super::dom;
+use super::router::{Link, Route};
 
 #[derive(Properties, PartialEq)]
 pub struct CopyProps {
@@ -158,5 +158,5 @@ pub fn article_body(a: &Article, heading: u8) -> Html {
 
 /// A link to an article.
 pub fn article_link(id: &str, title: &str) -> Html {
-    html! { <Link<Route> to={Route::KbArticle { id: id.to_string() }}>{ title.to_string() }</Link<Route>> }
+    html! { <Link to={Route::KbArticle { id: id.to_string() }.path()}>{ title.to_string() }</Link> }
 }

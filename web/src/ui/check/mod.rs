@@ -1,0 +1,122 @@
+//! Check a host: the form (host, port, gateway, or a saved .rdp file), the live stages as the
+//! relay streams them, then the report. `CheckPanel` only composes:
+//!
+//! - `form.rs`: `<CheckForm>` and `<TextField>` (validation before anything is sent),
+//! - `rdp_input.rs`: `<RdpFileInput>` (file picker, drop, pasted text),
+//! - `live.rs`: `<LiveProgress>` (and why a check stopped),
+//! - `socket.rs`: `use_check_run`, the run's state, clock and WebSocket.
+
+mod form;
+mod live;
+mod rdp_input;
+mod socket;
+
+use std::rc::Rc;
+
+use rdpcheck_report::Report;
+use yew::prelude::*;
+
+use self::form::CheckForm;
+use self::live::LiveProgress;
+use self::socket::use_check_run;
+use super::dom;
+use super::kbload::{use_kb, KbStatus, WithKb};
+use super::report::ReportView;
+use super::router::use_location;
+use crate::logic::session::Phase;
+
+/// `/check?host=&port=&gateway=`
+#[component]
+pub fn CheckRoute() -> Html {
+    let l = use_location();
+    html! { <CheckPage host={l.param("host")} port={l.param("port")} gateway={l.param("gateway")} /> }
+}
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct CheckPageProps {
+    #[prop_or_default]
+    pub host: AttrValue,
+    #[prop_or_default]
+    pub port: AttrValue,
+    #[prop_or_default]
+    pub gateway: AttrValue,
+}
+
+#[component]
+pub fn CheckPage(props: &CheckPageProps) -> Html {
+    html! {
+        <>
+            <section class="card intro">
+                <h1>{ "Check a host" }</h1>
+                <p>{ "The relay runs the handshakes a Remote Desktop client runs — DNS, TCP, RDP negotiation, \
+                      TLS, the NLA challenge (no credentials are ever sent), repeated handshakes — and names \
+                      the stage where a client would fail." }</p>
+            </section>
+            <CheckPanel host={props.host.clone()} port={props.port.clone()} gateway={props.gateway.clone()} />
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct CheckPanelProps {
+    #[prop_or_default]
+    pub host: AttrValue,
+    #[prop_or_default]
+    pub port: AttrValue,
+    #[prop_or_default]
+    pub gateway: AttrValue,
+    /// Called with each finished report (the explain page marks its causes with it).
+    #[prop_or_default]
+    pub on_report: Option<Callback<Rc<Report>>>,
+    /// Heading level 2 title inside the panel (the explain page embeds it).
+    #[prop_or_default]
+    pub title: Option<AttrValue>,
+}
+
+/// The form, the progress of the running check and its report.
+#[component]
+pub fn CheckPanel(props: &CheckPanelProps) -> Html {
+    let check = use_check_run();
+    let run = &check.state.run;
+    let done = match &run.phase {
+        Phase::Done(r) => Some(r.clone()),
+        _ => None,
+    };
+
+    // The report shows the knowledge base's fixes: fetch it while the form is filled in.
+    let kb = use_kb();
+    let kb_settled = !matches!(kb, KbStatus::Idle | KbStatus::Loading);
+
+    // Tell the owner when a report arrives, and move focus to the verdict once it is shown.
+    {
+        let on_report = props.on_report.clone();
+        use_effect_with(done.clone(), move |done| {
+            if let (Some(r), Some(cb)) = (done, &on_report) {
+                cb.emit(r.report.clone());
+            }
+        });
+    }
+    use_effect_with((done.clone(), kb_settled), |(done, shown)| {
+        if done.is_some() && *shown {
+            dom::focus("verdict-title");
+        }
+    });
+
+    let needs_token = matches!(&run.phase, Phase::Failed(e) if e.needs_token);
+    let title = props
+        .title
+        .clone()
+        .unwrap_or(AttrValue::Static("Host to check"));
+    html! {
+        <div class="check-panel">
+            <CheckForm host={props.host.clone()} port={props.port.clone()} gateway={props.gateway.clone()}
+                {title} busy={run.is_active()} {needs_token} on_start={check.start.clone()} />
+            <LiveProgress state={check.state.clone()} now={check.now} />
+            if let Some(r) = done {
+                <WithKb optional=true>
+                    <ReportView report={r.report.clone()} full={r.full.clone()} redacted={r.redacted.clone()} />
+                </WithKb>
+            }
+        </div>
+    }
+}
