@@ -110,7 +110,7 @@ async fn xrdp_session_streams_stages_and_a_verifiable_report() {
         }
     }
     for (earlier, later) in ladder.iter().zip(ladder.iter().skip(1)) {
-        let overlap_allowed = [*earlier, *later].iter().any(|n| *n == "security_layers")
+        let overlap_allowed = [*earlier, *later].contains(&"security_layers")
             || (*earlier == "tls" && *later == "nla");
         if overlap_allowed || skipped.contains(later) {
             continue;
