@@ -10,6 +10,7 @@
 pub mod certs;
 pub mod check;
 pub mod fault;
+pub mod loopback;
 pub mod machine;
 pub mod nginx;
 pub mod process;

@@ -11,7 +11,6 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -24,11 +23,10 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tempfile::TempDir;
 use time::OffsetDateTime;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
-use tokio::task::{JoinHandle, JoinSet};
 use tokio_rustls::TlsAcceptor;
 
 use crate::certs::{rsa_key_pem, thumbprint, TestCa, TestCert};
+use crate::loopback::LoopbackServer;
 use crate::process::{free_port, require_binary, try_wait_for_port, ServerProcess, START_ATTEMPTS};
 
 /// What the HTTPS site answers.
@@ -316,8 +314,7 @@ pub fn wrong_name_leaf(ca: &TestCa) -> TestCert {
 #[derive(Debug)]
 pub struct ClosingTlsServer {
     pub port: u16,
-    accepted: Arc<AtomicUsize>,
-    task: JoinHandle<()>,
+    server: LoopbackServer,
 }
 
 impl ClosingTlsServer {
@@ -335,59 +332,28 @@ impl ClosingTlsServer {
         .with_single_cert(certs, key)
         .expect("server certificate");
         let acceptor = TlsAcceptor::from(Arc::new(config));
-        let listener = TcpListener::bind(("127.0.0.1", 0))
-            .await
-            .expect("bind closing TLS server");
-        let port = listener.local_addr().expect("local_addr").port();
-        let accepted = Arc::new(AtomicUsize::new(0));
-        let counter = Arc::clone(&accepted);
-        let task = tokio::spawn(async move {
-            // Connection tasks live in the set: aborting this task aborts them.
-            let mut connections = JoinSet::new();
-            loop {
-                tokio::select! {
-                    res = listener.accept() => match res {
-                        Ok((stream, _)) => {
-                            counter.fetch_add(1, Ordering::SeqCst);
-                            let acceptor = acceptor.clone();
-                            connections.spawn(async move {
-                                let handshake = tokio::time::timeout(
-                                    Duration::from_secs(10),
-                                    acceptor.accept(stream),
-                                );
-                                if let Ok(Ok(mut tls)) = handshake.await {
-                                    let mut buf = [0u8; 4096];
-                                    let _ = tokio::time::timeout(
-                                        Duration::from_secs(10),
-                                        tls.read(&mut buf),
-                                    )
-                                    .await;
-                                    // Drop without an answer: close_notify, then FIN.
-                                    let _ = tls.shutdown().await;
-                                }
-                            });
-                        }
-                        Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
-                    },
-                    Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        let server = LoopbackServer::spawn("closing TLS server", move |stream| {
+            let acceptor = acceptor.clone();
+            async move {
+                let handshake =
+                    tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream));
+                if let Ok(Ok(mut tls)) = handshake.await {
+                    let mut buf = [0u8; 4096];
+                    let _ = tokio::time::timeout(Duration::from_secs(10), tls.read(&mut buf)).await;
+                    // Drop without an answer: close_notify, then FIN.
+                    let _ = tls.shutdown().await;
                 }
             }
-        });
+        })
+        .await;
         ClosingTlsServer {
-            port,
-            accepted,
-            task,
+            port: server.port,
+            server,
         }
     }
 
     /// How many TCP connections were accepted so far.
     pub fn accepted(&self) -> usize {
-        self.accepted.load(Ordering::SeqCst)
-    }
-}
-
-impl Drop for ClosingTlsServer {
-    fn drop(&mut self) {
-        self.task.abort();
+        self.server.accepted()
     }
 }
