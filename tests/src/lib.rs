@@ -12,6 +12,7 @@ pub mod check;
 pub mod fault;
 pub mod loopback;
 pub mod machine;
+pub mod mstsc;
 pub mod nginx;
 pub mod process;
 pub mod shadow;
