@@ -229,6 +229,16 @@ pub fn expect_severity<'r>(report: &'r Report, code: &str, severity: Severity) -
     f
 }
 
+/// `text` (a field the message calls `what`, e.g. "evidence") contains every one of `needles`.
+#[track_caller]
+pub fn assert_says(report: &Report, what: &str, text: &str, needles: &[&str]) {
+    assert!(
+        needles.iter().all(|n| text.contains(n)),
+        "{what} {text:?}\n{}",
+        pretty(report)
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Assertion macros that add the report to the failure message.
 

@@ -8,16 +8,12 @@
 //! a leaf for another name, both signed by the lab CA (a self-signed CA:TRUE certificate would be
 //! refused as "CA used as end entity", not for the reason under test).
 
-use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
 use std::process::Command;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use rcgen::{
-    date_time_ymd, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, Issuer,
-    KeyPair, KeyUsagePurpose, SanType,
-};
+use rcgen::{date_time_ymd, Issuer, KeyPair};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tempfile::TempDir;
@@ -25,7 +21,7 @@ use time::OffsetDateTime;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_rustls::TlsAcceptor;
 
-use crate::certs::{rsa_key_pem, thumbprint, TestCa, TestCert};
+use crate::certs::{rsa_key_pem, server_leaf_params, TestCa, TestCert};
 use crate::loopback::LoopbackServer;
 use crate::process::{free_port, require_binary, try_wait_for_port, ServerProcess, START_ATTEMPTS};
 
@@ -243,46 +239,29 @@ pub fn issue_gateway_leaf(
     not_before: OffsetDateTime,
     not_after: OffsetDateTime,
 ) -> TestCert {
-    let mut params = match names {
-        LeafNames::Loopback => {
-            let mut p = CertificateParams::new(vec!["localhost".to_string()]).expect("SAN");
-            p.subject_alt_names
-                .push(SanType::IpAddress(IpAddr::V4(Ipv4Addr::LOCALHOST)));
-            p
-        }
-        LeafNames::OtherExample => {
-            CertificateParams::new(vec!["other.example".to_string()]).expect("SAN")
-        }
+    let params = match names {
+        LeafNames::Loopback => server_leaf_params(
+            "localhost",
+            true,
+            "rdp-gateway.localhost",
+            not_before,
+            not_after,
+        ),
+        LeafNames::OtherExample => server_leaf_params(
+            "other.example",
+            false,
+            "other.example",
+            not_before,
+            not_after,
+        ),
     };
-    let mut dn = DistinguishedName::new();
-    dn.push(
-        DnType::CommonName,
-        match names {
-            LeafNames::Loopback => "rdp-gateway.localhost",
-            LeafNames::OtherExample => "other.example",
-        },
-    );
-    params.distinguished_name = dn;
-    params.not_before = not_before;
-    params.not_after = not_after;
-    params.key_usages = vec![
-        KeyUsagePurpose::DigitalSignature,
-        KeyUsagePurpose::KeyEncipherment,
-    ];
-    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
     let ca_key = KeyPair::from_pem(&ca.cert.key_pem).expect("rcgen reads the CA key");
     let issuer =
         Issuer::from_ca_cert_pem(&ca.cert.cert_pem, ca_key).expect("rcgen reads the CA cert");
     let key_pem = gateway_leaf_key_pem();
     let key = KeyPair::from_pem(key_pem).expect("rcgen reads the leaf key");
     let cert = params.signed_by(&key, &issuer).expect("sign gateway leaf");
-    let der = cert.der().to_vec();
-    TestCert {
-        cert_pem: cert.pem(),
-        key_pem: key_pem.to_string(),
-        sha256: thumbprint(&der),
-        der,
-    }
+    TestCert::from_parts(cert, key_pem)
 }
 
 /// A leaf for localhost + 127.0.0.1 signed by `ca`, valid only 2020-01-01 .. 2020-02-01.

@@ -93,15 +93,21 @@ impl ServerProcess {
 
     /// Panic (with the server's output) if the server has exited.
     pub fn assert_running(&mut self) {
-        if let Ok(Some(status)) = self.child.try_wait() {
-            panic!(
-                "{} (pid {}) exited early with {status}; its output ({}):\n{}",
-                self.name,
-                self.child.id(),
-                self.log.display(),
-                self.output()
-            );
+        if let Some(why) = self.exited() {
+            panic!("{why}");
         }
+    }
+
+    /// If the server has exited: that it did, with its status and output.
+    fn exited(&mut self) -> Option<String> {
+        let status = self.child.try_wait().ok().flatten()?;
+        Some(format!(
+            "{} (pid {}) exited early with {status}; its output ({}):\n{}",
+            self.name,
+            self.child.id(),
+            self.log.display(),
+            self.output()
+        ))
     }
 }
 
@@ -184,18 +190,8 @@ pub fn try_wait_for_addr(
     timeout: Duration,
     server: &mut ServerProcess,
 ) -> Result<(), String> {
-    poll_addr(addr, timeout, || {
-        server.child.try_wait().ok().flatten().map(|status| {
-            format!(
-                "{} (pid {}) exited early with {status}; its output ({}):\n{}",
-                server.name,
-                server.child.id(),
-                server.log.display(),
-                server.output()
-            )
-        })
-    })
-    .map_err(|why| format!("{why}\nserver output:\n{}", server.output()))
+    poll_addr(addr, timeout, || server.exited())
+        .map_err(|why| format!("{why}\nserver output:\n{}", server.output()))
 }
 
 fn poll_addr(

@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use rdpcheck_labtests::assert_report;
-use rdpcheck_labtests::check::{assert_problem_at, assert_stage, codes, expect_finding, run_probe};
+use rdpcheck_labtests::check::{
+    assert_problem_at, assert_says, assert_stage, codes, expect_finding, run_probe,
+};
 use rdpcheck_labtests::{Fault, FaultServer};
 use rdpcheck_probe::ProbeOptions;
 use rdpcheck_proto::x224::FailureCode;
@@ -47,7 +49,7 @@ async fn close_after_request() {
     expect_finding(&report, "x224.closed");
     assert_problem_at(&report, "x224");
     let hint = report.verdict.client_error_hint.as_deref().unwrap_or("");
-    assert_report!(report, hint.contains("0x904"), "client_error_hint {hint:?}");
+    assert_says(&report, "client_error_hint", hint, &["0x904"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

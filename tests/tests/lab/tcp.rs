@@ -1,7 +1,6 @@
 //! Nothing listening: the TCP connect is refused.
 
-use rdpcheck_labtests::assert_report;
-use rdpcheck_labtests::check::{assert_problem_at, expect_finding, run_probe};
+use rdpcheck_labtests::check::{assert_problem_at, assert_says, expect_finding, run_probe};
 use rdpcheck_labtests::process::closed_port;
 
 use crate::{assert_within, fault_opts, print_summary};
@@ -18,5 +17,5 @@ async fn refused_port() {
     expect_finding(&report, "tcp.refused");
     assert_problem_at(&report, "tcp");
     let hint = report.verdict.client_error_hint.as_deref().unwrap_or("");
-    assert_report!(report, hint.contains("0x204"), "client_error_hint {hint:?}");
+    assert_says(&report, "client_error_hint", hint, &["0x204"]);
 }

@@ -2,13 +2,28 @@
 //! legacy TLS, IPv6).
 
 use rdpcheck_labtests::check::{
-    assert_decided_by, assert_no_fail, certificate, codes, expect_finding, finding, run_probe,
-    run_probe_with_events, stability_section, tls_section,
+    assert_decided_by, assert_no_fail, assert_says, certificate, codes, expect_finding, finding,
+    run_probe, run_probe_with_events, stability_section, tls_section,
 };
 use rdpcheck_labtests::{assert_layer, assert_report, assert_report_eq};
 use rdpcheck_labtests::{Listen, SecurityLayer, TestCert, Xrdp};
+use rdpcheck_report::Report;
 
 use crate::{assert_event_order, print_summary, real_opts};
+
+/// Start xrdp with `layer`, `cert` and `extra` xrdp.ini [Globals] settings, probe it with
+/// [`real_opts`] and print the summary as `label`. The server runs until the caller drops it.
+async fn probe_xrdp(
+    label: &str,
+    layer: SecurityLayer,
+    cert: &TestCert,
+    extra: &[(&str, &str)],
+) -> (Xrdp, Report) {
+    let server = Xrdp::start_with(layer, cert, extra);
+    let (report, elapsed) = run_probe(real_opts(server.port)).await;
+    print_summary(label, &report, elapsed);
+    (server, report)
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn xrdp_negotiate_allows_tls_and_standard_rdp_but_no_nla() {
@@ -76,9 +91,7 @@ async fn xrdp_negotiate_allows_tls_and_standard_rdp_but_no_nla() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn xrdp_tls_refuses_standard_rdp() {
     let cert = TestCert::self_signed();
-    let server = Xrdp::start(SecurityLayer::Tls, &cert);
-    let (report, elapsed) = run_probe(real_opts(server.port)).await;
-    print_summary("xrdp tls", &report, elapsed);
+    let (server, report) = probe_xrdp("xrdp tls", SecurityLayer::Tls, &cert, &[]).await;
 
     assert_layer!(report, rdp, !accepted);
     assert_layer!(report, rdp, failure == "SSL_REQUIRED_BY_SERVER");
@@ -89,9 +102,7 @@ async fn xrdp_tls_refuses_standard_rdp() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn xrdp_rdp_only_selects_standard_rdp_for_tls_requests() {
     let cert = TestCert::self_signed();
-    let server = Xrdp::start(SecurityLayer::Rdp, &cert);
-    let (report, elapsed) = run_probe(real_opts(server.port)).await;
-    print_summary("xrdp rdp", &report, elapsed);
+    let (server, report) = probe_xrdp("xrdp rdp", SecurityLayer::Rdp, &cert, &[]).await;
 
     assert_layer!(report, tls, !accepted);
     assert_layer!(report, tls, selected == "rdp");
@@ -112,9 +123,7 @@ async fn xrdp_rdp_only_selects_standard_rdp_for_tls_requests() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn xrdp_with_expired_certificate() {
     let cert = TestCert::expired();
-    let server = Xrdp::start(SecurityLayer::Negotiate, &cert);
-    let (report, elapsed) = run_probe(real_opts(server.port)).await;
-    print_summary("xrdp expired", &report, elapsed);
+    let (server, report) = probe_xrdp("xrdp expired", SecurityLayer::Negotiate, &cert, &[]).await;
 
     expect_finding(&report, "tls.cert_expired");
     let leaf = certificate(&report);
@@ -136,16 +145,16 @@ async fn xrdp_with_expired_certificate() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn xrdp_tls10_only_is_legacy_only() {
     let cert = TestCert::self_signed();
-    let server = Xrdp::start_with(
+    let (server, report) = probe_xrdp(
+        "xrdp tls1.0 only",
         SecurityLayer::Negotiate,
         &cert,
         &[
             ("ssl_protocols", "TLSv1"),
             ("tls_ciphers", "ALL:@SECLEVEL=0"),
         ],
-    );
-    let (report, elapsed) = run_probe(real_opts(server.port)).await;
-    print_summary("xrdp tls1.0 only", &report, elapsed);
+    )
+    .await;
 
     expect_finding(&report, "tls.legacy_only");
     assert_decided_by(&report, "tls", "tls.legacy_only");
@@ -167,9 +176,8 @@ async fn xrdp_1024_bit_key_breaks_tls_after_negotiation() {
     // successful negotiation. xrdp then answers the ClientHello with a plain (TPKT) MCS
     // Disconnect Provider Ultimatum, which rustls reads as a corrupt record.
     let cert = TestCert::rsa_1024();
-    let server = Xrdp::start(SecurityLayer::Negotiate, &cert);
-    let (report, elapsed) = run_probe(real_opts(server.port)).await;
-    print_summary("xrdp 1024-bit key", &report, elapsed);
+    let (server, report) =
+        probe_xrdp("xrdp 1024-bit key", SecurityLayer::Negotiate, &cert, &[]).await;
 
     let logs = server.logs();
     assert!(
@@ -186,11 +194,11 @@ async fn xrdp_1024_bit_key_breaks_tls_after_negotiation() {
     // with evidence naming the RDP-framed answer (03 00 …) that came instead of a ServerHello.
     assert_decided_by(&report, "tls", "tls.closed_after_hello");
     let failed = expect_finding(&report, "tls.closed_after_hello");
-    assert_report!(
-        report,
-        failed.evidence.contains("RDP framing") && failed.evidence.contains("03 00"),
-        "evidence should say the server answered in X.224: {:?}",
-        failed.evidence
+    assert_says(
+        &report,
+        "evidence should say the server answered in X.224:",
+        &failed.evidence,
+        &["RDP framing", "03 00"],
     );
     drop(server);
 }
@@ -205,13 +213,13 @@ async fn xrdp_1024_bit_key_at_seclevel_0() {
     // The certificate is recorded by the verifier before the signature check fails, so the
     // weak key is named as the cause (not the cipher suite, which rustls implements).
     let cert = TestCert::rsa_1024();
-    let server = Xrdp::start_with(
+    let (server, report) = probe_xrdp(
+        "xrdp 1024-bit key @SECLEVEL=0",
         SecurityLayer::Negotiate,
         &cert,
         &[("tls_ciphers", "DEFAULT:@SECLEVEL=0")],
-    );
-    let (report, elapsed) = run_probe(real_opts(server.port)).await;
-    print_summary("xrdp 1024-bit key @SECLEVEL=0", &report, elapsed);
+    )
+    .await;
 
     let logs = server.logs();
     assert!(
@@ -227,18 +235,10 @@ async fn xrdp_1024_bit_key_at_seclevel_0() {
     );
     assert_decided_by(&report, "tls", "tls.cert_weak_key");
     let weak = expect_finding(&report, "tls.cert_weak_key");
-    assert_report!(
-        report,
-        weak.summary.contains("1024"),
-        "the summary names the key size: {:?}",
-        weak.summary
-    );
-    assert_report!(
-        report,
-        weak.evidence.contains("BadSignature"),
-        "rustls should refuse the handshake signature: {:?}",
-        weak.evidence
-    );
+    let key_size = "the summary names the key size:";
+    assert_says(&report, key_size, &weak.summary, &["1024"]);
+    let refused = "rustls should refuse the handshake signature:";
+    assert_says(&report, refused, &weak.evidence, &["BadSignature"]);
     assert_report!(
         report,
         finding(&report, "tls.cipher_mismatch").is_none(),
@@ -258,9 +258,7 @@ async fn xrdp_sha1_signed_certificate() {
     // Only the handshake signature is verified (made with the 2048-bit key), never the
     // certificate's own SHA-1 signature: TLS completes and the certificate is flagged.
     let cert = TestCert::sha1_signed();
-    let server = Xrdp::start(SecurityLayer::Negotiate, &cert);
-    let (report, elapsed) = run_probe(real_opts(server.port)).await;
-    print_summary("xrdp sha1 cert", &report, elapsed);
+    let (server, report) = probe_xrdp("xrdp sha1 cert", SecurityLayer::Negotiate, &cert, &[]).await;
 
     assert_no_fail(&report);
     expect_finding(&report, "tls.cert_weak_signature");
