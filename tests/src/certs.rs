@@ -83,12 +83,26 @@ fn ca_key_pem() -> &'static str {
 
 /// Leaf parameters: CN rdp-lab.localhost, SAN DNS:localhost + IP:127.0.0.1, serverAuth.
 fn leaf_params(not_before: OffsetDateTime, not_after: OffsetDateTime) -> CertificateParams {
-    let mut params = CertificateParams::new(vec!["localhost".to_string()]).expect("SAN");
-    params
-        .subject_alt_names
-        .push(SanType::IpAddress(IpAddr::V4(Ipv4Addr::LOCALHOST)));
+    server_leaf_params("localhost", true, LAB_CN, not_before, not_after)
+}
+
+/// Parameters of a server-auth leaf (digital signature, key encipherment) for DNS name `dns`
+/// (and IP 127.0.0.1 when `loopback_ip`), common name `cn`, valid `not_before` .. `not_after`.
+pub(crate) fn server_leaf_params(
+    dns: &str,
+    loopback_ip: bool,
+    cn: &str,
+    not_before: OffsetDateTime,
+    not_after: OffsetDateTime,
+) -> CertificateParams {
+    let mut params = CertificateParams::new(vec![dns.to_string()]).expect("SAN");
+    if loopback_ip {
+        params
+            .subject_alt_names
+            .push(SanType::IpAddress(IpAddr::V4(Ipv4Addr::LOCALHOST)));
+    }
     let mut dn = DistinguishedName::new();
-    dn.push(DnType::CommonName, LAB_CN);
+    dn.push(DnType::CommonName, cn);
     params.distinguished_name = dn;
     params.not_before = not_before;
     params.not_after = not_after;
@@ -101,7 +115,8 @@ fn leaf_params(not_before: OffsetDateTime, not_after: OffsetDateTime) -> Certifi
 }
 
 impl TestCert {
-    fn from_parts(cert: rcgen::Certificate, key_pem: &str) -> TestCert {
+    /// The PEM and DER of `cert` with its key `key_pem`, and its thumbprint.
+    pub(crate) fn from_parts(cert: rcgen::Certificate, key_pem: &str) -> TestCert {
         let der = cert.der().to_vec();
         TestCert {
             cert_pem: cert.pem(),

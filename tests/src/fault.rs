@@ -4,13 +4,12 @@
 //! trickling reply). It is a fake, not an RDP implementation: it reads just enough (one whole
 //! TPKT, one whole TLS record) to act at the right moment.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::task::{JoinHandle, JoinSet};
+use tokio::net::TcpStream;
+
+use crate::loopback::LoopbackServer;
 
 /// What the fault server does on every connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,52 +85,24 @@ pub fn tls_alert(description: u8) -> [u8; 7] {
 pub struct FaultServer {
     pub port: u16,
     pub fault: Fault,
-    accepted: Arc<AtomicUsize>,
-    task: JoinHandle<()>,
+    server: LoopbackServer,
 }
 
 impl FaultServer {
     /// Bind 127.0.0.1:0 and serve `fault` on the current tokio runtime.
     pub async fn start(fault: Fault) -> FaultServer {
-        let listener = TcpListener::bind(("127.0.0.1", 0))
-            .await
-            .expect("bind fault server");
-        let port = listener.local_addr().expect("local_addr").port();
-        let accepted = Arc::new(AtomicUsize::new(0));
-        let counter = Arc::clone(&accepted);
-        let task = tokio::spawn(async move {
-            // Connection tasks live in the set: aborting this task drops the set, which aborts them.
-            let mut connections = JoinSet::new();
-            loop {
-                tokio::select! {
-                    res = listener.accept() => match res {
-                        Ok((stream, _)) => {
-                            counter.fetch_add(1, Ordering::SeqCst);
-                            connections.spawn(serve(stream, fault));
-                        }
-                        Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
-                    },
-                    Some(_) = connections.join_next(), if !connections.is_empty() => {}
-                }
-            }
-        });
+        let server =
+            LoopbackServer::spawn("fault server", move |stream| serve(stream, fault)).await;
         FaultServer {
-            port,
+            port: server.port,
             fault,
-            accepted,
-            task,
+            server,
         }
     }
 
     /// How many connections were accepted so far.
     pub fn accepted(&self) -> usize {
-        self.accepted.load(Ordering::SeqCst)
-    }
-}
-
-impl Drop for FaultServer {
-    fn drop(&mut self) {
-        self.task.abort();
+        self.server.accepted()
     }
 }
 

@@ -10,6 +10,9 @@
 pub mod certs;
 pub mod check;
 pub mod fault;
+pub mod loopback;
+pub mod machine;
+pub mod mstsc;
 pub mod nginx;
 pub mod process;
 pub mod shadow;

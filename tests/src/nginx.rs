@@ -8,27 +8,21 @@
 //! a leaf for another name, both signed by the lab CA (a self-signed CA:TRUE certificate would be
 //! refused as "CA used as end entity", not for the reason under test).
 
-use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use rcgen::{
-    date_time_ymd, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, Issuer,
-    KeyPair, KeyUsagePurpose, SanType,
-};
+use rcgen::{date_time_ymd, Issuer, KeyPair};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tempfile::TempDir;
 use time::OffsetDateTime;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
-use tokio::task::{JoinHandle, JoinSet};
 use tokio_rustls::TlsAcceptor;
 
-use crate::certs::{rsa_key_pem, thumbprint, TestCa, TestCert};
+use crate::certs::{rsa_key_pem, server_leaf_params, TestCa, TestCert};
+use crate::loopback::LoopbackServer;
 use crate::process::{free_port, require_binary, try_wait_for_port, ServerProcess, START_ATTEMPTS};
 
 /// What the HTTPS site answers.
@@ -245,46 +239,29 @@ pub fn issue_gateway_leaf(
     not_before: OffsetDateTime,
     not_after: OffsetDateTime,
 ) -> TestCert {
-    let mut params = match names {
-        LeafNames::Loopback => {
-            let mut p = CertificateParams::new(vec!["localhost".to_string()]).expect("SAN");
-            p.subject_alt_names
-                .push(SanType::IpAddress(IpAddr::V4(Ipv4Addr::LOCALHOST)));
-            p
-        }
-        LeafNames::OtherExample => {
-            CertificateParams::new(vec!["other.example".to_string()]).expect("SAN")
-        }
+    let params = match names {
+        LeafNames::Loopback => server_leaf_params(
+            "localhost",
+            true,
+            "rdp-gateway.localhost",
+            not_before,
+            not_after,
+        ),
+        LeafNames::OtherExample => server_leaf_params(
+            "other.example",
+            false,
+            "other.example",
+            not_before,
+            not_after,
+        ),
     };
-    let mut dn = DistinguishedName::new();
-    dn.push(
-        DnType::CommonName,
-        match names {
-            LeafNames::Loopback => "rdp-gateway.localhost",
-            LeafNames::OtherExample => "other.example",
-        },
-    );
-    params.distinguished_name = dn;
-    params.not_before = not_before;
-    params.not_after = not_after;
-    params.key_usages = vec![
-        KeyUsagePurpose::DigitalSignature,
-        KeyUsagePurpose::KeyEncipherment,
-    ];
-    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
     let ca_key = KeyPair::from_pem(&ca.cert.key_pem).expect("rcgen reads the CA key");
     let issuer =
         Issuer::from_ca_cert_pem(&ca.cert.cert_pem, ca_key).expect("rcgen reads the CA cert");
     let key_pem = gateway_leaf_key_pem();
     let key = KeyPair::from_pem(key_pem).expect("rcgen reads the leaf key");
     let cert = params.signed_by(&key, &issuer).expect("sign gateway leaf");
-    let der = cert.der().to_vec();
-    TestCert {
-        cert_pem: cert.pem(),
-        key_pem: key_pem.to_string(),
-        sha256: thumbprint(&der),
-        der,
-    }
+    TestCert::from_parts(cert, key_pem)
 }
 
 /// A leaf for localhost + 127.0.0.1 signed by `ca`, valid only 2020-01-01 .. 2020-02-01.
@@ -316,8 +293,7 @@ pub fn wrong_name_leaf(ca: &TestCa) -> TestCert {
 #[derive(Debug)]
 pub struct ClosingTlsServer {
     pub port: u16,
-    accepted: Arc<AtomicUsize>,
-    task: JoinHandle<()>,
+    server: LoopbackServer,
 }
 
 impl ClosingTlsServer {
@@ -335,59 +311,28 @@ impl ClosingTlsServer {
         .with_single_cert(certs, key)
         .expect("server certificate");
         let acceptor = TlsAcceptor::from(Arc::new(config));
-        let listener = TcpListener::bind(("127.0.0.1", 0))
-            .await
-            .expect("bind closing TLS server");
-        let port = listener.local_addr().expect("local_addr").port();
-        let accepted = Arc::new(AtomicUsize::new(0));
-        let counter = Arc::clone(&accepted);
-        let task = tokio::spawn(async move {
-            // Connection tasks live in the set: aborting this task aborts them.
-            let mut connections = JoinSet::new();
-            loop {
-                tokio::select! {
-                    res = listener.accept() => match res {
-                        Ok((stream, _)) => {
-                            counter.fetch_add(1, Ordering::SeqCst);
-                            let acceptor = acceptor.clone();
-                            connections.spawn(async move {
-                                let handshake = tokio::time::timeout(
-                                    Duration::from_secs(10),
-                                    acceptor.accept(stream),
-                                );
-                                if let Ok(Ok(mut tls)) = handshake.await {
-                                    let mut buf = [0u8; 4096];
-                                    let _ = tokio::time::timeout(
-                                        Duration::from_secs(10),
-                                        tls.read(&mut buf),
-                                    )
-                                    .await;
-                                    // Drop without an answer: close_notify, then FIN.
-                                    let _ = tls.shutdown().await;
-                                }
-                            });
-                        }
-                        Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
-                    },
-                    Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        let server = LoopbackServer::spawn("closing TLS server", move |stream| {
+            let acceptor = acceptor.clone();
+            async move {
+                let handshake =
+                    tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream));
+                if let Ok(Ok(mut tls)) = handshake.await {
+                    let mut buf = [0u8; 4096];
+                    let _ = tokio::time::timeout(Duration::from_secs(10), tls.read(&mut buf)).await;
+                    // Drop without an answer: close_notify, then FIN.
+                    let _ = tls.shutdown().await;
                 }
             }
-        });
+        })
+        .await;
         ClosingTlsServer {
-            port,
-            accepted,
-            task,
+            port: server.port,
+            server,
         }
     }
 
     /// How many TCP connections were accepted so far.
     pub fn accepted(&self) -> usize {
-        self.accepted.load(Ordering::SeqCst)
-    }
-}
-
-impl Drop for ClosingTlsServer {
-    fn drop(&mut self) {
-        self.task.abort();
+        self.server.accepted()
     }
 }

@@ -1,10 +1,12 @@
-//! Child processes in their own process group, free ports, readiness polling, binary lookup.
+//! Child processes in their own process group, free ports, readiness polling, binary lookup,
+//! and killing the groups when the program is interrupted.
 
 use std::fs::File;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::{killpg, Signal};
@@ -19,6 +21,11 @@ pub fn free_port() -> u16 {
 pub fn free_port_on(ip: IpAddr) -> u16 {
     let listener = TcpListener::bind((ip, 0)).unwrap_or_else(|e| panic!("bind {ip} port 0: {e}"));
     listener.local_addr().expect("local_addr").port()
+}
+
+/// A loopback TCP port nothing listens on (bind port 0, drop): connects are refused.
+pub fn closed_port() -> u16 {
+    free_port()
 }
 
 /// Directories searched besides `$PATH` (cargo test may run without the sbin directories).
@@ -86,15 +93,21 @@ impl ServerProcess {
 
     /// Panic (with the server's output) if the server has exited.
     pub fn assert_running(&mut self) {
-        if let Ok(Some(status)) = self.child.try_wait() {
-            panic!(
-                "{} (pid {}) exited early with {status}; its output ({}):\n{}",
-                self.name,
-                self.child.id(),
-                self.log.display(),
-                self.output()
-            );
+        if let Some(why) = self.exited() {
+            panic!("{why}");
         }
+    }
+
+    /// If the server has exited: that it did, with its status and output.
+    fn exited(&mut self) -> Option<String> {
+        let status = self.child.try_wait().ok().flatten()?;
+        Some(format!(
+            "{} (pid {}) exited early with {status}; its output ({}):\n{}",
+            self.name,
+            self.child.id(),
+            self.log.display(),
+            self.output()
+        ))
     }
 }
 
@@ -177,18 +190,8 @@ pub fn try_wait_for_addr(
     timeout: Duration,
     server: &mut ServerProcess,
 ) -> Result<(), String> {
-    poll_addr(addr, timeout, || {
-        server.child.try_wait().ok().flatten().map(|status| {
-            format!(
-                "{} (pid {}) exited early with {status}; its output ({}):\n{}",
-                server.name,
-                server.child.id(),
-                server.log.display(),
-                server.output()
-            )
-        })
-    })
-    .map_err(|why| format!("{why}\nserver output:\n{}", server.output()))
+    poll_addr(addr, timeout, || server.exited())
+        .map_err(|why| format!("{why}\nserver output:\n{}", server.output()))
 }
 
 fn poll_addr(
@@ -220,3 +223,108 @@ fn poll_addr(
 /// its listener and the server binding, another socket (a parallel test's, or an outgoing
 /// connection's ephemeral port) may take the port.
 pub const START_ATTEMPTS: usize = 3;
+
+// ---------------------------------------------------------------------------------------------
+// Interrupts. The benchmark binaries' servers lead their own process groups, so a Ctrl-C on the
+// terminal does not reach them: the groups registered here are killed when the program is.
+
+/// Process groups to kill on SIGINT/SIGTERM/SIGHUP. Lock-free so the signal thread can read it;
+/// normal exit and panics stop the servers through `Drop`.
+static INTERRUPT_GROUPS: [AtomicI32; 8] = [const { AtomicI32::new(0) }; 8];
+
+/// Set by the signal thread: loops stop and `main` cleans up.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Whether SIGINT, SIGTERM or SIGHUP arrived since [`install_interrupt_guard`].
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+/// Kill process group `pgid` (a group leader's pid) if the program is interrupted. Panics when
+/// more groups than the table holds are registered.
+pub fn kill_on_interrupt(pgid: u32) {
+    let pgid = i32::try_from(pgid).expect("pid fits in i32");
+    let slot = INTERRUPT_GROUPS.iter().find(|s| {
+        s.compare_exchange(0, pgid, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+    });
+    assert!(
+        slot.is_some(),
+        "more process groups than INTERRUPT_GROUPS slots"
+    );
+}
+
+/// Undo [`kill_on_interrupt`]: the group is gone (its owner stopped it).
+pub fn forget_on_interrupt(pgid: u32) {
+    let Ok(pgid) = i32::try_from(pgid) else {
+        return;
+    };
+    for slot in &INTERRUPT_GROUPS {
+        let _ = slot.compare_exchange(pgid, 0, Ordering::SeqCst, Ordering::SeqCst);
+    }
+}
+
+/// On SIGINT/SIGTERM/SIGHUP: mark the program [`interrupted`], SIGKILL every registered group at
+/// once (a tool in flight then ends quickly), print `{program}: interrupted, {what} stopped`, let
+/// `main` stop and drop everything (scratch dirs included), and exit 130 if it has not within
+/// 10 s. The handlers are installed before this returns, so before any server starts. A thread
+/// with its own small runtime waits for the signals, so this works under a sync or an async
+/// `main`; tokio installs handlers and blocks nothing, so children start with normal signal
+/// dispositions. An Xvfb shared through its watchdog sees its pipe close when the program exits
+/// and stops itself.
+pub fn install_interrupt_guard(program: &'static str, what: &'static str) -> Result<(), String> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = match tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .enable_time()
+            .build()
+        {
+            Ok(rt) => rt,
+            Err(e) => {
+                let _ = ready_tx.send(Err(format!("no runtime: {e}")));
+                return;
+            }
+        };
+        runtime.block_on(async move {
+            let mut streams = Vec::new();
+            for kind in [
+                SignalKind::interrupt(),
+                SignalKind::terminate(),
+                SignalKind::hangup(),
+            ] {
+                match signal(kind) {
+                    Ok(s) => streams.push(s),
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(format!("cannot handle {kind:?}: {e}")));
+                        return;
+                    }
+                }
+            }
+            let _ = ready_tx.send(Ok(()));
+            let [int, term, hup] = &mut streams[..] else {
+                return;
+            };
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+                _ = hup.recv() => {}
+            }
+            INTERRUPTED.store(true, Ordering::SeqCst);
+            for slot in &INTERRUPT_GROUPS {
+                let pgid = slot.load(Ordering::SeqCst);
+                if pgid > 0 {
+                    let _ = killpg(Pid::from_raw(pgid), Signal::SIGKILL);
+                }
+            }
+            eprintln!("{program}: interrupted, {what} stopped");
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            std::process::exit(130);
+        });
+    });
+    match ready_rx.recv() {
+        Ok(result) => result,
+        Err(_) => Err("signal thread died".to_string()),
+    }
+}

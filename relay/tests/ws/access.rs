@@ -5,7 +5,9 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::harness::{probe_request, relay_command, session, Relay, RelayOptions};
+use crate::harness::relay::relay_command;
+use crate::harness::ws::{probe_request, session};
+use crate::harness::{Relay, RelayOptions};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn origins_other_than_the_relays_own_are_refused() {

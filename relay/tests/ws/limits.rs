@@ -4,11 +4,11 @@
 
 use std::time::{Duration, Instant};
 
+use rdpcheck_labtests::process::closed_port;
 use rdpcheck_labtests::{Fault, FaultServer};
 
-use crate::harness::{
-    closed_port, collect, connect, next_json, send_text, session, Relay, RelayOptions,
-};
+use crate::harness::ws::{collect, connect, next_json, send_text, session};
+use crate::harness::{Relay, RelayOptions};
 
 /// A probe of an allowed but closed port: finishes at once with `tcp.refused`.
 fn quick_probe(port: u16) -> String {

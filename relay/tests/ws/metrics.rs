@@ -1,6 +1,9 @@
 //! `/metrics` counts refusals by reason and finished probes by outcome.
 
-use crate::harness::{closed_port, probe_request, session, Relay, RelayOptions};
+use rdpcheck_labtests::process::closed_port;
+
+use crate::harness::ws::{probe_request, session};
+use crate::harness::{Relay, RelayOptions};
 
 /// The value of the sample `name{labels}` in Prometheus text, if present.
 fn sample(text: &str, series: &str) -> Option<f64> {

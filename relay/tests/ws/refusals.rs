@@ -11,7 +11,8 @@ use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::task::JoinHandle;
 
 use crate::dns::FakeDns;
-use crate::harness::{probe_request, session, Relay, RelayOptions};
+use crate::harness::ws::{probe_request, session};
+use crate::harness::{Relay, RelayOptions};
 
 const POLICY: &str = "policy.denied";
 const INPUT: &str = "input.invalid";

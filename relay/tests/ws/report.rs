@@ -6,7 +6,8 @@ use rdpcheck_report::share::verify;
 use rdpcheck_report::wire::SignedReport;
 use rdpcheck_report::{Report, Stage, VerdictStatus};
 
-use crate::harness::{public_key, session, Relay, RelayOptions};
+use crate::harness::ws::session;
+use crate::harness::{public_key, Relay, RelayOptions};
 
 /// Top-level keys of the report that `rdpcheck probe --json` publishes.
 const PUBLISHED_KEYS: [&str; 8] = [

@@ -7,7 +7,8 @@ use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
 use rdpcheck_labtests::{Fault, FaultServer};
 
-use crate::harness::{collect, connect, next_json, send_text, Relay, RelayOptions};
+use crate::harness::ws::{collect, connect, next_json, send_text};
+use crate::harness::{Relay, RelayOptions};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_tells_running_sessions_and_exits() {

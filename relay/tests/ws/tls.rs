@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use rdpcheck_labtests::certs::TestCert;
 use rdpcheck_labtests::process::free_port;
 
-use crate::harness::relay_command;
+use crate::harness::relay::relay_command;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serves_https_with_the_given_certificate() {

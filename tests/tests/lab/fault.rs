@@ -2,7 +2,10 @@
 
 use std::time::Duration;
 
-use rdpcheck_labtests::check::{codes, expect_finding, pretty, run_probe, stage};
+use rdpcheck_labtests::assert_report;
+use rdpcheck_labtests::check::{
+    assert_problem_at, assert_says, assert_stage, codes, expect_finding, run_probe,
+};
 use rdpcheck_labtests::{Fault, FaultServer};
 use rdpcheck_probe::ProbeOptions;
 use rdpcheck_proto::x224::FailureCode;
@@ -23,10 +26,10 @@ async fn probe_fault(
     let limit = deadline(&opts);
     let (report, elapsed) = run_probe(opts).await;
     print_summary(&format!("{fault:?}"), &report, elapsed);
-    assert!(
+    assert_report!(
+        report,
         server.accepted() >= 1,
-        "the fault server saw no connection\n{}",
-        pretty(&report)
+        "the fault server saw no connection"
     );
     assert_within(elapsed, limit, &report);
     report
@@ -40,33 +43,13 @@ fn reply(opts: &ProbeOptions) -> Duration {
     opts.reply_timeout
 }
 
-#[track_caller]
-fn assert_problem_at(report: &Report, stage_name: &str) {
-    assert_eq!(
-        report.verdict.status,
-        VerdictStatus::Problem,
-        "verdict\n{}",
-        pretty(report)
-    );
-    assert_eq!(
-        report.verdict.stage.as_ref().map(|s| s.as_str()),
-        Some(stage_name),
-        "verdict stage\n{}",
-        pretty(report)
-    );
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn close_after_request() {
     let report = probe_fault(Fault::CloseAfterRequest, |_| {}, total).await;
     expect_finding(&report, "x224.closed");
     assert_problem_at(&report, "x224");
     let hint = report.verdict.client_error_hint.as_deref().unwrap_or("");
-    assert!(
-        hint.contains("0x904"),
-        "client_error_hint {hint:?}\n{}",
-        pretty(&report)
-    );
+    assert_says(&report, "client_error_hint", hint, &["0x904"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -94,11 +77,11 @@ async fn garbage_reply() {
 async fn http_server_on_the_port() {
     let report = probe_fault(Fault::Http, |_| {}, total).await;
     let f = expect_finding(&report, "x224.not_rdp");
-    assert!(
+    assert_report!(
+        report,
         f.evidence.to_ascii_uppercase().contains("HTTP"),
-        "evidence should mention HTTP: {:?}\n{}",
-        f.evidence,
-        pretty(&report)
+        "evidence should mention HTTP: {:?}",
+        f.evidence
     );
     assert_problem_at(&report, "x224");
 }
@@ -146,19 +129,13 @@ async fn tls_closed_after_client_hello() {
 async fn tls_reset_after_client_hello() {
     let report = probe_fault(Fault::SelectTlsThenReset, |_| {}, total).await;
     let codes = codes(&report);
-    assert!(
+    assert_report!(
+        report,
         codes.iter().any(|c| c == "tls.reset")
             || codes.iter().any(|c| c == "tls.closed_after_hello"),
-        "expected tls.reset (or tls.closed_after_hello after a retry); got {codes:?}\n{}",
-        pretty(&report)
+        "expected tls.reset (or tls.closed_after_hello after a retry); got {codes:?}"
     );
-    let tls = stage(&report, "tls").unwrap_or_else(|| panic!("no tls stage\n{}", pretty(&report)));
-    assert_eq!(
-        tls.status,
-        StageStatus::Fail,
-        "tls stage\n{}",
-        pretty(&report)
-    );
+    assert_stage(&report, "tls", StageStatus::Fail);
     assert_problem_at(&report, "tls");
 }
 
@@ -185,10 +162,10 @@ async fn trickling_confirm_hits_the_reply_deadline() {
     )
     .await;
     let codes = codes(&report);
-    assert!(
+    assert_report!(
+        report,
         codes.iter().any(|c| c == "x224.stalled") || codes.iter().any(|c| c == "x224.silent"),
-        "expected x224.stalled or x224.silent; got {codes:?}\n{}",
-        pretty(&report)
+        "expected x224.stalled or x224.silent; got {codes:?}"
     );
     assert_problem_at(&report, "x224");
 }

@@ -4,25 +4,23 @@
 //! closes without an HTTP answer. The direct target is a closed loopback port — so the verdict is
 //! the gateway's, or healthy with the caveat that the host could not be checked — or a real xrdp.
 
-use std::net::TcpListener;
 use std::time::Duration;
 
-use rdpcheck_labtests::check::{assert_no_fail, codes, expect_finding, finding, pretty};
+use rdpcheck_labtests::check::{
+    assert_healthy, assert_no_fail, assert_problem_at, assert_says, assert_stage,
+    assert_verdict_names, codes, expect_finding, expect_severity, finding, gateway_section, pretty,
+    tls_section,
+};
 use rdpcheck_labtests::nginx::{
     expired_leaf, wrong_name_leaf, ClosingTlsServer, Nginx, NginxSite, REDIRECT_TARGET,
 };
-use rdpcheck_labtests::process::processes_in_group;
+use rdpcheck_labtests::process::{closed_port, processes_in_group};
+use rdpcheck_labtests::{assert_report, assert_report_eq};
 use rdpcheck_labtests::{Fault, FaultServer, SecurityLayer, TestCa, TestCert, Xrdp};
 use rdpcheck_probe::ProbeOptions;
-use rdpcheck_report::{GatewayReport, Report, Severity, StageStatus, VerdictStatus};
+use rdpcheck_report::{Finding, Report, Severity, StageStatus};
 
 use crate::probe;
-
-/// A loopback TCP port nothing listens on (bind port 0, drop): connects are refused.
-fn closed_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("addr").port()
-}
 
 /// Options for a check through the gateway `gw_host:gw_port` to 127.0.0.1:`direct_port`,
 /// trusting `ca` for the gateway certificate. Short deadlines: everything is on loopback.
@@ -44,118 +42,85 @@ fn gateway_opts(
     opts
 }
 
-#[track_caller]
-fn gateway_section(report: &Report) -> &GatewayReport {
-    report
-        .gateway
-        .as_ref()
-        .unwrap_or_else(|| panic!("no gateway section\n{}", pretty(report)))
+/// A check through the gateway `gw_host:gw_port` to a closed direct port: the verdict is the
+/// gateway's, or healthy with the caveat that the host could not be checked.
+async fn probe_via(label: &str, gw_host: &str, gw_port: u16, ca: Option<&TestCa>) -> Report {
+    probe(label, gateway_opts(closed_port(), gw_host, gw_port, ca)).await
 }
 
+/// A problem at `stage` that names `code` among its codes.
 #[track_caller]
-fn assert_stage(report: &Report, name: &str, status: StageStatus) {
-    let stage = report
-        .stages
-        .iter()
-        .find(|s| s.name == name)
-        .unwrap_or_else(|| panic!("no stage {name}\n{}", pretty(report)));
-    assert_eq!(stage.status, status, "stage {name}\n{}", pretty(report));
+fn assert_problem_naming(report: &Report, stage: &str, code: &str) {
+    assert_problem_at(report, stage);
+    assert_verdict_names(report, code);
 }
 
+/// The verdict summary says (or, with `says` false, does not say) `text`.
 #[track_caller]
-fn assert_problem_at(report: &Report, stage: &str, code: &str) {
-    assert_eq!(
-        report.verdict.status,
-        VerdictStatus::Problem,
-        "{}",
-        pretty(report)
-    );
-    assert_eq!(
-        report.verdict.stage.as_ref().map(|s| s.as_str()),
-        Some(stage),
-        "{}",
-        pretty(report)
-    );
-    assert!(
-        report.verdict.codes.iter().any(|c| c == code),
-        "verdict codes {:?} lack {code}\n{}",
-        report.verdict.codes,
-        pretty(report)
+fn assert_summary(report: &Report, says: bool, text: &str) {
+    let summary = &report.verdict.summary;
+    assert_report!(
+        report,
+        summary.contains(text) == says,
+        "summary {summary:?}"
     );
 }
 
+/// The client would refuse the gateway's certificate: `code` fails at gateway.tls and the
+/// gateway section says why (`trust_error`). The finding.
 #[track_caller]
-fn assert_severity(report: &Report, code: &str, severity: Severity) {
-    let f = expect_finding(report, code);
-    assert_eq!(f.severity, severity, "{code}\n{}", pretty(report));
+fn assert_untrusted<'r>(report: &'r Report, code: &str, trust_error: &str) -> &'r Finding {
+    let f = expect_severity(report, code, Severity::Fail);
+    let g = gateway_section(report);
+    assert_report_eq!(report, g.trusted, Some(false));
+    assert_report_eq!(report, g.trust_error.as_deref(), Some(trust_error));
+    assert_problem_naming(report, "gateway.tls", code);
+    f
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn live_gateway_trusted_ca_host_closed_is_healthy_with_caveat() {
     let ca = TestCa::new();
     let nginx = Nginx::start(NginxSite::Gateway, &ca.issue_leaf());
-    let direct = closed_port();
-    let report = probe(
-        "gateway live",
-        gateway_opts(direct, "localhost", nginx.port, Some(&ca)),
-    )
-    .await;
+    let report = probe_via("gateway live", "localhost", nginx.port, Some(&ca)).await;
 
-    let live = expect_finding(&report, "gateway.live");
-    assert_eq!(live.severity, Severity::Info, "{}", pretty(&report));
-    assert!(
-        live.summary.contains("Negotiate, NTLM"),
-        "gateway.live summary {:?}\n{}",
-        live.summary,
-        pretty(&report)
+    let live = expect_severity(&report, "gateway.live", Severity::Info);
+    assert_says(
+        &report,
+        "gateway.live summary",
+        &live.summary,
+        &["Negotiate, NTLM"],
     );
     let g = gateway_section(&report);
-    assert_eq!(g.host, "localhost");
-    assert_eq!(g.port, nginx.port);
-    assert_eq!(g.trusted, Some(true), "{}", pretty(&report));
-    assert_eq!(g.trust_error, None, "{}", pretty(&report));
+    assert_report_eq!(report, g.host, "localhost");
+    assert_report_eq!(report, g.port, nginx.port);
+    assert_report_eq!(report, g.trusted, Some(true));
+    assert_report_eq!(report, g.trust_error, None);
     let http = g
         .http
         .as_ref()
         .unwrap_or_else(|| panic!("no http answer\n{}\n{}", pretty(&report), nginx.logs()));
-    assert_eq!(http.status, 401);
-    assert_eq!(
-        http.auth_schemes,
-        ["Negotiate", "NTLM"],
-        "{}",
-        pretty(&report)
-    );
-    assert!(
+    assert_report_eq!(report, http.status, 401);
+    assert_report_eq!(report, http.auth_schemes, ["Negotiate", "NTLM"]);
+    assert_report!(
+        report,
         http.server.as_deref().unwrap_or("").starts_with("nginx"),
         "server {:?}",
         http.server
     );
     // The RPC proxy is asked only when the HTTP transport is not live.
-    assert_eq!(g.rpc_proxy, None, "{}", pretty(&report));
-    assert!(finding(&report, "gateway.rpc_proxy").is_none());
+    assert_report_eq!(report, g.rpc_proxy, None);
+    assert_report!(report, finding(&report, "gateway.rpc_proxy").is_none());
     for stage in ["gateway.dns", "gateway.tcp", "gateway.tls", "gateway.http"] {
         assert_stage(&report, stage, StageStatus::Pass);
     }
 
     // The host behind the gateway is not reachable from here: expected, not decisive.
     expect_finding(&report, "tcp.refused");
-    assert_eq!(
-        report.verdict.status,
-        VerdictStatus::Healthy,
-        "{}",
-        pretty(&report)
-    );
-    assert_eq!(report.verdict.stage, None);
-    assert!(
-        report.verdict.summary.contains("could not be checked"),
-        "summary {:?}",
-        report.verdict.summary
-    );
-    assert!(
-        report.verdict.codes.iter().any(|c| c == "tcp.refused"),
-        "verdict codes {:?}",
-        report.verdict.codes
-    );
+    assert_healthy(&report);
+    assert_report_eq!(report, report.verdict.stage, None);
+    assert_summary(&report, true, "could not be checked");
+    assert_verdict_names(&report, "tcp.refused");
     // nginx saw the unauthenticated gateway request.
     let logs = nginx.logs();
     assert!(
@@ -178,8 +143,8 @@ async fn live_gateway_and_real_xrdp_both_pass() {
     assert_no_fail(&report);
     expect_finding(&report, "gateway.live");
     let g = gateway_section(&report);
-    assert_eq!(g.trusted, Some(true), "{}", pretty(&report));
-    assert_eq!(g.probed_address.as_deref(), Some("127.0.0.1"));
+    assert_report_eq!(report, g.trusted, Some(true));
+    assert_report_eq!(report, g.probed_address.as_deref(), Some("127.0.0.1"));
     for stage in [
         "gateway.dns",
         "gateway.tcp",
@@ -192,33 +157,19 @@ async fn live_gateway_and_real_xrdp_both_pass() {
         assert_stage(&report, stage, StageStatus::Pass);
     }
     // The direct path reached xrdp's TLS: the host's own certificate, not the gateway's.
-    let tls = report
-        .tls
+    let host_cert = tls_section(&report)
+        .certificate
         .as_ref()
-        .unwrap_or_else(|| panic!("no tls section\n{}", pretty(&report)));
-    let host_cert = tls.certificate.as_ref().expect("host certificate");
+        .expect("host certificate");
     let gw_cert = g
         .tls
         .as_ref()
         .and_then(|t| t.certificate.as_ref())
         .expect("gateway certificate");
     assert_ne!(host_cert.sha256, gw_cert.sha256, "{}", pretty(&report));
-    assert_eq!(
-        report.verdict.status,
-        VerdictStatus::Healthy,
-        "{}",
-        pretty(&report)
-    );
-    assert!(
-        report.verdict.summary.contains("RD Gateway answers"),
-        "summary {:?}",
-        report.verdict.summary
-    );
-    assert!(
-        !report.verdict.summary.contains("could not be checked"),
-        "summary {:?}",
-        report.verdict.summary
-    );
+    assert_healthy(&report);
+    assert_summary(&report, true, "RD Gateway answers");
+    assert_summary(&report, false, "could not be checked");
     drop(xrdp);
 }
 
@@ -226,95 +177,56 @@ async fn live_gateway_and_real_xrdp_both_pass() {
 async fn plain_web_server_is_not_a_gateway() {
     let ca = TestCa::new();
     let nginx = Nginx::start(NginxSite::PlainWeb, &ca.issue_leaf());
-    let report = probe(
-        "gateway plain web",
-        gateway_opts(closed_port(), "localhost", nginx.port, Some(&ca)),
-    )
-    .await;
+    let report = probe_via("gateway plain web", "localhost", nginx.port, Some(&ca)).await;
 
-    let f = expect_finding(&report, "gateway.not_rdg");
-    assert_eq!(f.severity, Severity::Fail);
-    assert!(
-        f.evidence.contains("Server: nginx"),
-        "evidence {:?}\n{}",
-        f.evidence,
-        pretty(&report)
-    );
-    assert!(f.evidence.contains("HTTP 200"), "evidence {:?}", f.evidence);
+    let f = expect_severity(&report, "gateway.not_rdg", Severity::Fail);
+    assert_says(&report, "evidence", &f.evidence, &["Server: nginx"]);
+    assert_says(&report, "evidence", &f.evidence, &["HTTP 200"]);
     let g = gateway_section(&report);
-    assert_eq!(g.trusted, Some(true), "{}", pretty(&report));
-    assert_eq!(g.http.as_ref().map(|h| h.status), Some(200));
-    assert_eq!(g.rpc_proxy, Some(false), "{}", pretty(&report));
-    assert_problem_at(&report, "gateway.http", "gateway.not_rdg");
+    assert_report_eq!(report, g.trusted, Some(true));
+    assert_report_eq!(report, g.http.as_ref().map(|h| h.status), Some(200));
+    assert_report_eq!(report, g.rpc_proxy, Some(false));
+    assert_problem_naming(&report, "gateway.http", "gateway.not_rdg");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn http_transport_off_with_rpc_proxy_is_a_warning() {
     let ca = TestCa::new();
     let nginx = Nginx::start(NginxSite::NoHttpTransport, &ca.issue_leaf());
-    let report = probe(
+    let report = probe_via(
         "gateway no http transport",
-        gateway_opts(closed_port(), "localhost", nginx.port, Some(&ca)),
+        "localhost",
+        nginx.port,
+        Some(&ca),
     )
     .await;
 
-    assert_severity(&report, "gateway.no_http_transport", Severity::Warn);
-    let rpc = expect_finding(&report, "gateway.rpc_proxy");
-    assert_eq!(rpc.severity, Severity::Info);
-    assert!(
-        rpc.evidence
-            .contains("RPC_IN_DATA /rpc/rpcproxy.dll answered 401"),
-        "evidence {:?}",
-        rpc.evidence
-    );
+    expect_severity(&report, "gateway.no_http_transport", Severity::Warn);
+    let rpc = expect_severity(&report, "gateway.rpc_proxy", Severity::Info);
+    let answered = "RPC_IN_DATA /rpc/rpcproxy.dll answered 401";
+    assert_says(&report, "evidence", &rpc.evidence, &[answered]);
     let g = gateway_section(&report);
-    assert_eq!(g.http.as_ref().map(|h| h.status), Some(404));
-    assert_eq!(g.rpc_proxy, Some(true), "{}", pretty(&report));
+    assert_report_eq!(report, g.http.as_ref().map(|h| h.status), Some(404));
+    assert_report_eq!(report, g.rpc_proxy, Some(true));
     assert_stage(&report, "gateway.http", StageStatus::Warn);
     // A warning is not decisive; the closed direct port is expected behind a gateway.
-    assert_eq!(
-        report.verdict.status,
-        VerdictStatus::Healthy,
-        "{}",
-        pretty(&report)
-    );
-    assert!(
-        report.verdict.summary.contains("could not be checked"),
-        "summary {:?}",
-        report.verdict.summary
-    );
-    assert!(
-        report
-            .verdict
-            .codes
-            .iter()
-            .any(|c| c == "gateway.no_http_transport"),
-        "verdict codes {:?}",
-        report.verdict.codes
-    );
+    assert_healthy(&report);
+    assert_summary(&report, true, "could not be checked");
+    assert_verdict_names(&report, "gateway.no_http_transport");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redirect_is_reported_with_its_location() {
     let ca = TestCa::new();
     let nginx = Nginx::start(NginxSite::Redirect, &ca.issue_leaf());
-    let report = probe(
-        "gateway redirect",
-        gateway_opts(closed_port(), "localhost", nginx.port, Some(&ca)),
-    )
-    .await;
+    let report = probe_via("gateway redirect", "localhost", nginx.port, Some(&ca)).await;
 
-    let f = expect_finding(&report, "gateway.redirect");
-    assert_eq!(f.severity, Severity::Fail);
-    assert!(
-        f.summary.contains(REDIRECT_TARGET) && f.summary.contains("301"),
-        "summary {:?}",
-        f.summary
-    );
+    let f = expect_severity(&report, "gateway.redirect", Severity::Fail);
+    assert_says(&report, "summary", &f.summary, &[REDIRECT_TARGET, "301"]);
     let http = gateway_section(&report).http.as_ref().expect("http answer");
-    assert_eq!(http.status, 301);
-    assert_eq!(http.location.as_deref(), Some(REDIRECT_TARGET));
-    assert_problem_at(&report, "gateway.http", "gateway.redirect");
+    assert_report_eq!(report, http.status, 301);
+    assert_report_eq!(report, http.location.as_deref(), Some(REDIRECT_TARGET));
+    assert_problem_naming(&report, "gateway.http", "gateway.redirect");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -322,97 +234,59 @@ async fn certificate_from_an_unknown_ca_is_untrusted() {
     let ca = TestCa::new();
     let nginx = Nginx::start(NginxSite::Gateway, &ca.issue_leaf());
     // The CA is not passed: nothing the client trusts signed the certificate.
-    let report = probe(
-        "gateway untrusted",
-        gateway_opts(closed_port(), "localhost", nginx.port, None),
-    )
-    .await;
+    let report = probe_via("gateway untrusted", "localhost", nginx.port, None).await;
 
-    assert_severity(&report, "gateway.tls_untrusted", Severity::Fail);
-    let g = gateway_section(&report);
-    assert_eq!(g.trusted, Some(false), "{}", pretty(&report));
-    assert_eq!(g.trust_error.as_deref(), Some("unknown_issuer"));
-    assert_problem_at(&report, "gateway.tls", "gateway.tls_untrusted");
+    assert_untrusted(&report, "gateway.tls_untrusted", "unknown_issuer");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expired_gateway_certificate() {
     let ca = TestCa::new();
     let nginx = Nginx::start(NginxSite::Gateway, &expired_leaf(&ca));
-    let report = probe(
-        "gateway expired",
-        gateway_opts(closed_port(), "localhost", nginx.port, Some(&ca)),
-    )
-    .await;
+    let report = probe_via("gateway expired", "localhost", nginx.port, Some(&ca)).await;
 
-    let f = expect_finding(&report, "gateway.cert_expired");
-    assert_eq!(f.severity, Severity::Fail);
-    assert!(f.evidence.contains("2020"), "evidence {:?}", f.evidence);
-    let g = gateway_section(&report);
-    assert_eq!(g.trusted, Some(false), "{}", pretty(&report));
-    assert_eq!(g.trust_error.as_deref(), Some("expired"));
-    assert_problem_at(&report, "gateway.tls", "gateway.cert_expired");
+    let f = assert_untrusted(&report, "gateway.cert_expired", "expired");
+    assert_says(&report, "evidence", &f.evidence, &["2020"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gateway_certificate_for_another_name() {
     let ca = TestCa::new();
     let nginx = Nginx::start(NginxSite::Gateway, &wrong_name_leaf(&ca));
-    let report = probe(
-        "gateway wrong name",
-        gateway_opts(closed_port(), "localhost", nginx.port, Some(&ca)),
-    )
-    .await;
+    let report = probe_via("gateway wrong name", "localhost", nginx.port, Some(&ca)).await;
 
-    let f = expect_finding(&report, "gateway.cert_name_mismatch");
-    assert_eq!(f.severity, Severity::Fail);
-    assert!(
-        f.evidence.contains("other.example"),
-        "evidence {:?}",
-        f.evidence
-    );
-    let g = gateway_section(&report);
-    assert_eq!(g.trusted, Some(false), "{}", pretty(&report));
-    assert_eq!(g.trust_error.as_deref(), Some("name_mismatch"));
-    assert_problem_at(&report, "gateway.tls", "gateway.cert_name_mismatch");
+    let f = assert_untrusted(&report, "gateway.cert_name_mismatch", "name_mismatch");
+    assert_says(&report, "evidence", &f.evidence, &["other.example"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gateway_port_closed() {
     let ca = TestCa::new();
-    let report = probe(
-        "gateway refused",
-        gateway_opts(closed_port(), "127.0.0.1", closed_port(), Some(&ca)),
-    )
-    .await;
+    let report = probe_via("gateway refused", "127.0.0.1", closed_port(), Some(&ca)).await;
 
-    assert_severity(&report, "gateway.tcp_refused", Severity::Fail);
-    assert_problem_at(&report, "gateway.tcp", "gateway.tcp_refused");
+    expect_severity(&report, "gateway.tcp_refused", Severity::Fail);
+    assert_problem_naming(&report, "gateway.tcp", "gateway.tcp_refused");
     for stage in ["gateway.tls", "gateway.http"] {
         assert_stage(&report, stage, StageStatus::Skip);
     }
     let g = gateway_section(&report);
-    assert_eq!(g.tls, None, "{}", pretty(&report));
-    assert_eq!(g.http, None, "{}", pretty(&report));
+    assert_report_eq!(report, g.tls, None);
+    assert_report_eq!(report, g.http, None);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tls_closed_without_an_http_answer() {
     let ca = TestCa::new();
     let server = ClosingTlsServer::start(&ca.issue_leaf()).await;
-    let report = probe(
-        "gateway closed",
-        gateway_opts(closed_port(), "localhost", server.port, Some(&ca)),
-    )
-    .await;
+    let report = probe_via("gateway closed", "localhost", server.port, Some(&ca)).await;
 
-    assert_severity(&report, "gateway.closed", Severity::Fail);
+    expect_severity(&report, "gateway.closed", Severity::Fail);
     let g = gateway_section(&report);
-    assert_eq!(g.trusted, Some(true), "{}", pretty(&report));
-    assert_eq!(g.http, None, "{}", pretty(&report));
-    assert!(g.http_error.is_some(), "{}", pretty(&report));
-    assert_problem_at(&report, "gateway.http", "gateway.closed");
-    assert!(server.accepted() >= 1);
+    assert_report_eq!(report, g.trusted, Some(true));
+    assert_report_eq!(report, g.http, None);
+    assert_report!(report, g.http_error.is_some());
+    assert_problem_naming(&report, "gateway.http", "gateway.closed");
+    assert_report!(report, server.accepted() >= 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -420,14 +294,10 @@ async fn silent_gateway_port_fails_tls() {
     // The fault server accepts and never answers: the TLS handshake runs into its deadline.
     let server = FaultServer::start(Fault::Silent).await;
     let ca = TestCa::new();
-    let report = probe(
-        "gateway silent tls",
-        gateway_opts(closed_port(), "127.0.0.1", server.port, Some(&ca)),
-    )
-    .await;
+    let report = probe_via("gateway silent tls", "127.0.0.1", server.port, Some(&ca)).await;
 
-    assert_severity(&report, "gateway.tls_failed", Severity::Fail);
-    assert_problem_at(&report, "gateway.tls", "gateway.tls_failed");
+    expect_severity(&report, "gateway.tls_failed", Severity::Fail);
+    assert_problem_naming(&report, "gateway.tls", "gateway.tls_failed");
     assert_stage(&report, "gateway.http", StageStatus::Skip);
     eprintln!("[gateway silent tls] codes {:?}", codes(&report));
 }

@@ -20,21 +20,21 @@ use rdpcheck_report::{Event, Report, Stage, StageStatus};
 
 /// Options for a real server on loopback: short but comfortable deadlines, few samples.
 pub fn real_opts(port: u16) -> ProbeOptions {
-    let mut opts = ProbeOptions::new("127.0.0.1", port);
-    opts.connect_timeout = Duration::from_secs(3);
-    opts.reply_timeout = Duration::from_secs(5);
-    opts.total_timeout = Duration::from_secs(30);
-    opts.samples = 2;
-    opts.sample_pause = Duration::from_millis(50);
-    opts
+    loopback_opts(port, 3, 5, 30)
 }
 
 /// Options for the fault server: short deadlines so every case stays fast.
 pub fn fault_opts(port: u16) -> ProbeOptions {
+    loopback_opts(port, 2, 1, 10)
+}
+
+/// 127.0.0.1:`port` with these connect / reply / whole-check deadlines (seconds) and two
+/// stability samples 50 ms apart.
+fn loopback_opts(port: u16, connect_s: u64, reply_s: u64, total_s: u64) -> ProbeOptions {
     let mut opts = ProbeOptions::new("127.0.0.1", port);
-    opts.connect_timeout = Duration::from_secs(2);
-    opts.reply_timeout = Duration::from_secs(1);
-    opts.total_timeout = Duration::from_secs(10);
+    opts.connect_timeout = Duration::from_secs(connect_s);
+    opts.reply_timeout = Duration::from_secs(reply_s);
+    opts.total_timeout = Duration::from_secs(total_s);
     opts.samples = 2;
     opts.sample_pause = Duration::from_millis(50);
     opts
@@ -77,6 +77,16 @@ pub fn print_summary(label: &str, report: &Report, elapsed: Duration) {
         stages.join(" "),
         codes(report)
     );
+}
+
+/// The TLS version and cipher suite, printed for the record when the report has a TLS section.
+pub fn print_tls(label: &str, report: &Report) {
+    if let Some(tls) = &report.tls {
+        eprintln!(
+            "[{label}] tls version={:?} cipher={:?}",
+            tls.version, tls.cipher_suite
+        );
+    }
 }
 
 /// The engine's ladder, in order, by published name.

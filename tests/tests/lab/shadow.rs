@@ -1,9 +1,12 @@
 //! FreeRDP 2 shadow server (`/sec:nla`, `/sec:tls`) on the shared Xvfb.
 
-use rdpcheck_labtests::check::{assert_no_fail, expect_finding, pretty, run_probe};
+use rdpcheck_labtests::check::{
+    assert_no_fail, certificate, expect_finding, layers, nla_section, pretty, run_probe,
+};
+use rdpcheck_labtests::{assert_layer, assert_report, assert_report_eq};
 use rdpcheck_labtests::{Shadow, ShadowSec, TestCert};
 
-use crate::{print_summary, real_opts};
+use crate::{print_summary, print_tls, real_opts};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shadow_nla_requires_nla_and_tells_its_identity() {
@@ -13,46 +16,21 @@ async fn shadow_nla_requires_nla_and_tells_its_identity() {
     if let Some(nla) = &report.nla {
         eprintln!("[shadow nla] nla report: {nla:?}");
     }
-    if let Some(tls) = &report.tls {
-        eprintln!(
-            "[shadow nla] tls version={:?} cipher={:?}",
-            tls.version, tls.cipher_suite
-        );
-    }
+    print_tls("shadow nla", &report);
 
-    let layers = report
-        .security_layers
-        .as_ref()
-        .unwrap_or_else(|| panic!("no security_layers\n{}", pretty(&report)));
-    assert!(
-        layers.nla.accepted,
-        "nla layer: {:?}\n{}",
-        layers.nla,
-        pretty(&report)
-    );
-    assert!(layers.nla_required, "nla_required\n{}", pretty(&report));
+    assert_layer!(report, nla, accepted);
+    assert_report!(report, layers(&report).nla_required, "nla_required");
 
-    let nla = report
-        .nla
-        .as_ref()
-        .unwrap_or_else(|| panic!("no nla section\n{}", pretty(&report)));
-    assert!(
-        nla.netbios_computer.is_some(),
-        "netbios_computer\n{}",
-        pretty(&report)
-    );
-    assert!(
-        nla.product_version.is_some(),
-        "product_version\n{}",
-        pretty(&report)
-    );
+    let nla = nla_section(&report);
+    assert_report!(report, nla.netbios_computer.is_some(), "netbios_computer");
+    assert_report!(report, nla.product_version.is_some(), "product_version");
     let skew = nla
         .clock_skew_s
         .unwrap_or_else(|| panic!("no clock_skew_s\n{}", pretty(&report)));
-    assert!(
+    assert_report!(
+        report,
         skew.abs() < 5.0,
-        "clock skew {skew} s against a server on this machine\n{}",
-        pretty(&report)
+        "clock skew {skew} s against a server on this machine"
     );
 
     expect_finding(&report, "nla.identity");
@@ -66,39 +44,15 @@ async fn shadow_tls_accepts_tls_not_nla() {
     let server = Shadow::start_with_cert(ShadowSec::Tls, &cert);
     let (report, elapsed) = run_probe(real_opts(server.port)).await;
     print_summary("shadow tls", &report, elapsed);
-    if let Some(tls) = &report.tls {
-        eprintln!(
-            "[shadow tls] tls version={:?} cipher={:?}",
-            tls.version, tls.cipher_suite
-        );
-    }
+    print_tls("shadow tls", &report);
 
-    let layers = report
-        .security_layers
-        .as_ref()
-        .unwrap_or_else(|| panic!("no security_layers\n{}", pretty(&report)));
-    assert!(
-        !layers.nla.accepted,
-        "nla layer: {:?}\n{}",
-        layers.nla,
-        pretty(&report)
-    );
-    assert!(
-        layers.tls.accepted,
-        "tls layer: {:?}\n{}",
-        layers.tls,
-        pretty(&report)
-    );
-    let leaf = report
-        .tls
-        .as_ref()
-        .and_then(|t| t.certificate.as_ref())
-        .unwrap_or_else(|| panic!("no certificate\n{}", pretty(&report)));
-    assert_eq!(
-        leaf.sha256,
+    assert_layer!(report, nla, !accepted);
+    assert_layer!(report, tls, accepted);
+    assert_report_eq!(
+        report,
+        certificate(&report).sha256,
         cert.sha256,
-        "thumbprint of the served cert\n{}",
-        pretty(&report)
+        "thumbprint of the served cert"
     );
     drop(server);
 }

@@ -6,12 +6,16 @@
 use std::net::TcpListener;
 use std::time::Duration;
 
-use rdpcheck_labtests::check::{assert_no_fail, expect_finding, pretty};
+use rdpcheck_labtests::check::{
+    assert_healthy, assert_no_fail, assert_says, assert_stage, assert_verdict_stage,
+    expect_finding, expect_severity, expect_stage, udp_section,
+};
 use rdpcheck_labtests::udp_responder::{closed_udp_port, UdpBehavior, UdpResponder};
+use rdpcheck_labtests::{assert_report, assert_report_eq};
 use rdpcheck_labtests::{SecurityLayer, TestCert, Xrdp};
 use rdpcheck_probe::ProbeOptions;
 use rdpcheck_proto::rdpudp::SYN_DATAGRAM_LEN;
-use rdpcheck_report::{Report, Severity, StageStatus, UdpReport, VerdictStatus};
+use rdpcheck_report::{Report, Severity, StageStatus};
 
 use crate::{probe, real_opts};
 
@@ -28,22 +32,15 @@ fn udp_opts(port: u16) -> ProbeOptions {
     opts
 }
 
-#[track_caller]
-fn udp_section(report: &Report) -> &UdpReport {
-    report
-        .udp
-        .as_ref()
-        .unwrap_or_else(|| panic!("no udp section\n{}", pretty(report)))
-}
-
-#[track_caller]
-fn udp_stage_status(report: &Report) -> StageStatus {
-    report
-        .stages
-        .iter()
-        .find(|s| s.name == "udp")
-        .unwrap_or_else(|| panic!("no udp stage\n{}", pretty(report)))
-        .status
+/// A responder on a free port that TCP does not listen on (so TCP on its port number is refused).
+async fn responder_without_tcp(behavior: UdpBehavior) -> UdpResponder {
+    let responder = UdpResponder::start(behavior).await;
+    assert!(
+        tcp_port_free(responder.port),
+        "TCP {} is taken",
+        responder.port
+    );
+    responder
 }
 
 /// TCP on the responder's port number must be refused (nothing listens there over TCP), so the
@@ -51,13 +48,8 @@ fn udp_stage_status(report: &Report) -> StageStatus {
 #[track_caller]
 fn assert_tcp_refused_but_udp_ran(report: &Report) {
     expect_finding(report, "tcp.refused");
-    assert_eq!(
-        report.verdict.stage.as_ref().map(|s| s.as_str()),
-        Some("tcp"),
-        "{}",
-        pretty(report)
-    );
-    assert!(report.udp.is_some(), "{}", pretty(report));
+    assert_verdict_stage(report, "tcp");
+    assert_report!(report, report.udp.is_some());
 }
 
 /// True when nothing accepts TCP on 127.0.0.1:`port` right now.
@@ -74,23 +66,17 @@ async fn syn_ack_on_the_xrdp_port_is_open() {
     opts.udp_timeout = UDP_WAIT;
     let report = probe("udp open + xrdp", opts).await;
 
-    let f = expect_finding(&report, "udp.open");
-    assert_eq!(f.severity, Severity::Info);
+    expect_severity(&report, "udp.open", Severity::Info);
     let udp = udp_section(&report);
-    assert_eq!(udp.status, "open", "{}", pretty(&report));
-    assert_eq!(udp.port, xrdp.port);
-    assert_eq!(udp.tries, 1, "{}", pretty(&report));
-    assert!(udp.rtt_ms.is_some(), "{}", pretty(&report));
+    assert_report_eq!(report, udp.status, "open");
+    assert_report_eq!(report, udp.port, xrdp.port);
+    assert_report_eq!(report, udp.tries, 1);
+    assert_report!(report, udp.rtt_ms.is_some());
     // The probe offered v2 (SYNEX); the responder chose the highest common version.
-    assert_eq!(udp.version.as_deref(), Some("v2"), "{}", pretty(&report));
-    assert_eq!(udp_stage_status(&report), StageStatus::Pass);
+    assert_report_eq!(report, udp.version.as_deref(), Some("v2"));
+    assert_stage(&report, "udp", StageStatus::Pass);
     assert_no_fail(&report);
-    assert_eq!(
-        report.verdict.status,
-        VerdictStatus::Healthy,
-        "{}",
-        pretty(&report)
-    );
+    assert_healthy(&report);
     // What the responder saw: one padded, valid SYN.
     let seen = responder.received();
     assert_eq!(seen.len(), 1, "{seen:?}");
@@ -101,49 +87,34 @@ async fn syn_ack_on_the_xrdp_port_is_open() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn v1_syn_ack_is_open_without_a_version() {
-    let responder = UdpResponder::start(UdpBehavior::SynAckV1).await;
-    assert!(
-        tcp_port_free(responder.port),
-        "TCP {} is taken",
-        responder.port
-    );
+    let responder = responder_without_tcp(UdpBehavior::SynAckV1).await;
     let report = probe("udp open v1", udp_opts(responder.port)).await;
 
     expect_finding(&report, "udp.open");
     let udp = udp_section(&report);
-    assert_eq!(udp.status, "open", "{}", pretty(&report));
-    assert_eq!(udp.version, None, "{}", pretty(&report));
+    assert_report_eq!(report, udp.status, "open");
+    assert_report_eq!(report, udp.version, None);
     assert_tcp_refused_but_udp_ran(&report);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn silent_listener_is_inconclusive_after_three_tries() {
-    let responder = UdpResponder::start(UdpBehavior::Silent).await;
-    assert!(
-        tcp_port_free(responder.port),
-        "TCP {} is taken",
-        responder.port
-    );
+    let responder = responder_without_tcp(UdpBehavior::Silent).await;
     let report = probe("udp silent", udp_opts(responder.port)).await;
 
-    let f = expect_finding(&report, "udp.inconclusive");
-    assert_eq!(f.severity, Severity::Info);
+    expect_severity(&report, "udp.inconclusive", Severity::Info);
     let udp = udp_section(&report);
-    assert_eq!(udp.status, "inconclusive", "{}", pretty(&report));
-    assert_eq!(udp.tries, 3, "{}", pretty(&report));
-    assert_eq!(udp.rtt_ms, None);
+    assert_report_eq!(report, udp.status, "inconclusive");
+    assert_report_eq!(report, udp.tries, 3);
+    assert_report_eq!(report, udp.rtt_ms, None);
     // Three waits of udp_timeout: about 3 s, not a hang and not a shortcut.
-    let stage = report
-        .stages
-        .iter()
-        .find(|s| s.name == "udp")
-        .expect("udp stage");
+    let stage = expect_stage(&report, "udp");
     let expected_ms = 3.0 * UDP_WAIT.as_secs_f64() * 1000.0;
-    assert!(
+    assert_report!(
+        report,
         stage.duration_ms >= expected_ms * 0.95 && stage.duration_ms <= expected_ms + 1500.0,
-        "udp stage took {} ms, expected about {expected_ms} ms\n{}",
-        stage.duration_ms,
-        pretty(&report)
+        "udp stage took {} ms, expected about {expected_ms} ms",
+        stage.duration_ms
     );
     assert_eq!(responder.received().len(), 3, "{:?}", responder.received());
     assert_tcp_refused_but_udp_ran(&report);
@@ -154,61 +125,41 @@ async fn closed_udp_port_is_closed() {
     let port = closed_udp_port();
     let report = probe("udp closed", udp_opts(port)).await;
 
-    let f = expect_finding(&report, "udp.closed");
-    assert_eq!(f.severity, Severity::Info);
+    expect_severity(&report, "udp.closed", Severity::Info);
     let udp = udp_section(&report);
-    assert_eq!(udp.status, "closed", "{}", pretty(&report));
-    assert_eq!(udp.tries, 1, "{}", pretty(&report));
+    assert_report_eq!(report, udp.status, "closed");
+    assert_report_eq!(report, udp.tries, 1);
     // ICMP port unreachable comes back at once on loopback.
-    let stage = report
-        .stages
-        .iter()
-        .find(|s| s.name == "udp")
-        .expect("udp stage");
-    assert!(
+    let stage = expect_stage(&report, "udp");
+    assert_report!(
+        report,
         stage.duration_ms < UDP_WAIT.as_secs_f64() * 1000.0,
-        "udp stage took {} ms\n{}",
-        stage.duration_ms,
-        pretty(&report)
+        "udp stage took {} ms",
+        stage.duration_ms
     );
     assert_tcp_refused_but_udp_ran(&report);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn garbage_answer_is_inconclusive() {
-    let responder = UdpResponder::start(UdpBehavior::Garbage).await;
-    assert!(
-        tcp_port_free(responder.port),
-        "TCP {} is taken",
-        responder.port
-    );
+    let responder = responder_without_tcp(UdpBehavior::Garbage).await;
     let report = probe("udp garbage", udp_opts(responder.port)).await;
 
     let f = expect_finding(&report, "udp.inconclusive");
-    assert!(
-        f.evidence.contains("de ad be ef"),
-        "evidence {:?}\n{}",
-        f.evidence,
-        pretty(&report)
-    );
+    assert_says(&report, "evidence", &f.evidence, &["de ad be ef"]);
     let udp = udp_section(&report);
-    assert_eq!(udp.status, "inconclusive", "{}", pretty(&report));
-    assert_eq!(udp.tries, 3, "{}", pretty(&report));
+    assert_report_eq!(report, udp.status, "inconclusive");
+    assert_report_eq!(report, udp.tries, 3);
     assert_tcp_refused_but_udp_ran(&report);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn syn_ack_for_another_syn_is_inconclusive() {
-    let responder = UdpResponder::start(UdpBehavior::WrongAck).await;
-    assert!(
-        tcp_port_free(responder.port),
-        "TCP {} is taken",
-        responder.port
-    );
+    let responder = responder_without_tcp(UdpBehavior::WrongAck).await;
     let report = probe("udp wrong ack", udp_opts(responder.port)).await;
 
     expect_finding(&report, "udp.inconclusive");
-    assert_eq!(udp_section(&report).status, "inconclusive");
+    assert_report_eq!(report, udp_section(&report).status, "inconclusive");
     assert_tcp_refused_but_udp_ran(&report);
 }
 
@@ -219,11 +170,7 @@ async fn no_udp_option_skips_the_stage() {
     opts.udp = false;
     let report = probe("udp off", opts).await;
 
-    assert!(report.udp.is_none(), "{}", pretty(&report));
-    assert!(
-        report.stages.iter().all(|s| s.name != "udp"),
-        "{}",
-        pretty(&report)
-    );
+    assert_report!(report, report.udp.is_none());
+    assert_report!(report, report.stages.iter().all(|s| s.name != "udp"));
     assert!(responder.received().is_empty());
 }

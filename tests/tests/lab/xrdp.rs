@@ -2,12 +2,28 @@
 //! legacy TLS, IPv6).
 
 use rdpcheck_labtests::check::{
-    assert_no_fail, codes, expect_finding, finding, pretty, run_probe, run_probe_with_events,
+    assert_decided_by, assert_no_fail, assert_says, certificate, codes, expect_finding, finding,
+    run_probe, run_probe_with_events, stability_section, tls_section,
 };
+use rdpcheck_labtests::{assert_layer, assert_report, assert_report_eq};
 use rdpcheck_labtests::{Listen, SecurityLayer, TestCert, Xrdp};
-use rdpcheck_report::{Report, VerdictStatus};
+use rdpcheck_report::Report;
 
 use crate::{assert_event_order, print_summary, real_opts};
+
+/// Start xrdp with `layer`, `cert` and `extra` xrdp.ini [Globals] settings, probe it with
+/// [`real_opts`] and print the summary as `label`. The server runs until the caller drops it.
+async fn probe_xrdp(
+    label: &str,
+    layer: SecurityLayer,
+    cert: &TestCert,
+    extra: &[(&str, &str)],
+) -> (Xrdp, Report) {
+    let server = Xrdp::start_with(layer, cert, extra);
+    let (report, elapsed) = run_probe(real_opts(server.port)).await;
+    print_summary(label, &report, elapsed);
+    (server, report)
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn xrdp_negotiate_allows_tls_and_standard_rdp_but_no_nla() {
@@ -33,61 +49,33 @@ async fn xrdp_negotiate_allows_tls_and_standard_rdp_but_no_nla() {
     expect_finding(&report, "security.standard_rdp_allowed");
     expect_finding(&report, "security.nla_not_required");
 
-    let layers = report
-        .security_layers
-        .as_ref()
-        .unwrap_or_else(|| panic!("no security_layers\n{}", pretty(&report)));
-    assert!(
-        layers.tls.accepted,
-        "tls layer: {:?}\n{}",
-        layers.tls,
-        pretty(&report)
-    );
-    assert!(
-        layers.rdp.accepted,
-        "rdp layer: {:?}\n{}",
-        layers.rdp,
-        pretty(&report)
-    );
-    assert!(
-        !layers.nla.accepted,
-        "nla layer: {:?}\n{}",
-        layers.nla,
-        pretty(&report)
-    );
+    assert_layer!(report, tls, accepted);
+    assert_layer!(report, rdp, accepted);
+    assert_layer!(report, nla, !accepted);
 
-    let tls = report
-        .tls
-        .as_ref()
-        .unwrap_or_else(|| panic!("no tls section\n{}", pretty(&report)));
-    assert!(
+    let tls = tls_section(&report);
+    assert_report!(
+        report,
         matches!(tls.version.as_deref(), Some("TLSv1.3") | Some("TLSv1.2")),
-        "tls version {:?}\n{}",
-        tls.version,
-        pretty(&report)
+        "tls version {:?}",
+        tls.version
     );
-    let leaf = tls
-        .certificate
-        .as_ref()
-        .unwrap_or_else(|| panic!("no certificate\n{}", pretty(&report)));
-    assert_eq!(
+    let leaf = certificate(&report);
+    assert_report_eq!(
+        report,
         leaf.sha256,
         cert.sha256,
-        "thumbprint of the served cert\n{}",
-        pretty(&report)
+        "thumbprint of the served cert"
     );
-    assert!(leaf.self_signed, "self_signed\n{}", pretty(&report));
+    assert_report!(report, leaf.self_signed, "self_signed");
 
-    let stability = report
-        .stability
-        .as_ref()
-        .unwrap_or_else(|| panic!("no stability\n{}", pretty(&report)));
-    assert_eq!(stability.samples, samples, "{}", pretty(&report));
-    assert_eq!(
+    let stability = stability_section(&report);
+    assert_report_eq!(report, stability.samples, samples);
+    assert_report_eq!(
+        report,
         stability.ok,
         samples,
-        "every stability handshake should pass\n{}",
-        pretty(&report)
+        "every stability handshake should pass"
     );
 
     assert_event_order(&events, &report);
@@ -95,84 +83,39 @@ async fn xrdp_negotiate_allows_tls_and_standard_rdp_but_no_nla() {
     // Last, so that a mismatch here does not hide the checks above.
     // xrdp has no NLA: asked for TLS|NLA it selects TLS, a downgrade that must not count as NLA
     // (nmap's rdp-enum-encryption counts it as NLA support).
-    assert!(!layers.nla.accepted);
-    assert_eq!(
-        layers.nla.selected.as_deref(),
-        Some("tls"),
-        "nla layer: {:?}\n{}",
-        layers.nla,
-        pretty(&report)
-    );
+    assert_layer!(report, nla, !accepted);
+    assert_layer!(report, nla, selected == "tls");
     drop(server);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn xrdp_tls_refuses_standard_rdp() {
     let cert = TestCert::self_signed();
-    let server = Xrdp::start(SecurityLayer::Tls, &cert);
-    let (report, elapsed) = run_probe(real_opts(server.port)).await;
-    print_summary("xrdp tls", &report, elapsed);
+    let (server, report) = probe_xrdp("xrdp tls", SecurityLayer::Tls, &cert, &[]).await;
 
-    let layers = report
-        .security_layers
-        .as_ref()
-        .unwrap_or_else(|| panic!("no security_layers\n{}", pretty(&report)));
-    assert!(
-        !layers.rdp.accepted,
-        "rdp layer: {:?}\n{}",
-        layers.rdp,
-        pretty(&report)
-    );
-    assert_eq!(
-        layers.rdp.failure.as_deref(),
-        Some("SSL_REQUIRED_BY_SERVER"),
-        "rdp layer: {:?}\n{}",
-        layers.rdp,
-        pretty(&report)
-    );
-    assert!(
-        layers.tls.accepted,
-        "tls layer: {:?}\n{}",
-        layers.tls,
-        pretty(&report)
-    );
+    assert_layer!(report, rdp, !accepted);
+    assert_layer!(report, rdp, failure == "SSL_REQUIRED_BY_SERVER");
+    assert_layer!(report, tls, accepted);
     drop(server);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn xrdp_rdp_only_selects_standard_rdp_for_tls_requests() {
     let cert = TestCert::self_signed();
-    let server = Xrdp::start(SecurityLayer::Rdp, &cert);
-    let (report, elapsed) = run_probe(real_opts(server.port)).await;
-    print_summary("xrdp rdp", &report, elapsed);
+    let (server, report) = probe_xrdp("xrdp rdp", SecurityLayer::Rdp, &cert, &[]).await;
 
-    let layers = report
-        .security_layers
-        .as_ref()
-        .unwrap_or_else(|| panic!("no security_layers\n{}", pretty(&report)));
-    assert!(
-        !layers.tls.accepted,
-        "tls layer: {:?}\n{}",
-        layers.tls,
-        pretty(&report)
-    );
-    assert_eq!(
-        layers.tls.selected.as_deref(),
-        Some("rdp"),
-        "tls layer: {:?}\n{}",
-        layers.tls,
-        pretty(&report)
-    );
+    assert_layer!(report, tls, !accepted);
+    assert_layer!(report, tls, selected == "rdp");
     // A TLS-capable client still connects, with standard RDP security.
     expect_finding(&report, "security.standard_rdp_allowed");
-    assert!(
+    assert_report!(
+        report,
         report
             .tls
             .as_ref()
             .and_then(|t| t.certificate.as_ref())
             .is_none(),
-        "no TLS certificate expected from an RDP-only server\n{}",
-        pretty(&report)
+        "no TLS certificate expected from an RDP-only server"
     );
     drop(server);
 }
@@ -180,86 +123,49 @@ async fn xrdp_rdp_only_selects_standard_rdp_for_tls_requests() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn xrdp_with_expired_certificate() {
     let cert = TestCert::expired();
-    let server = Xrdp::start(SecurityLayer::Negotiate, &cert);
-    let (report, elapsed) = run_probe(real_opts(server.port)).await;
-    print_summary("xrdp expired", &report, elapsed);
+    let (server, report) = probe_xrdp("xrdp expired", SecurityLayer::Negotiate, &cert, &[]).await;
 
     expect_finding(&report, "tls.cert_expired");
-    let leaf = report
-        .tls
-        .as_ref()
-        .and_then(|t| t.certificate.as_ref())
-        .unwrap_or_else(|| panic!("no certificate\n{}", pretty(&report)));
-    assert_eq!(
+    let leaf = certificate(&report);
+    assert_report_eq!(
+        report,
         leaf.sha256,
         cert.sha256,
-        "thumbprint of the served cert\n{}",
-        pretty(&report)
+        "thumbprint of the served cert"
     );
-    assert!(
+    assert_report!(
+        report,
         leaf.days_to_expiry < 0,
-        "days_to_expiry {}\n{}",
-        leaf.days_to_expiry,
-        pretty(&report)
+        "days_to_expiry {}",
+        leaf.days_to_expiry
     );
     drop(server);
-}
-
-/// The verdict is a problem at `stage`, decided by exactly `code`.
-#[track_caller]
-fn assert_verdict(report: &Report, stage: &str, code: &str) {
-    assert_eq!(
-        report.verdict.status,
-        VerdictStatus::Problem,
-        "verdict\n{}",
-        pretty(report)
-    );
-    assert_eq!(
-        report.verdict.stage.as_ref().map(|s| s.as_str()),
-        Some(stage),
-        "verdict stage\n{}",
-        pretty(report)
-    );
-    assert_eq!(
-        report.verdict.codes,
-        [code],
-        "verdict codes\n{}",
-        pretty(report)
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn xrdp_tls10_only_is_legacy_only() {
     let cert = TestCert::self_signed();
-    let server = Xrdp::start_with(
+    let (server, report) = probe_xrdp(
+        "xrdp tls1.0 only",
         SecurityLayer::Negotiate,
         &cert,
         &[
             ("ssl_protocols", "TLSv1"),
             ("tls_ciphers", "ALL:@SECLEVEL=0"),
         ],
-    );
-    let (report, elapsed) = run_probe(real_opts(server.port)).await;
-    print_summary("xrdp tls1.0 only", &report, elapsed);
+    )
+    .await;
 
     expect_finding(&report, "tls.legacy_only");
-    assert_verdict(&report, "tls", "tls.legacy_only");
-    let tls = report
-        .tls
-        .as_ref()
-        .unwrap_or_else(|| panic!("no tls section\n{}", pretty(&report)));
-    assert_eq!(
-        tls.legacy_version.as_deref(),
+    assert_decided_by(&report, "tls", "tls.legacy_only");
+    assert_report_eq!(
+        report,
+        tls_section(&report).legacy_version.as_deref(),
         Some("TLSv1.0"),
-        "legacy_version\n{}",
-        pretty(&report)
+        "legacy_version"
     );
     // Negotiation itself is fine: the server selects TLS, then speaks only TLS 1.0.
-    let layers = report
-        .security_layers
-        .as_ref()
-        .unwrap_or_else(|| panic!("no security_layers\n{}", pretty(&report)));
-    assert!(layers.tls.accepted, "tls layer\n{}", pretty(&report));
+    assert_layer!(report, tls, accepted);
     drop(server);
 }
 
@@ -270,33 +176,29 @@ async fn xrdp_1024_bit_key_breaks_tls_after_negotiation() {
     // successful negotiation. xrdp then answers the ClientHello with a plain (TPKT) MCS
     // Disconnect Provider Ultimatum, which rustls reads as a corrupt record.
     let cert = TestCert::rsa_1024();
-    let server = Xrdp::start(SecurityLayer::Negotiate, &cert);
-    let (report, elapsed) = run_probe(real_opts(server.port)).await;
-    print_summary("xrdp 1024-bit key", &report, elapsed);
+    let (server, report) =
+        probe_xrdp("xrdp 1024-bit key", SecurityLayer::Negotiate, &cert, &[]).await;
 
     let logs = server.logs();
     assert!(
         logs.contains("ee key too small"),
         "the fixture should make xrdp's OpenSSL refuse the key; xrdp log:\n{logs}"
     );
-    let layers = report
-        .security_layers
-        .as_ref()
-        .unwrap_or_else(|| panic!("no security_layers\n{}", pretty(&report)));
-    assert!(
-        layers.tls.accepted,
-        "xrdp selects TLS before it finds out its key is unusable\n{}",
-        pretty(&report)
+    assert_layer!(
+        report,
+        tls,
+        accepted,
+        "xrdp selects TLS before it finds out its key is unusable"
     );
     // The server could not start TLS after selecting it: the certificate / key signature,
     // with evidence naming the RDP-framed answer (03 00 …) that came instead of a ServerHello.
-    assert_verdict(&report, "tls", "tls.closed_after_hello");
+    assert_decided_by(&report, "tls", "tls.closed_after_hello");
     let failed = expect_finding(&report, "tls.closed_after_hello");
-    assert!(
-        failed.evidence.contains("RDP framing") && failed.evidence.contains("03 00"),
-        "evidence should say the server answered in X.224: {:?}\n{}",
-        failed.evidence,
-        pretty(&report)
+    assert_says(
+        &report,
+        "evidence should say the server answered in X.224:",
+        &failed.evidence,
+        &["RDP framing", "03 00"],
     );
     drop(server);
 }
@@ -311,53 +213,42 @@ async fn xrdp_1024_bit_key_at_seclevel_0() {
     // The certificate is recorded by the verifier before the signature check fails, so the
     // weak key is named as the cause (not the cipher suite, which rustls implements).
     let cert = TestCert::rsa_1024();
-    let server = Xrdp::start_with(
+    let (server, report) = probe_xrdp(
+        "xrdp 1024-bit key @SECLEVEL=0",
         SecurityLayer::Negotiate,
         &cert,
         &[("tls_ciphers", "DEFAULT:@SECLEVEL=0")],
-    );
-    let (report, elapsed) = run_probe(real_opts(server.port)).await;
-    print_summary("xrdp 1024-bit key @SECLEVEL=0", &report, elapsed);
+    )
+    .await;
 
     let logs = server.logs();
     assert!(
         !logs.contains("ee key too small"),
         "at @SECLEVEL=0 xrdp should load the 1024-bit key; xrdp log:\n{logs}"
     );
-    let tls = report
-        .tls
-        .as_ref()
-        .unwrap_or_else(|| panic!("no tls section\n{}", pretty(&report)));
-    assert_eq!(
+    let tls = tls_section(&report);
+    assert_report_eq!(
+        report,
         tls.legacy_version.as_deref(),
         Some("TLSv1.2"),
-        "the TLS 1.2 hello should get a ServerHello\n{}",
-        pretty(&report)
+        "the TLS 1.2 hello should get a ServerHello"
     );
-    assert_verdict(&report, "tls", "tls.cert_weak_key");
+    assert_decided_by(&report, "tls", "tls.cert_weak_key");
     let weak = expect_finding(&report, "tls.cert_weak_key");
-    assert!(
-        weak.summary.contains("1024"),
-        "the summary names the key size: {:?}\n{}",
-        weak.summary,
-        pretty(&report)
-    );
-    assert!(
-        weak.evidence.contains("BadSignature"),
-        "rustls should refuse the handshake signature: {:?}\n{}",
-        weak.evidence,
-        pretty(&report)
-    );
-    assert!(
+    let key_size = "the summary names the key size:";
+    assert_says(&report, key_size, &weak.summary, &["1024"]);
+    let refused = "rustls should refuse the handshake signature:";
+    assert_says(&report, refused, &weak.evidence, &["BadSignature"]);
+    assert_report!(
+        report,
         finding(&report, "tls.cipher_mismatch").is_none(),
-        "the suite is one rustls implements\n{}",
-        pretty(&report)
+        "the suite is one rustls implements"
     );
-    assert_eq!(
+    assert_report_eq!(
+        report,
         tls.certificate.as_ref().map(|c| c.key_bits),
         Some(1024),
-        "the certificate is reported although the handshake failed\n{}",
-        pretty(&report)
+        "the certificate is reported although the handshake failed"
     );
     drop(server);
 }
@@ -367,40 +258,28 @@ async fn xrdp_sha1_signed_certificate() {
     // Only the handshake signature is verified (made with the 2048-bit key), never the
     // certificate's own SHA-1 signature: TLS completes and the certificate is flagged.
     let cert = TestCert::sha1_signed();
-    let server = Xrdp::start(SecurityLayer::Negotiate, &cert);
-    let (report, elapsed) = run_probe(real_opts(server.port)).await;
-    print_summary("xrdp sha1 cert", &report, elapsed);
+    let (server, report) = probe_xrdp("xrdp sha1 cert", SecurityLayer::Negotiate, &cert, &[]).await;
 
     assert_no_fail(&report);
     expect_finding(&report, "tls.cert_weak_signature");
-    assert!(
+    assert_report!(
+        report,
         finding(&report, "tls.cert_weak_key").is_none(),
-        "2048-bit key: {:?}\n{}",
-        codes(&report),
-        pretty(&report)
+        "2048-bit key: {:?}",
+        codes(&report)
     );
-    let leaf = report
-        .tls
-        .as_ref()
-        .and_then(|t| t.certificate.as_ref())
-        .unwrap_or_else(|| panic!("no certificate\n{}", pretty(&report)));
-    assert_eq!(
+    let leaf = certificate(&report);
+    assert_report_eq!(
+        report,
         leaf.sha256,
         cert.sha256,
-        "thumbprint of the served cert\n{}",
-        pretty(&report)
+        "thumbprint of the served cert"
     );
-    assert_eq!(
-        leaf.signature_algorithm,
-        "sha1WithRSAEncryption",
-        "{}",
-        pretty(&report)
-    );
-    assert_eq!(
+    assert_report_eq!(report, leaf.signature_algorithm, "sha1WithRSAEncryption");
+    assert_report_eq!(
+        report,
         (leaf.key_type.as_str(), leaf.key_bits),
-        ("RSA", 2048),
-        "{}",
-        pretty(&report)
+        ("RSA", 2048)
     );
     drop(server);
 }
@@ -418,33 +297,20 @@ async fn xrdp_on_ipv6_loopback() {
     print_summary("xrdp negotiate ::1", &report, elapsed);
 
     assert_no_fail(&report);
-    assert_eq!(
+    assert_report_eq!(
+        report,
         report.target.probed_address.as_deref(),
         Some("::1"),
-        "probed address\n{}",
-        pretty(&report)
+        "probed address"
     );
     expect_finding(&report, "security.standard_rdp_allowed");
     expect_finding(&report, "security.nla_not_required");
     // The lab certificate names localhost and 127.0.0.1, not ::1.
     expect_finding(&report, "tls.cert_name_mismatch");
-    let layers = report
-        .security_layers
-        .as_ref()
-        .unwrap_or_else(|| panic!("no security_layers\n{}", pretty(&report)));
-    assert!(layers.tls.accepted, "tls layer\n{}", pretty(&report));
-    assert!(layers.rdp.accepted, "rdp layer\n{}", pretty(&report));
-    assert!(!layers.nla.accepted, "nla layer\n{}", pretty(&report));
-    let leaf = report
-        .tls
-        .as_ref()
-        .and_then(|t| t.certificate.as_ref())
-        .unwrap_or_else(|| panic!("no certificate\n{}", pretty(&report)));
-    assert_eq!(leaf.sha256, cert.sha256, "{}", pretty(&report));
-    let stability = report
-        .stability
-        .as_ref()
-        .unwrap_or_else(|| panic!("no stability\n{}", pretty(&report)));
-    assert_eq!(stability.ok, samples, "{}", pretty(&report));
+    assert_layer!(report, tls, accepted);
+    assert_layer!(report, rdp, accepted);
+    assert_layer!(report, nla, !accepted);
+    assert_report_eq!(report, certificate(&report).sha256, cert.sha256);
+    assert_report_eq!(report, stability_section(&report).ok, samples);
     drop(server);
 }

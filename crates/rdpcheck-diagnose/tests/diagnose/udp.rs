@@ -1,0 +1,36 @@
+//! The UDP stage: information only.
+
+use rdpcheck_diagnose::observe::*;
+use rdpcheck_report::VerdictStatus;
+
+use crate::fixtures::*;
+
+#[test]
+fn udp_answers_are_information_only() {
+    for (outcome, code, status) in [
+        (
+            UdpOutcome::SynAck {
+                tries: 1,
+                rtt_ms: 1.0,
+                version: Some(2),
+            },
+            "udp.open",
+            "open",
+        ),
+        (UdpOutcome::Closed { tries: 1 }, "udp.closed", "closed"),
+        (
+            UdpOutcome::Silent { tries: 3 },
+            "udp.inconclusive",
+            "inconclusive",
+        ),
+    ] {
+        let mut obs = xrdp_negotiate();
+        obs.udp_enabled = true;
+        obs.udp = timed(outcome);
+        let r = report(&obs);
+        assert!(has(&r, code));
+        assert_eq!(r.verdict.status, VerdictStatus::Healthy);
+        assert_eq!(r.udp.expect("udp section").status, status);
+        assert_eq!(r.stages.last().map(|s| s.name.as_str()), Some("udp"));
+    }
+}

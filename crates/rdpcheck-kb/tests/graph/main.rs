@@ -1,0 +1,6 @@
+//! Integrity of the knowledge graph: codes ↔ articles ↔ findings (`integrity`), parsing round
+//! trips (`lookup`), and robustness of `explain` (`explain`). One test binary.
+
+mod explain;
+mod integrity;
+mod lookup;
