@@ -34,13 +34,14 @@ fn udp_opts(port: u16) -> ProbeOptions {
 
 /// A responder on a free port that TCP does not listen on (so TCP on its port number is refused).
 async fn responder_without_tcp(behavior: UdpBehavior) -> UdpResponder {
-    let responder = UdpResponder::start(behavior).await;
-    assert!(
-        tcp_port_free(responder.port),
-        "TCP {} is taken",
-        responder.port
-    );
-    responder
+    // Another process may hold TCP on the port number the system gave us: try a few.
+    for _ in 0..20 {
+        let responder = UdpResponder::start(behavior).await;
+        if tcp_port_free(responder.port) {
+            return responder;
+        }
+    }
+    panic!("no UDP port whose TCP twin is free in 20 tries");
 }
 
 /// TCP on the responder's port number must be refused (nothing listens there over TCP), so the
