@@ -42,8 +42,10 @@ use crate::state::AppState;
 
 /// How long shutdown waits for open connections to close.
 pub const DRAIN: Duration = Duration::from_secs(5);
-/// Largest request head (and write buffer) per connection; hyper's default is ~400 KiB.
+/// A connection's read and write buffers grow at most to this (hyper's default is ~400 KiB).
 const MAX_BUF: usize = 64 * 1024;
+/// The largest request head (431 beyond it); browsers send a few KiB.
+const MAX_HEAD: usize = 32 * 1024;
 /// File descriptors kept free for what is not a client connection: probes (a TCP and a UDP
 /// socket, DNS) per concurrent probe, plus this many for the rest.
 const SPARE_FDS: u64 = 64;
@@ -473,7 +475,8 @@ async fn http<I>(
         .timer(TokioTimer::new())
         .header_read_timeout(header)
         .keep_alive(true)
-        .max_buf_size(MAX_BUF);
+        .max_buf_size(MAX_BUF)
+        .max_header_size(MAX_HEAD);
     let conn = builder
         .serve_connection(TokioIo::new(io), service)
         .with_upgrades();

@@ -1,6 +1,8 @@
 //! `cargo xtask bench probe`: rdpcheck against nmap on real loopback servers. `cargo xtask bench
-//! relay`: the relay's memory per idle session and probes per second on loopback. Not tests: they
-//! print figures to record in BENCHMARKS.md with the command that made them.
+//! relay`: the relay's memory per idle session and probes per second on loopback. `cargo xtask
+//! bench abuse`: what the relay holds against idle, half-request, malformed and stalled clients
+//! (with its memory and /healthz for another client). Not tests: they print figures to record in
+//! BENCHMARKS.md with the command that made them.
 
 use crate::{deps, sh};
 
@@ -22,7 +24,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "target/release/rdpcheck-relay",
             rest,
         ),
-        _ => Err("usage: cargo xtask bench probe [--runs N] | bench relay [--idle N] [--concurrency C] [--duration S]".into()),
+        Some("abuse") => {
+            // The stalled readers probe a real xrdp.
+            deps::ensure_apt(deps::LAB_PACKAGES)?;
+            bench(
+                "rdpcheck-relay",
+                "bench-abuse",
+                "--relay",
+                "target/release/rdpcheck-relay",
+                rest,
+            )
+        }
+        _ => Err("usage: cargo xtask bench probe [--runs N] | bench relay [--idle N] [--concurrency C] [--duration S] | bench abuse [--count N] [--clients K] [--stalled M]".into()),
     }
 }
 

@@ -26,7 +26,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask test | check-deps | run [relay flags…] | cli [rdpcheck args…] | bench probe [--runs N] | bench relay [--idle N] [--concurrency C] [--duration S]"
+                "usage: cargo xtask test | check-deps | run [relay flags…] | cli [rdpcheck args…] | bench probe [--runs N] | bench relay [--idle N] [--concurrency C] [--duration S] | bench abuse [--count N] [--clients K] [--stalled M]"
             );
             return ExitCode::from(2);
         }

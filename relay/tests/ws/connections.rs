@@ -315,3 +315,21 @@ async fn the_soft_open_file_limit_is_raised_to_the_hard_limit() {
     assert_eq!(soft, hard, "{line}");
     assert_ne!(soft, "256", "{line}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_request_head_is_refused() {
+    let relay = Relay::start(RelayOptions::default()).await;
+    let port = relay.port;
+    let big = format!(
+        "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Big: {}\r\nConnection: close\r\n\r\n",
+        "a".repeat(40 * 1024)
+    );
+    let (status, _) = raw_http(port, None, &big).await.expect("an answer");
+    assert_eq!(status, 431);
+    let small = format!(
+        "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Big: {}\r\nConnection: close\r\n\r\n",
+        "a".repeat(8 * 1024)
+    );
+    let (status, _) = raw_http(port, None, &small).await.expect("an answer");
+    assert_eq!(status, 200);
+}
