@@ -459,6 +459,17 @@ mod tests {
     }
 
     #[test]
+    fn the_example_config_has_every_key_right() {
+        let file: FileConfig =
+            toml::from_str(include_str!("../relay.example.toml")).expect("relay.example.toml");
+        assert_eq!(file.public_url.into_vec(), ["https://rdpcheck.example.com"]);
+        let l = file.limits;
+        assert_eq!(l.write_timeout_s, Some(10));
+        assert_eq!(l.max_connections_per_client, Some(64));
+        assert_eq!(l.header_timeout_s, Some(10));
+    }
+
+    #[test]
     fn token_auth_needs_tokens() {
         let args = Args {
             auth: Some("token".into()),

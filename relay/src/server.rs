@@ -151,15 +151,19 @@ pub fn fit_connections(configured: usize, nofile: u64, max_concurrent_probes: us
     configured.min(fits).max(1)
 }
 
-/// Raise the soft open-file limit to the hard one; the soft limit in effect afterwards.
+/// Raise the soft open-file limit to the hard one (or as close as the system allows: a hard
+/// limit of "unlimited" is not a value the soft one may take); the soft limit afterwards.
 pub fn raise_nofile() -> Result<u64, String> {
     use nix::sys::resource::{getrlimit, setrlimit, Resource};
     let (soft, hard) = getrlimit(Resource::RLIMIT_NOFILE).map_err(|e| e.to_string())?;
-    if soft < hard {
-        setrlimit(Resource::RLIMIT_NOFILE, hard, hard).map_err(|e| e.to_string())?;
-        return Ok(hard);
+    for want in [hard, hard.min(1 << 20), hard.min(65_536)] {
+        if want <= soft || setrlimit(Resource::RLIMIT_NOFILE, want, hard).is_ok() {
+            break;
+        }
     }
-    Ok(soft)
+    getrlimit(Resource::RLIMIT_NOFILE)
+        .map(|(soft, _)| soft)
+        .map_err(|e| e.to_string())
 }
 
 /// What a connection's I/O and the code serving it share: when bytes last moved, and whether to

@@ -172,7 +172,7 @@ pub async fn run(
     state.metrics.session_closed();
 }
 
-async fn serve(ws: &mut Client, state: &AppState, client: IpAddr) -> Result<(), Reject> {
+async fn serve(ws: &mut Client, state: &Arc<AppState>, client: IpAddr) -> Result<(), Reject> {
     let ClientMessage::Probe(request) = read_request(ws, state).await?;
     // The admission is held until the session ends, report and close included; the session
     // ends at the latest one write timeout after the probe's deadline.
@@ -185,7 +185,12 @@ async fn serve(ws: &mut Client, state: &AppState, client: IpAddr) -> Result<(), 
         return Ok(());
     };
     finished(state, client, &report);
-    let message = sign_report(state, report)?;
+    // Encoding, redacting and signing a large report (a certificate with thousands of names)
+    // is CPU work: off the runtime's threads, so other connections keep being served.
+    let signer = Arc::clone(state);
+    let message = tokio::task::spawn_blocking(move || sign_report(&signer, report))
+        .await
+        .map_err(|_| Reject::internal("the report could not be signed"))??;
     if ws.send(&message).await {
         ws.close(CLOSE_NORMAL, "done").await;
     }

@@ -103,7 +103,9 @@ fn mib(kib: u64) -> f64 {
 }
 
 fn row(o: &Outcome) -> String {
-    let closed = if o.closed_at.is_empty() {
+    let closed = if let Some(text) = &o.closed_text {
+        text.clone()
+    } else if o.closed_at.is_empty() {
         "–".to_string()
     } else {
         let s: Vec<f64> = o.closed_at.iter().map(|d| d.as_secs_f64()).collect();

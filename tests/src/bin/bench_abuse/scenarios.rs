@@ -33,6 +33,8 @@ pub struct Outcome {
     pub turned_away: usize,
     /// When the held ones were closed, from the start of the scenario.
     pub closed_at: Vec<Duration>,
+    /// Instead of `closed_at`, when only the time the last one closed is known.
+    pub closed_text: Option<String>,
     /// Still open after [`WATCH`].
     pub left_open: usize,
     /// What the relay answered, by first status line or refusal code.
@@ -54,6 +56,7 @@ impl Outcome {
             held: 0,
             turned_away: 0,
             closed_at: Vec::new(),
+            closed_text: None,
             left_open: 0,
             answers: BTreeMap::new(),
             health: Health::default(),
@@ -395,7 +398,11 @@ pub async fn stalled_readers(
         .await;
     let all_closed = start.elapsed();
     if gone.is_some() {
-        outcome.closed_at.push(all_closed);
+        outcome.closed_text = Some(format!(
+            "{}, the last {:.1} s after the first request",
+            held.len(),
+            all_closed.as_secs_f64()
+        ));
     } else {
         outcome.left_open = held.len();
     }
