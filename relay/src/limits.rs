@@ -92,8 +92,8 @@ impl Limits {
     }
 
     /// Admit one probe from `client` against the targets `names` ([`crate::egress::Prepared::
-    /// name_key`]), before anything is resolved: the client's concurrency, its rate, each name's
-    /// rate, then the global concurrency.
+    /// name_key`]), before anything is resolved: the client's concurrency, the global
+    /// concurrency, then the client's rate and each name's rate (so a busy refusal costs none).
     pub fn admit(&self, client: IpAddr, names: &[String]) -> Result<Admission<'_>, Refusal> {
         let client = client_key(client);
         {
@@ -108,6 +108,13 @@ impl Limits {
                 )));
             }
         }
+        // The global slot before the rates: a request refused as busy spends no budget.
+        let global = self.global.clone().try_acquire_owned().map_err(|_| {
+            Refusal::Busy(
+                "the relay is running as many checks as it allows; try again in a few seconds"
+                    .into(),
+            )
+        })?;
         if self.per_client.check_key(&client).is_err() {
             return Err(Refusal::Rate(
                 "too many checks from your address in the last minute; try again in a minute"
@@ -119,12 +126,6 @@ impl Limits {
                 return Err(too_often(name));
             }
         }
-        let global = self.global.clone().try_acquire_owned().map_err(|_| {
-            Refusal::Busy(
-                "the relay is running as many checks as it allows; try again in a few seconds"
-                    .into(),
-            )
-        })?;
         if let Ok(mut active) = self.active.lock() {
             *active.entry(client).or_default() += 1;
         }
@@ -276,6 +277,29 @@ mod tests {
         drop(admitted(l.admit(client, &names)));
         assert!(matches!(l.admit(client, &names), Err(Refusal::Rate(_))));
         assert!(l.admit(client, &["other.example".to_string()]).is_ok());
+    }
+
+    #[test]
+    fn a_busy_refusal_spends_no_rate_budget() {
+        let l = limits(|c| {
+            c.max_concurrent = 1;
+            c.per_client_per_minute = 2;
+            c.per_target_per_minute = 2;
+        });
+        let names = ["rdp.example".to_string()];
+        let held = admitted(l.admit(ip("192.0.2.1"), &names));
+        for _ in 0..10 {
+            assert!(matches!(
+                l.admit(ip("192.0.2.2"), &names),
+                Err(Refusal::Busy(_))
+            ));
+        }
+        drop(held);
+        drop(admitted(l.admit(ip("192.0.2.2"), &names)));
+        assert!(matches!(
+            l.admit(ip("192.0.2.2"), &names),
+            Err(Refusal::Rate(_))
+        ));
     }
 
     #[test]
