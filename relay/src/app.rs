@@ -1,19 +1,30 @@
-//! The router: the page, the probe WebSocket, the public key, health and metrics.
+//! The router: the page, the probe WebSocket, the public key, health and metrics; and the `Host`
+//! check in front of them (see `access.rs`): the API (`/api/…`, `/metrics`) always answers only
+//! to the relay's own names (`421 Misdirected Request` otherwise; the WebSocket upgrade is
+//! refused in-band, `host.denied`); the page and `/healthz` do too when the relay listens on
+//! loopback. A relay listening beyond loopback serves the page under any name: it is public,
+//! static content, and an operator who reaches it under a name the relay was not told about
+//! (an address it does not know, a proxy's name) then reads why the check is refused instead of
+//! a blank error; DNS rebinding gains nothing from reading it.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{ConnectInfo, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
-use rdpcheck_report::wire::PublicKeyInfo;
+use axum::{Extension, Json, Router};
+use rdpcheck_report::wire::{error_code, PublicKeyInfo};
 
-use crate::access::{self, Access, Caller};
+use crate::access::{self, Caller};
 use crate::assets::{self, Asset};
+use crate::reject::Reject;
+use crate::server::ConnHandle;
 use crate::session;
 use crate::state::AppState;
 
@@ -27,13 +38,43 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .fallback(get(page))
+        .layer(middleware::from_fn_with_state(state.clone(), check_host))
         .with_state(state)
+}
+
+/// Refuse a request whose `Host` (or absolute-form target) is not one of the relay's names, for
+/// the routes that check it. The WebSocket upgrade passes: `probe` tells that refusal in-band.
+async fn check_host(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let api = path.starts_with("/api/") || path == "/metrics";
+    if !(api || state.check_page_host) {
+        return next.run(request).await;
+    }
+    if path == "/api/v1/probe" && request.headers().contains_key(header::UPGRADE) {
+        return next.run(request).await;
+    }
+    let none = HashMap::new();
+    let caller = Caller::from_request(request.headers(), request.uri(), &none);
+    match access::check_request_host(&state.access(), &caller) {
+        Ok(()) => next.run(request).await,
+        Err(r) => {
+            state.metrics.refusal(r.code);
+            (
+                StatusCode::MISDIRECTED_REQUEST,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                format!("{}\n", r.message),
+            )
+                .into_response()
+        }
+    }
 }
 
 async fn probe(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    conn: Option<Extension<ConnHandle>>,
     headers: HeaderMap,
+    uri: Uri,
     Query(query): Query<HashMap<String, String>>,
     ws: WebSocketUpgrade,
 ) -> Response {
@@ -45,16 +86,49 @@ async fn probe(
         .max_frame_size(max)
         .read_buffer_size(4096);
     // Decided before the upgrade; told in-band, since browsers cannot read a refused upgrade's status.
-    let access = access::check(
-        &Access::from_config(&state.config),
-        &Caller::from_request(&headers, &query),
+    let client = peer.ip();
+    let decision = decide(
+        &state,
+        client,
+        &Caller::from_request(&headers, &uri, &query),
     );
+    let conn = conn.map(|Extension(c)| c);
     ws.on_upgrade(move |socket| async move {
-        match access {
-            Err(r) => session::reject(socket, &state, r).await,
-            Ok(()) => session::run(socket, state, peer.ip()).await,
+        match decision {
+            Err(r) => session::reject(socket, &state, client, conn, r).await,
+            Ok(()) => session::run(socket, state, client, conn).await,
         }
     })
+}
+
+/// The access checks in order (host, origin, token), with the token check throttled per client:
+/// a client whose wrong tokens used up its `failed_auth_per_minute` is refused without a check.
+fn decide(state: &AppState, client: IpAddr, caller: &Caller<'_>) -> Result<(), Reject> {
+    let access = state.access();
+    access::check_request_host(&access, caller)?;
+    access::check_origin(&access, caller.origin)?;
+    if access.auth != Some(crate::config::Auth::Token) {
+        return Ok(());
+    }
+    let now = Instant::now();
+    if let Some(wait) = state.limits.auth_throttled(client, now) {
+        tracing::warn!(client = %client, "token not checked: too many wrong tokens from this address");
+        return Err(Reject::new(
+            error_code::LIMIT_RATE,
+            format!(
+                "too many wrong access tokens from your address; try again in {} s",
+                wait.as_secs().max(1)
+            ),
+        ));
+    }
+    let checked = access::check_token(&access, caller.authorization, caller.query_token);
+    if let Err(r) = &checked {
+        if access::is_wrong_token(r) {
+            state.limits.auth_failed(client, now);
+            tracing::warn!(client = %client, "wrong access token");
+        }
+    }
+    checked
 }
 
 async fn key(State(state): State<Arc<AppState>>) -> Json<PublicKeyInfo> {

@@ -8,6 +8,7 @@ use clap::Parser;
 use ipnet::IpNet;
 use serde::Deserialize;
 
+use crate::access::OwnName;
 use crate::policy::Preset;
 
 /// Flags; each also reads `RDPCHECK_<NAME>` from the environment.
@@ -80,6 +81,15 @@ pub struct Args {
     /// DNS server for target names (IP:PORT) instead of the system's.
     #[arg(long, env = "RDPCHECK_DNS_SERVER", value_name = "ADDR")]
     pub dns_server: Option<SocketAddr>,
+    /// The URL users open the relay under (e.g. https://rdpcheck.example.com), when it is not
+    /// the listen address: behind a reverse proxy, or under a DNS name (repeatable).
+    #[arg(
+        long = "public-url",
+        value_name = "URL",
+        env = "RDPCHECK_PUBLIC_URL",
+        value_delimiter = ','
+    )]
+    pub public_url: Vec<String>,
 }
 
 /// The file format (every key optional).
@@ -104,7 +114,29 @@ pub struct FileConfig {
     pub log_format: Option<String>,
     pub dns_server: Option<SocketAddr>,
     #[serde(default)]
+    pub public_url: OneOrMany,
+    #[serde(default)]
     pub limits: FileLimits,
+}
+
+/// A file key that takes one string or a list of them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    #[default]
+    None,
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            OneOrMany::None => Vec::new(),
+            OneOrMany::One(s) => vec![s],
+            OneOrMany::Many(v) => v,
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -117,6 +149,12 @@ pub struct FileLimits {
     pub max_samples: Option<u32>,
     pub probe_timeout_s: Option<u64>,
     pub request_timeout_s: Option<u64>,
+    pub write_timeout_s: Option<u64>,
+    pub header_timeout_s: Option<u64>,
+    pub idle_timeout_s: Option<u64>,
+    pub max_connections: Option<usize>,
+    pub max_connections_per_client: Option<usize>,
+    pub failed_auth_per_minute: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,6 +175,21 @@ pub struct Limits {
     pub max_message_bytes: usize,
     /// How long a client may take to send its request after connecting.
     pub request_timeout_s: u64,
+    /// How long one WebSocket send may wait for the client to read; a session also ends at
+    /// most this long after its probe's deadline.
+    pub write_timeout_s: u64,
+    /// How long a request's head may take to arrive, from the connection's start or the end of
+    /// the previous response (also the TLS handshake's deadline and the keep-alive idle time).
+    pub header_timeout_s: u64,
+    /// An HTTP connection on which no byte moves either way for this long is closed.
+    pub idle_timeout_s: u64,
+    /// Open connections in all (lowered at start to fit the open-file limit).
+    pub max_connections: usize,
+    /// Open connections from one client address (IPv6: one /64).
+    pub max_connections_per_client: usize,
+    /// Failed token checks one client address may make per minute (the burst) before its
+    /// upgrades are refused without a check.
+    pub failed_auth_per_minute: u32,
 }
 
 /// The resolved configuration the relay runs with.
@@ -155,6 +208,8 @@ pub struct Config {
     pub tls: Option<(PathBuf, PathBuf)>,
     pub json_logs: bool,
     pub dns_server: Option<SocketAddr>,
+    /// The URLs the relay is served under besides its listen address (`--public-url`).
+    pub public_urls: Vec<OwnName>,
     pub limits: Limits,
 }
 
@@ -206,6 +261,13 @@ impl Config {
             Some("json") => true,
             Some(other) => return Err(format!("log format {other:?} is not text or json")),
         };
+        let public_urls = file
+            .public_url
+            .into_vec()
+            .into_iter()
+            .chain(args.public_url)
+            .map(|u| OwnName::from_public_url(&u).map_err(|e| format!("public_url: {e}")))
+            .collect::<Result<Vec<_>, _>>()?;
         let l = file.limits;
         let config = Config {
             listen: args
@@ -235,6 +297,7 @@ impl Config {
             tls,
             json_logs,
             dns_server: args.dns_server.or(file.dns_server),
+            public_urls,
             limits: Limits {
                 per_client_per_minute: l.probes_per_minute_per_client.unwrap_or(30).max(1),
                 per_target_per_minute: l.probes_per_minute_per_target.unwrap_or(20).max(1),
@@ -244,6 +307,12 @@ impl Config {
                 probe_timeout_s: l.probe_timeout_s.unwrap_or(30).clamp(1, 120),
                 max_message_bytes: 8 * 1024,
                 request_timeout_s: l.request_timeout_s.unwrap_or(10).clamp(1, 60),
+                write_timeout_s: l.write_timeout_s.unwrap_or(10).clamp(1, 60),
+                header_timeout_s: l.header_timeout_s.unwrap_or(10).clamp(1, 300),
+                idle_timeout_s: l.idle_timeout_s.unwrap_or(30).clamp(1, 3600),
+                max_connections: l.max_connections.unwrap_or(4096).max(1),
+                max_connections_per_client: l.max_connections_per_client.unwrap_or(64).max(1),
+                failed_auth_per_minute: l.failed_auth_per_minute.unwrap_or(10).max(1),
             },
         };
         config.check_exposure()?;
@@ -319,6 +388,85 @@ mod tests {
             ..Args::default()
         };
         assert!(Config::resolve(args).is_ok());
+    }
+
+    #[test]
+    fn connection_limits_default_and_read_from_the_file() {
+        let l = Config::resolve(Args::default()).expect("defaults").limits;
+        assert_eq!(
+            (
+                l.header_timeout_s,
+                l.idle_timeout_s,
+                l.write_timeout_s,
+                l.max_connections,
+                l.max_connections_per_client,
+                l.failed_auth_per_minute,
+            ),
+            (10, 30, 10, 4096, 64, 10)
+        );
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("relay.toml");
+        std::fs::write(
+            &path,
+            "public_url = \"https://rdpcheck.example.com\"\n[limits]\nheader_timeout_s = 2\n\
+             idle_timeout_s = 0\nwrite_timeout_s = 500\nmax_connections = 100\n\
+             max_connections_per_client = 5\nfailed_auth_per_minute = 3\n",
+        )
+        .expect("write");
+        let c = Config::resolve(Args {
+            config: Some(path.clone()),
+            public_url: vec!["http://relay.corp:8080".into()],
+            ..Args::default()
+        })
+        .expect("config");
+        let l = c.limits;
+        assert_eq!(
+            (
+                l.header_timeout_s,
+                l.idle_timeout_s,
+                l.write_timeout_s,
+                l.max_connections,
+                l.max_connections_per_client,
+                l.failed_auth_per_minute,
+            ),
+            (2, 1, 60, 100, 5, 3)
+        );
+        assert_eq!(
+            c.public_urls,
+            [
+                OwnName::new(true, "rdpcheck.example.com", 443),
+                OwnName::new(false, "relay.corp", 8080)
+            ]
+        );
+        std::fs::write(
+            &path,
+            "public_url = [\"https://a.example\", \"https://b.example:8443\"]\n",
+        )
+        .expect("write");
+        let c = Config::resolve(Args {
+            config: Some(path.clone()),
+            ..Args::default()
+        })
+        .expect("a list");
+        assert_eq!(c.public_urls.len(), 2);
+        std::fs::write(&path, "public_url = \"https://a.example/app\"\n").expect("write");
+        let e = Config::resolve(Args {
+            config: Some(path),
+            ..Args::default()
+        })
+        .expect_err("a path");
+        assert!(e.starts_with("public_url: "), "{e}");
+    }
+
+    #[test]
+    fn the_example_config_has_every_key_right() {
+        let file: FileConfig =
+            toml::from_str(include_str!("../relay.example.toml")).expect("relay.example.toml");
+        assert_eq!(file.public_url.into_vec(), ["https://rdpcheck.example.com"]);
+        let l = file.limits;
+        assert_eq!(l.write_timeout_s, Some(10));
+        assert_eq!(l.max_connections_per_client, Some(64));
+        assert_eq!(l.header_timeout_s, Some(10));
     }
 
     #[test]

@@ -1,16 +1,16 @@
 //! `rdpcheck-relay`: one binary that serves the page and runs its probes.
 
-use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::serve::ListenerExt;
 use clap::Parser;
 use rdpcheck_relay::app::router;
 use rdpcheck_relay::config::{Args, Config};
 use rdpcheck_relay::keys::RelayKey;
 use rdpcheck_relay::state::AppState;
+use rdpcheck_relay::{own, server};
+use tokio_util::sync::CancellationToken;
 
 fn main() -> ExitCode {
     let config = match Config::resolve(Args::parse()) {
@@ -51,70 +51,67 @@ fn init_logs(json: bool) {
     }
 }
 
-async fn serve(config: Config) -> Result<(), String> {
+async fn serve(mut config: Config) -> Result<(), String> {
     let _ = rustls::crypto::ring::default_provider().install_default();
+    // Every connection is a descriptor: take the hard limit, and keep the cap under it.
+    match server::raise_nofile() {
+        Ok(nofile) => {
+            let fits = server::fit_connections(
+                config.limits.max_connections,
+                nofile,
+                config.limits.max_concurrent,
+            );
+            if fits < config.limits.max_connections {
+                tracing::warn!(
+                    open_files = nofile,
+                    configured = config.limits.max_connections,
+                    max_connections = fits,
+                    "max_connections lowered to fit the open-file limit"
+                );
+                config.limits.max_connections = fits;
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "cannot read or raise the open-file limit"),
+    }
     let key = RelayKey::load_or_create(&config.key_file)?;
     let listen = config.listen;
-    let tls = config.tls.clone();
-    let state = Arc::new(AppState::new(config, key));
+    let tls = match &config.tls {
+        Some((cert, key)) => Some(server::tls_acceptor(cert, key)?),
+        None => None,
+    };
+    let state = Arc::new(AppState::new(config, key, own::interface_addresses()));
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let limits = &state.config.limits;
     tracing::info!(
         listen = %listen,
         key_id = %state.key.key_id,
         page_built = rdpcheck_relay::assets::built(),
+        hosts = %state.hosts.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+        max_connections = limits.max_connections,
+        max_connections_per_client = limits.max_connections_per_client,
+        header_timeout_s = limits.header_timeout_s,
+        idle_timeout_s = limits.idle_timeout_s,
+        write_timeout_s = limits.write_timeout_s,
         "policy: {}",
         state.policy.describe()
     );
-    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    println!("rdpcheck-relay listening on {scheme}://{listen}/");
+    let stop = CancellationToken::new();
     let shutdown = state.shutdown.clone();
-    let signal = async move {
+    let stop_accepting = stop.clone();
+    tokio::spawn(async move {
         wait_for_signal().await;
         tracing::info!("shutting down: telling open sessions (close 1001)");
         shutdown.cancel();
         // Give sessions a moment to send their close frames.
         tokio::time::sleep(Duration::from_millis(300)).await;
-    };
-    match tls {
-        None => {
-            let listener = tokio::net::TcpListener::bind(listen)
-                .await
-                .map_err(|e| format!("cannot listen on {listen}: {e}"))?
-                // Events are small writes; without NODELAY each waits for the client's delayed ACK.
-                .tap_io(|s| {
-                    let _ = s.set_nodelay(true);
-                });
-            println!("rdpcheck-relay listening on http://{listen}/");
-            axum::serve(listener, app)
-                .with_graceful_shutdown(signal)
-                .await
-                .map_err(|e| e.to_string())
-        }
-        Some((cert, key)) => {
-            let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(&cert, &key)
-                .await
-                .map_err(|e| {
-                    format!(
-                        "TLS certificate {} / key {}: {e}",
-                        cert.display(),
-                        key.display()
-                    )
-                })?;
-            let handle = axum_server::Handle::new();
-            let h = handle.clone();
-            tokio::spawn(async move {
-                signal.await;
-                h.graceful_shutdown(Some(Duration::from_secs(5)));
-            });
-            println!("rdpcheck-relay listening on https://{listen}/");
-            let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(tls)
-                .acceptor(axum_server::accept::NoDelayAcceptor::new());
-            axum_server::bind(listen)
-                .acceptor(acceptor)
-                .handle(handle)
-                .serve(app)
-                .await
-                .map_err(|e| e.to_string())
-        }
-    }
+        stop_accepting.cancel();
+    });
+    server::serve(listener, tls, router(state.clone()), state, stop).await;
+    Ok(())
 }
 
 async fn wait_for_signal() {

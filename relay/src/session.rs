@@ -14,12 +14,14 @@ use rdpcheck_probe::ProbeOptions;
 use rdpcheck_report::wire::{ClientMessage, ProbeRequest, ServerMessage, SignedReport, StageState};
 use rdpcheck_report::{redact, Event, RelayStamp, Report, Stage, VerdictStatus};
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 
 use crate::config;
-use crate::egress::{self, Checked};
+use crate::egress::{self, Checked, Prepared};
 use crate::limits::Admission;
 use crate::policy::Policy;
 use crate::reject::{Reject, CLOSE_NORMAL};
+use crate::server::ConnHandle;
 use crate::state::AppState;
 
 /// The longest target (or gateway) text the relay looks at.
@@ -28,86 +30,179 @@ const MAX_TARGET_CHARS: usize = 300;
 const DEFAULT_SAMPLES: u32 = 3;
 /// How often an idle probe pings the client, so proxies keep the socket open.
 const HEARTBEAT: Duration = Duration::from_secs(15);
+/// How long to wait for the client's close frame after ours.
+const CLOSE_DRAIN: Duration = Duration::from_secs(2);
 
 #[cfg(test)]
 mod tests;
 
-async fn send(socket: &mut WebSocket, msg: &ServerMessage) -> bool {
-    match serde_json::to_string(msg) {
-        Ok(text) => socket.send(Message::Text(text.into())).await.is_ok(),
-        Err(_) => false,
-    }
+/// The session's side of the WebSocket: every send has a deadline (`write_timeout_s`, and never
+/// past the session's end), so a client that stops reading cannot hold its probe slot. A send
+/// that misses its deadline marks the client stalled; nothing more is sent to it.
+pub struct Client {
+    socket: WebSocket,
+    write_timeout: Duration,
+    /// Set at admission: the probe's deadline plus one write timeout. No send or wait goes past it.
+    end: Option<Instant>,
+    stalled: bool,
+    conn: Option<ConnHandle>,
 }
 
-/// Send a close frame, then read until the client's close arrives: dropping a socket with
-/// unread data makes the kernel reset it, and the reset can destroy the frames just sent.
-async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
-    if socket
-        .send(Message::Close(Some(CloseFrame {
-            code,
-            reason: Utf8Bytes::from(reason.to_string()),
-        })))
-        .await
-        .is_err()
-    {
-        return;
+impl Client {
+    pub fn new(socket: WebSocket, limits: &config::Limits, conn: Option<ConnHandle>) -> Client {
+        Client {
+            socket,
+            write_timeout: Duration::from_secs(limits.write_timeout_s),
+            end: None,
+            stalled: false,
+            conn,
+        }
     }
-    let drain = async {
-        while let Some(Ok(msg)) = socket.recv().await {
-            if matches!(msg, Message::Close(_)) {
-                break;
+
+    /// How long the next send (or wait) may take.
+    fn budget(&self, at_most: Duration) -> Duration {
+        match self.end {
+            Some(end) => at_most.min(end.saturating_duration_since(Instant::now())),
+            None => at_most,
+        }
+    }
+
+    /// Send one frame within the budget; `false` if the client is gone or did not read in time.
+    async fn send_frame(&mut self, msg: Message) -> bool {
+        if self.stalled {
+            return false;
+        }
+        let budget = self.budget(self.write_timeout);
+        match tokio::time::timeout(budget, self.socket.send(msg)).await {
+            Ok(sent) => sent.is_ok(),
+            Err(_) => {
+                self.stalled = true;
+                false
             }
         }
-    };
-    let _ = tokio::time::timeout(Duration::from_secs(2), drain).await;
+    }
+
+    async fn send(&mut self, msg: &ServerMessage) -> bool {
+        match serde_json::to_string(msg) {
+            Ok(text) => self.send_frame(Message::Text(text.into())).await,
+            Err(_) => false,
+        }
+    }
+
+    async fn recv(&mut self) -> Option<Result<Message, axum::Error>> {
+        self.socket.recv().await
+    }
+
+    /// Send a close frame, then read until the client's close arrives: dropping a socket with
+    /// unread data makes the kernel reset it, and the reset can destroy the frames just sent.
+    async fn close(&mut self, code: u16, reason: &str) {
+        let frame = Message::Close(Some(CloseFrame {
+            code,
+            reason: Utf8Bytes::from(reason.to_string()),
+        }));
+        if !self.send_frame(frame).await {
+            return;
+        }
+        let budget = self.budget(CLOSE_DRAIN);
+        let socket = &mut self.socket;
+        let drain = async {
+            while let Some(Ok(msg)) = socket.recv().await {
+                if matches!(msg, Message::Close(_)) {
+                    break;
+                }
+            }
+        };
+        let _ = tokio::time::timeout(budget, drain).await;
+    }
+
+    /// Tell the client why in one `error` message, then close (1008; 1001 when shutting down).
+    async fn refuse(&mut self, reject: &Reject) {
+        if self.send(&reject.to_message()).await {
+            self.close(reject.close_code(), reject.code).await;
+        }
+    }
+
+    /// Count and log a client that stopped reading, and have its connection reset rather than
+    /// left to the kernel with unsent data.
+    fn finish(&self, state: &AppState, client: IpAddr) {
+        if !self.stalled {
+            return;
+        }
+        state.metrics.write_timeout();
+        if let Some(conn) = &self.conn {
+            conn.reset_on_close();
+        }
+        tracing::warn!(
+            client = %client,
+            write_timeout_s = self.write_timeout.as_secs(),
+            "the client stopped reading (a send missed its deadline): session closed, slot freed"
+        );
+    }
 }
 
-/// Tell the client why in one `error` message, then close (1008; 1001 when shutting down).
-async fn refuse(socket: &mut WebSocket, reject: &Reject) {
-    let _ = send(socket, &reject.to_message()).await;
-    close(socket, reject.close_code(), reject.code).await;
-}
-
-/// A session refused before the upgrade (origin, token): tell the client and close.
-pub async fn reject(mut socket: WebSocket, state: &AppState, reject: Reject) {
+/// A session refused before the upgrade (host, origin, token): tell the client and close.
+pub async fn reject(
+    socket: WebSocket,
+    state: &AppState,
+    client: IpAddr,
+    conn: Option<ConnHandle>,
+    reject: Reject,
+) {
     state.metrics.refusal(reject.code);
-    tracing::info!(code = reject.code, message = %reject.message, "refused before the upgrade");
-    refuse(&mut socket, &reject).await;
+    tracing::info!(client = %client, code = reject.code, message = %reject.message, "refused before the upgrade");
+    let mut ws = Client::new(socket, &state.config.limits, conn);
+    ws.refuse(&reject).await;
+    ws.finish(state, client);
 }
 
-pub async fn run(mut socket: WebSocket, state: Arc<AppState>, client: IpAddr) {
+pub async fn run(
+    socket: WebSocket,
+    state: Arc<AppState>,
+    client: IpAddr,
+    conn: Option<ConnHandle>,
+) {
     state.metrics.session_opened();
-    if let Err(reject) = serve(&mut socket, &state, client).await {
+    let mut ws = Client::new(socket, &state.config.limits, conn);
+    if let Err(reject) = serve(&mut ws, &state, client).await {
         state.metrics.refusal(reject.code);
         tracing::info!(client = %client, code = reject.code, message = %reject.message, "request refused");
-        refuse(&mut socket, &reject).await;
+        ws.refuse(&reject).await;
     }
+    ws.finish(&state, client);
     state.metrics.session_closed();
 }
 
-async fn serve(socket: &mut WebSocket, state: &AppState, client: IpAddr) -> Result<(), Reject> {
-    let ClientMessage::Probe(request) = read_request(socket, state).await?;
-    // The admission is held until the session ends, report and close included.
+async fn serve(ws: &mut Client, state: &Arc<AppState>, client: IpAddr) -> Result<(), Reject> {
+    let ClientMessage::Probe(request) = read_request(ws, state).await?;
+    // The admission is held until the session ends, report and close included; the session
+    // ends at the latest one write timeout after the probe's deadline.
     let ProbePlan {
         options,
         admission: _admission,
     } = admit(state, client, &request).await?;
-    let Some(report) = stream(socket, state, options).await? else {
+    ws.end = Some(Instant::now() + options.total_timeout + ws.write_timeout);
+    let Some(report) = stream(ws, state, options).await? else {
         return Ok(());
     };
     finished(state, client, &report);
-    let message = sign_report(state, report)?;
-    if send(socket, &message).await {
-        close(socket, CLOSE_NORMAL, "done").await;
+    // Encoding, redacting and signing a large report (a certificate with thousands of names)
+    // is CPU work: off the runtime's threads, so other connections keep being served.
+    let signer = Arc::clone(state);
+    let message = tokio::task::spawn_blocking(move || sign_report(&signer, report))
+        .await
+        .map_err(|_| Reject::internal("the report could not be signed"))??;
+    if ws.send(&message).await {
+        ws.close(CLOSE_NORMAL, "done").await;
     }
     Ok(())
 }
 
-async fn read_request(socket: &mut WebSocket, state: &AppState) -> Result<ClientMessage, Reject> {
+async fn read_request(ws: &mut Client, state: &AppState) -> Result<ClientMessage, Reject> {
     let wait = Duration::from_secs(state.config.limits.request_timeout_s);
+    let deadline = Instant::now() + wait;
     loop {
         let msg = tokio::select! {
-            m = tokio::time::timeout(wait, socket.recv()) => m,
+            m = tokio::time::timeout_at(deadline, ws.recv()) => m,
             _ = state.shutdown.cancelled() => return Err(Reject::shutdown("the relay is shutting down")),
         };
         match msg {
@@ -141,39 +236,47 @@ pub struct ProbePlan<'a> {
     pub admission: Admission<'a>,
 }
 
-/// Decide whether to run `request` for `client`: its shape, then the egress policy for the target
-/// and the gateway (resolving each name once), then the rate and concurrency limits.
+/// Decide whether to run `request` for `client`, cheapest first: its shape, the egress checks
+/// that need no network (grammar, port, IP literals), the concurrency and rate limits (per
+/// client, per target name) — all before any name is resolved — then one lookup per name with
+/// every address checked, then the rate per target address.
 pub async fn admit<'a>(
     state: &'a AppState,
     client: IpAddr,
     request: &ProbeRequest,
 ) -> Result<ProbePlan<'a>, Reject> {
     let samples = validate(request, &state.config.limits)?;
-    let dns_server = state.config.dns_server;
-    let target = egress::check(
+    let policy = &state.policy;
+    let target = egress::prepare(
         &request.target,
         ProbeOptions::DEFAULT_PORT,
-        &state.policy,
-        dns_server,
+        policy,
         "target",
-    )
-    .await?;
+    )?;
     let gateway = match request.gateway.as_deref() {
-        Some(g) if !g.trim().is_empty() => Some(
-            egress::check(
-                g,
-                ProbeOptions::DEFAULT_GATEWAY_PORT,
-                &state.policy,
-                dns_server,
-                "gateway",
-            )
-            .await?,
-        ),
+        Some(g) if !g.trim().is_empty() => Some(egress::prepare(
+            g,
+            ProbeOptions::DEFAULT_GATEWAY_PORT,
+            policy,
+            "gateway",
+        )?),
         _ => None,
     };
-    let admission = state
-        .limits
-        .admit(client, &format!("{}:{}", target.host, target.port))?;
+    let names: Vec<String> = std::iter::once(&target)
+        .chain(gateway.as_ref())
+        .map(Prepared::name_key)
+        .collect();
+    let admission = state.limits.admit(client, &names)?;
+    let dns_server = state.config.dns_server;
+    let target = egress::resolve(target, policy, dns_server).await?;
+    let gateway = match gateway {
+        Some(g) => Some(egress::resolve(g, policy, dns_server).await?),
+        None => None,
+    };
+    let checked = std::iter::once(&target).chain(gateway.as_ref());
+    for (name, c) in names.iter().zip(checked) {
+        state.limits.check_addresses(name, &c.addresses())?;
+    }
     let options = probe_options(
         request,
         samples,
@@ -224,13 +327,16 @@ fn probe_options(
     opts
 }
 
-/// Run the probe and forward its events as they come. `Ok(None)`: the client left or could not
-/// be written to, and the probe was aborted.
+/// Run the probe and forward its events as they come. `Ok(None)`: the client left or did not
+/// read in time, and the probe was aborted.
 async fn stream(
-    socket: &mut WebSocket,
+    ws: &mut Client,
     state: &AppState,
     options: ProbeOptions,
 ) -> Result<Option<Report>, Reject> {
+    let end = ws
+        .end
+        .unwrap_or_else(|| Instant::now() + options.total_timeout);
     let (tx, mut rx) = mpsc::unbounded_channel();
     let probe = AbortOnDrop(tokio::spawn(rdpcheck_probe::probe(options, Some(tx))));
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
@@ -242,21 +348,24 @@ async fn stream(
                     if let Event::StageFinished { result, .. } = &event {
                         state.metrics.stage(result.name, result.duration_ms);
                     }
-                    if !send(socket, &to_message(event)).await {
+                    if !ws.send(&to_message(event)).await {
                         return Ok(None);
                     }
                 }
                 None => break,
             },
-            incoming = socket.recv() => match incoming {
+            incoming = ws.recv() => match incoming {
                 // The client left: dropping `probe` aborts it.
                 None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return Ok(None),
                 Some(Ok(_)) => {}
             },
             _ = heartbeat.tick() => {
-                if socket.send(Message::Ping(Default::default())).await.is_err() {
+                if !ws.send_frame(Message::Ping(Default::default())).await {
                     return Ok(None);
                 }
+            }
+            _ = tokio::time::sleep_until(end) => {
+                return Err(Reject::internal("the check did not finish within its deadline"));
             }
             _ = state.shutdown.cancelled() => {
                 return Err(Reject::shutdown("the relay is shutting down; run the check again in a moment"));

@@ -1,9 +1,13 @@
 //! What every request shares: the configuration, the egress policy, the signing key, the limits,
-//! the metrics and the shutdown signal. Its own module so the router (`app`) and the WebSocket
-//! session (`session`) both depend on it without depending on each other.
+//! the names the relay is served under, the metrics and the shutdown signal. Its own module so
+//! the router (`app`) and the WebSocket session (`session`) both depend on it without depending
+//! on each other.
+
+use std::net::IpAddr;
 
 use tokio_util::sync::CancellationToken;
 
+use crate::access::{self, Access, OwnName};
 use crate::assets;
 use crate::config::Config;
 use crate::keys::RelayKey;
@@ -19,15 +23,30 @@ pub struct AppState {
     pub metrics: Metrics,
     pub shutdown: CancellationToken,
     pub csp: String,
+    /// The names the relay is served under (`access::own_names`).
+    pub hosts: Vec<OwnName>,
+    /// Whether the page and /healthz check the `Host` too (a loopback listener: only a browser
+    /// on this machine reaches it, and only through a name in `hosts`, unless a page rebound
+    /// its own name). The API always checks it.
+    pub check_page_host: bool,
 }
 
 impl AppState {
-    pub fn new(config: Config, key: RelayKey) -> AppState {
+    /// `interfaces`: the host's own addresses (`own::interface_addresses`), refused by the
+    /// egress policy and, with an unspecified listen address, names the relay is served under.
+    pub fn new(config: Config, key: RelayKey, interfaces: Vec<IpAddr>) -> AppState {
         let policy = Policy::new(
             config.preset,
             config.allow.clone(),
             config.deny.clone(),
             config.allow_ports.clone(),
+        )
+        .with_own_addresses(interfaces.iter().copied());
+        let hosts = access::own_names(
+            config.listen,
+            config.tls.is_some(),
+            &interfaces,
+            &config.public_urls,
         );
         AppState {
             limits: Limits::new(&config.limits),
@@ -36,15 +55,32 @@ impl AppState {
             metrics: Metrics::default(),
             shutdown: CancellationToken::new(),
             csp: assets::content_security_policy(),
+            hosts,
+            check_page_host: config.listen.ip().is_loopback(),
             config,
+        }
+    }
+
+    /// The access settings the checks in `access` read.
+    pub fn access(&self) -> Access<'_> {
+        Access {
+            hosts: &self.hosts,
+            origins: &self.config.origins,
+            auth: self.config.auth,
+            tokens: &self.config.tokens,
         }
     }
 }
 
-/// A state for tests: the default configuration changed by `configure`, a fixed key.
+/// A state for tests: the default configuration (127.0.0.1:8080) changed by `configure`, a fixed
+/// key, no interface addresses.
 #[cfg(test)]
 pub(crate) fn test_state(configure: impl FnOnce(&mut Config)) -> std::sync::Arc<AppState> {
     let mut config = Config::resolve(crate::config::Args::default()).expect("default config");
     configure(&mut config);
-    std::sync::Arc::new(AppState::new(config, RelayKey::from_seed([7; 32])))
+    std::sync::Arc::new(AppState::new(
+        config,
+        RelayKey::from_seed([7; 32]),
+        Vec::new(),
+    ))
 }

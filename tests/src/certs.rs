@@ -135,6 +135,24 @@ impl TestCert {
         TestCert::from_parts(cert, key_pem)
     }
 
+    /// The lab certificate with `extra` more DNS names (`host-00001.rdp-lab.localhost`, …): a
+    /// large certificate, hence a large report (every name is listed, for the leaf and again in
+    /// the chain). 1 500 names make a certificate of about 50 KB (a TLS handshake message stays
+    /// under rustls' 64 KiB).
+    pub fn self_signed_with_names(extra: usize) -> TestCert {
+        let now = OffsetDateTime::now_utc();
+        let key_pem = leaf_key_pem();
+        let mut params = leaf_params(now - Duration::days(1), now + Duration::days(365));
+        for i in 1..=extra {
+            let name = format!("host-{i:05}.rdp-lab.localhost");
+            params
+                .subject_alt_names
+                .push(SanType::DnsName(name.try_into().expect("a DNS name")));
+        }
+        let cert = params.self_signed(&key_pair(key_pem)).expect("self-sign");
+        TestCert::from_parts(cert, key_pem)
+    }
+
     /// The same subject and SANs, self-signed, valid only 2020-01-01 .. 2020-02-01.
     pub fn expired() -> TestCert {
         let key_pem = leaf_key_pem();

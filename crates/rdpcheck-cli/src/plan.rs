@@ -1,12 +1,37 @@
 //! What to probe: from a target argument, or from a saved connection (.rdp) file the way the
 //! client would read it; plus the gateway and extra CAs. Bad input names what was wrong.
 
+use std::io::Read;
 use std::path::Path;
 
 use rdpcheck_probe::target::Idna;
 use rdpcheck_probe::{load_pem_certs, parse_target, ProbeOptions};
 use rdpcheck_proto::rdpfile::{self, GatewayUsage};
 use rdpcheck_report::RdpFileReport;
+
+/// The most read from a connection file: Windows writes a few KiB.
+pub const MAX_RDP_FILE: u64 = 1024 * 1024;
+/// The most read from a PEM file of CA certificates: a whole system bundle is about 200 KiB.
+pub const MAX_CA_FILE: u64 = 4 * 1024 * 1024;
+
+/// Read at most `limit` bytes of `path`: a larger file (or `/dev/zero`, or a pipe that never
+/// ends) is an error naming the file and the limit, not a read until memory runs out.
+fn read_capped(path: &Path, limit: u64, flag: &str) -> Result<Vec<u8>, String> {
+    let shown = path.display();
+    let file =
+        std::fs::File::open(path).map_err(|e| format!("{flag} {shown}: cannot read it: {e}"))?;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{flag} {shown}: cannot read it: {e}"))?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > limit {
+        return Err(format!(
+            "{flag} {shown}: larger than {} MiB, the most rdpcheck reads from it (is it the right file?)",
+            limit / (1024 * 1024)
+        ));
+    }
+    Ok(bytes)
+}
 
 pub struct Plan {
     pub host: String,
@@ -43,8 +68,7 @@ pub fn from_args(
         plan.gateway = Some((host, port));
     }
     if let Some(path) = ca_file {
-        let pem = std::fs::read(path)
-            .map_err(|e| format!("--ca-file {}: cannot read it: {e}", path.display()))?;
+        let pem = read_capped(path, MAX_CA_FILE, "--ca-file")?;
         plan.extra_roots =
             load_pem_certs(&pem).map_err(|e| format!("--ca-file {}: {e}", path.display()))?;
     }
@@ -66,8 +90,7 @@ fn usage_words(usage: GatewayUsage) -> String {
 
 fn from_rdp_file(path: &Path) -> Result<Plan, String> {
     let shown = path.display().to_string();
-    let bytes =
-        std::fs::read(path).map_err(|e| format!("--rdp-file {shown}: cannot read it: {e}"))?;
+    let bytes = read_capped(path, MAX_RDP_FILE, "--rdp-file")?;
     let file = rdpfile::parse_with(&bytes, Some(&Idna))
         .map_err(|e| format!("--rdp-file {shown}: not a Remote Desktop connection file: {e}"))?;
     let target = file.target().ok_or_else(|| {
@@ -135,6 +158,52 @@ mod tests {
             err.contains("line 2: full address \"127.1\" is an ambiguous numeric host"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn files_are_read_up_to_their_cap() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("big.rdp");
+        let mut text = "full address:s:rdp.example.com\n".to_string();
+        let limit = usize::try_from(MAX_RDP_FILE).expect("fits");
+        text.push_str(&" ".repeat(limit - text.len()));
+        std::fs::write(&path, &text).expect("write");
+        assert!(
+            from_args(None, Some(&path), None, None).is_ok(),
+            "exactly the cap"
+        );
+        text.push(' ');
+        std::fs::write(&path, &text).expect("write");
+        let err = from_args(None, Some(&path), None, None)
+            .err()
+            .unwrap_or_default();
+        assert_eq!(
+            err,
+            format!(
+                "--rdp-file {}: larger than 1 MiB, the most rdpcheck reads from it (is it the right file?)",
+                path.display()
+            )
+        );
+        let zero = Path::new("/dev/zero");
+        let err = from_args(None, Some(zero), None, None)
+            .err()
+            .unwrap_or_default();
+        assert!(
+            err.starts_with("--rdp-file /dev/zero: larger than 1 MiB"),
+            "{err}"
+        );
+        let err = from_args(Some("h"), None, None, Some(zero))
+            .err()
+            .unwrap_or_default();
+        assert!(
+            err.starts_with("--ca-file /dev/zero: larger than 4 MiB"),
+            "{err}"
+        );
+        let missing = dir.path().join("missing.pem");
+        let err = from_args(Some("h"), None, None, Some(&missing))
+            .err()
+            .unwrap_or_default();
+        assert!(err.contains("cannot read it"), "{err}");
     }
 
     #[test]

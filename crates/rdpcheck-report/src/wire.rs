@@ -159,6 +159,7 @@ pub mod error_code {
     pub const LIMIT_BUSY: &str = "limit.busy";
     pub const AUTH_REQUIRED: &str = "auth.required";
     pub const ORIGIN_DENIED: &str = "origin.denied";
+    pub const HOST_DENIED: &str = "host.denied";
     pub const INTERNAL: &str = "internal";
     pub const SHUTDOWN: &str = "shutdown";
 }

@@ -1,12 +1,13 @@
 //! `cargo xtask bench probe`: rdpcheck against nmap on real loopback servers. `cargo xtask bench
 //! relay`: the relay's memory per idle session and probes per second on loopback. `cargo xtask
 //! bench page`: the bytes a browser receives loading the page from the relay (HTTP and HTTPS) and
-//! the time to interactive. Not tests: they print figures to record in BENCHMARKS.md with the
-//! command that made them.
+//! the time to interactive. `cargo xtask bench abuse`: what the relay holds against idle,
+//! half-request, malformed and stalled clients (with its memory and /healthz for another client).
+//! Not tests: they print figures to record in BENCHMARKS.md with the command that made them.
 
 use crate::{deps, sh, web};
 
-pub const USAGE: &str = "usage: cargo xtask bench probe [--runs N] | bench relay [--idle N] [--concurrency C] [--duration S] | bench page [--runs N]";
+pub const USAGE: &str = "usage: cargo xtask bench probe [--runs N] | bench relay [--idle N] [--concurrency C] [--duration S] | bench page [--runs N] | bench abuse [--count N] [--clients K] [--stalled M]";
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let rest = args.get(1..).unwrap_or_default();
@@ -40,6 +41,17 @@ pub fn run(args: &[String]) -> Result<(), String> {
             bench(
                 "rdpcheck-relay",
                 "bench-page",
+                "--relay",
+                "target/release/rdpcheck-relay",
+                rest,
+            )
+        }
+        Some("abuse") => {
+            // The stalled readers probe a real xrdp.
+            deps::ensure_apt(deps::LAB_PACKAGES)?;
+            bench(
+                "rdpcheck-relay",
+                "bench-abuse",
                 "--relay",
                 "target/release/rdpcheck-relay",
                 rest,

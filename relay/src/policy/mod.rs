@@ -39,6 +39,10 @@ const DEFAULT_UDP_PORT: u16 = DEFAULT_RDP_PORT;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Denial {
     pub reason: String,
+    /// The rule alone, without the address (`a private network address (10.0.0.0/8), refused
+    /// by the public policy`): what a refusal may say about an address a name resolved to when
+    /// the address itself is not to be told.
+    pub rule: String,
 }
 
 impl fmt::Display for Denial {
@@ -57,7 +61,13 @@ pub struct Policy {
     deny: Vec<IpNet>,
     tcp_ports: Vec<u16>,
     udp_ports: Vec<u16>,
+    /// The relay host's own addresses: refused unless an allow network names exactly one.
+    own: Vec<IpAddr>,
 }
+
+/// How a refusal names an address of the relay's own host, after "<address> is".
+const OWN_ADDRESS: &str =
+    "an address of this relay's own host (only an allow network naming exactly it lifts this)";
 
 impl Default for Policy {
     fn default() -> Self {
@@ -88,7 +98,28 @@ impl Policy {
             deny: tidy(deny),
             tcp_ports,
             udp_ports,
+            own: Vec::new(),
         }
+    }
+
+    /// The relay host's own addresses (see `own.rs`), refused like a built-in range of one
+    /// address. Loopback addresses are ignored: the loopback rule covers them.
+    pub fn with_own_addresses(mut self, addrs: impl IntoIterator<Item = IpAddr>) -> Policy {
+        let mut own: Vec<IpAddr> = addrs
+            .into_iter()
+            .map(|a| a.to_canonical())
+            .filter(|a| !a.is_loopback())
+            .collect();
+        own.sort_unstable();
+        own.dedup();
+        self.own = own;
+        self
+    }
+
+    /// Whether a refusal of a name's resolved address must leave the address out (the public
+    /// preset: whoever asks is not trusted with the inside of the network).
+    pub fn hides_resolved_addresses(&self) -> bool {
+        self.preset == Preset::Public
     }
 
     pub fn preset(&self) -> Preset {
@@ -107,6 +138,7 @@ impl Policy {
     pub fn check_ip(&self, ip: IpAddr) -> Result<(), Denial> {
         let denial = |phrase: String| Denial {
             reason: format!("{ip} is {phrase}"),
+            rule: phrase,
         };
         let v6 = match ip {
             IpAddr::V4(_) => return self.check_one(ip).map_err(denial),
@@ -118,6 +150,7 @@ impl Policy {
         if let Some((how, v4)) = embedded_v4(v6) {
             self.check_one(IpAddr::V4(v4)).map_err(|phrase| Denial {
                 reason: format!("{} {v6} embeds {v4}, {phrase}", how.name()),
+                rule: format!("{phrase}, embedded in an IPv6 address ({})", how.name()),
             })?;
             if how == Embedding::Mapped {
                 return Ok(());
@@ -131,11 +164,13 @@ impl Policy {
         if self.tcp_ports.contains(&port) {
             return Ok(());
         }
+        let reason = format!(
+            "port {port} is not an allowed TCP port: this relay probes only TCP ports {}",
+            join(&self.tcp_ports)
+        );
         Err(Denial {
-            reason: format!(
-                "port {port} is not an allowed TCP port: this relay probes only TCP ports {}",
-                join(&self.tcp_ports)
-            ),
+            rule: reason.clone(),
+            reason,
         })
     }
 
@@ -150,7 +185,8 @@ impl Policy {
             "egress policy {}: {}. Allow: {}. Deny: {} (deny wins; an allow network lifts a \
              built-in refusal only where it is no broader than the refused range). TCP ports: {}. \
              UDP ports: {}. IPv6 addresses embedding IPv4 (IPv4-mapped, IPv4-compatible, NAT64, \
-             6to4) must pass as IPv6 and as IPv4.",
+             6to4) must pass as IPv6 and as IPv4. The relay host's own addresses are refused \
+             unless an allow network names exactly one.",
             self.preset,
             self.preset.summary(),
             join_or_none(&self.allow),
@@ -165,6 +201,14 @@ impl Policy {
     fn check_one(&self, ip: IpAddr) -> Result<(), String> {
         if let Some(net) = self.denied_by(ip) {
             return Err(format!("denied by --deny {net}"));
+        }
+        if self.own.contains(&ip)
+            && !self
+                .allow
+                .iter()
+                .any(|a| a.contains(&ip) && a.prefix_len() == a.max_prefix_len())
+        {
+            return Err(OWN_ADDRESS.to_string());
         }
         if let Some(rule) = rules::builtin_refusal(self.preset, ip) {
             let lifted = self
@@ -302,6 +346,63 @@ mod tests {
         assert!(reason(&p, "::ffff:10.9.0.1").contains("--deny 10.9.0.0/16"));
         let v6 = policy(Preset::Local, &[], &["::ffff:0:0/96"]);
         assert!(reason(&v6, "::ffff:8.8.8.8").contains("--deny ::ffff:0.0.0.0/96"));
+    }
+
+    #[test]
+    fn the_relays_own_addresses_are_refused_unless_allowed_exactly() {
+        let own = ["192.0.2.2", "fd00::2", "127.0.0.1"].map(|a| a.parse().expect("ip"));
+        let p = policy(Preset::Local, &[], &[]).with_own_addresses(own);
+        assert_eq!(
+            reason(&p, "fd00::2"),
+            "fd00::2 is an address of this relay's own host (only an allow network naming \
+             exactly it lifts this)"
+        );
+        // Before the built-in rule that also refuses it (documentation), and through mappings.
+        assert!(reason(&p, "192.0.2.2").contains("own host"));
+        assert!(reason(&p, "::ffff:192.0.2.2").contains("own host"));
+        assert!(passes(&p, "fd00::3"));
+        // Loopback keeps its own rule (and its own way of being allowed).
+        assert!(reason(&p, "127.0.0.1").contains("loopback"));
+        let lab = policy(Preset::Local, &["127.0.0.0/8"], &[]).with_own_addresses(own);
+        assert!(passes(&lab, "127.0.0.1"));
+        // A broad allow does not lift it; one naming exactly the address does.
+        let broad =
+            policy(Preset::Local, &["fd00::/64", "192.0.2.0/24"], &[]).with_own_addresses(own);
+        assert!(reason(&broad, "fd00::2").contains("own host"));
+        assert!(reason(&broad, "192.0.2.2").contains("own host"));
+        assert!(passes(&broad, "192.0.2.3"));
+        let exact =
+            policy(Preset::Local, &["fd00::2/128", "192.0.2.2/32"], &[]).with_own_addresses(own);
+        assert!(passes(&exact, "fd00::2"));
+        assert!(passes(&exact, "192.0.2.2"));
+        // Deny still wins.
+        let denied =
+            policy(Preset::Local, &["fd00::2/128"], &["fd00::/16"]).with_own_addresses(own);
+        assert!(reason(&denied, "fd00::2").contains("--deny"));
+    }
+
+    #[test]
+    fn the_rule_alone_leaves_the_address_out() {
+        let p = policy(Preset::Public, &[], &[]);
+        for (ip, rule) in [
+            (
+                "10.1.2.3",
+                "a private network address (10.0.0.0/8), refused by the public policy",
+            ),
+            ("127.0.0.1", "a loopback address (127.0.0.0/8)"),
+            (
+                "::ffff:10.1.2.3",
+                "a private network address (10.0.0.0/8), refused by the public policy, embedded \
+                 in an IPv6 address (IPv4-mapped)",
+            ),
+        ] {
+            let d = p.check_ip(ip.parse().expect("ip")).expect_err(ip);
+            assert_eq!(d.rule, rule, "{ip}");
+            assert!(!d.rule.contains("10.1.2.3") && !d.rule.contains("127.0.0.1"));
+            assert!(d.reason.contains(ip), "{}", d.reason);
+        }
+        assert!(p.hides_resolved_addresses());
+        assert!(!Policy::default().hides_resolved_addresses());
     }
 
     #[test]

@@ -197,9 +197,73 @@ async fn the_per_target_rate_counts_the_normalised_target() {
     let r = refusal(&state, &request("10.0.0.5:3389")).await;
     assert_eq!(r.code, "limit.rate");
     assert!(
-        r.message.starts_with("10.0.0.5:3389 was checked too often"),
+        r.message.starts_with("10.0.0.5 was checked too often"),
         "{r}"
     );
+    // Another spelling of the same address, and another port on it, share the budget.
+    for other in ["[::ffff:10.0.0.5]", "10.0.0.5:443"] {
+        let r = refusal(&state, &request(other)).await;
+        assert_eq!(r.code, "limit.rate", "{other}");
+    }
+}
+
+#[tokio::test]
+async fn a_gateway_counts_against_its_own_target_budget() {
+    let state = test_state(|c| c.limits.per_target_per_minute = 1);
+    let with_gateway = ProbeRequest {
+        gateway: Some("10.0.0.9".into()),
+        ..request("10.0.0.5")
+    };
+    drop(admit(&state, CLIENT, &with_gateway).await.expect("first"));
+    let r = refusal(&state, &request("10.0.0.9")).await;
+    assert_eq!(r.code, "limit.rate");
+    assert!(
+        r.message.starts_with("10.0.0.9 was checked too often"),
+        "{r}"
+    );
+}
+
+#[tokio::test]
+async fn refusals_that_need_no_lookup_do_not_spend_the_clients_budget() {
+    let state = test_state(|c| c.limits.per_client_per_minute = 1);
+    for _ in 0..5 {
+        assert_eq!(
+            refusal(&state, &request("127.0.0.1")).await.code,
+            "policy.denied"
+        );
+        assert_eq!(
+            refusal(&state, &request("10.0.0.5:22")).await.code,
+            "policy.denied"
+        );
+    }
+    drop(
+        admit(&state, CLIENT, &request("10.0.0.5"))
+            .await
+            .expect("admitted"),
+    );
+    assert_eq!(
+        refusal(&state, &request("10.0.0.6")).await.code,
+        "limit.rate"
+    );
+}
+
+#[tokio::test]
+async fn the_relays_own_addresses_are_refused() {
+    let mut config =
+        crate::config::Config::resolve(crate::config::Args::default()).expect("config");
+    config.allow = vec!["192.0.2.0/24".parse().expect("net")];
+    let state = AppState::new(
+        config,
+        crate::keys::RelayKey::from_seed([7; 32]),
+        vec!["192.0.2.2".parse().expect("ip")],
+    );
+    let r = refusal(&state, &request("192.0.2.2")).await;
+    assert_eq!(r.code, "policy.denied");
+    assert!(
+        r.message.contains("an address of this relay's own host"),
+        "{r}"
+    );
+    assert!(admit(&state, CLIENT, &request("192.0.2.3")).await.is_ok());
 }
 
 #[test]

@@ -16,6 +16,7 @@ pub const RECORDS: &[(&str, &str)] = &[
     ("inward.rdpcheck.test", "127.0.0.1"),
     ("meta.rdpcheck.test", "169.254.169.254"),
     ("inward6.rdpcheck.test", "::1"),
+    ("private.rdpcheck.test", "10.1.2.3"),
 ];
 
 const TYPE_A: u16 = 1;

@@ -18,8 +18,15 @@ use std::time::Duration;
 
 // What every test binary that includes the harness starts with.
 pub use relay::{public_key, Relay, RelayOptions};
+// The whole client side, for the tests that drive the wire directly.
+#[allow(unused_imports)]
+pub use http::*;
+#[allow(unused_imports)]
+pub use rdpcheck_labtests::process::closed_port;
+#[allow(unused_imports)]
+pub use ws::*;
 
 /// How long any single network step may take before the test fails.
-const STEP: Duration = Duration::from_secs(10);
+pub const STEP: Duration = Duration::from_secs(10);
 /// How long a whole session (connect to close) may take.
-const SESSION: Duration = Duration::from_secs(30);
+pub const SESSION: Duration = Duration::from_secs(30);

@@ -4,11 +4,15 @@
 //! policy must refuse. One test binary with modules, to link once.
 
 mod access;
+mod budget;
+mod connections;
 mod dns;
 mod harness;
+mod hosts;
 mod limits;
 mod metrics;
 mod refusals;
 mod report;
 mod shutdown;
+mod stalled;
 mod tls;

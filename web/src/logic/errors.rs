@@ -47,6 +47,11 @@ pub fn from_relay(code: &str, message: &str) -> UserError {
             "This relay needs an access token",
             "Enter the token the relay's operator gave you, then run the check again.",
         ),
+        error_code::HOST_DENIED => (
+            "The relay does not answer under this address",
+            "Open the page at the address the relay's operator gave you; if this one should work, \
+             the operator adds it with --public-url.",
+        ),
         error_code::ORIGIN_DENIED => (
             "The relay refused this page's origin",
             "Open the page from the relay's own address (the relay only serves checks to pages it \
@@ -147,6 +152,7 @@ mod tests {
             error_code::LIMIT_BUSY,
             error_code::AUTH_REQUIRED,
             error_code::ORIGIN_DENIED,
+            error_code::HOST_DENIED,
             error_code::INTERNAL,
             error_code::SHUTDOWN,
         ];

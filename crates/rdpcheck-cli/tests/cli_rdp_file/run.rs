@@ -14,7 +14,7 @@ pub struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
-    elapsed: Duration,
+    pub elapsed: Duration,
 }
 
 impl Run {

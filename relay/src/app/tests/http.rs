@@ -319,3 +319,73 @@ async fn the_probe_endpoint_needs_a_websocket_upgrade() {
         StatusCode::UPGRADE_REQUIRED
     );
 }
+
+async fn status_with_host(state: &Arc<AppState>, path: &str, host: &str) -> (StatusCode, String) {
+    let request = Request::get(path)
+        .header(header::HOST, host)
+        .body(Body::empty())
+        .expect("request");
+    let resp = call(state, request).await;
+    let status = resp.status();
+    (
+        status,
+        String::from_utf8_lossy(&body(resp).await).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn a_loopback_relay_answers_only_to_its_own_names() {
+    let state = test_state(|_| {});
+    for path in ["/", "/healthz", "/api/v1/key", "/metrics", "/check"] {
+        for host in ["127.0.0.1:8080", "localhost:8080", "[::1]:8080"] {
+            let (status, _) = status_with_host(&state, path, host).await;
+            assert_ne!(status, StatusCode::MISDIRECTED_REQUEST, "{path} {host}");
+        }
+        // A page whose own name was rebound to 127.0.0.1 sends that name.
+        for host in ["evil.example:8080", "evil.example", "127.0.0.1:9999"] {
+            let (status, text) = status_with_host(&state, path, host).await;
+            assert_eq!(status, StatusCode::MISDIRECTED_REQUEST, "{path} {host}");
+            assert!(
+                text.contains("is not a name this relay is served under"),
+                "{text}"
+            );
+        }
+    }
+    // An absolute-form target names the host too.
+    let request = Request::get("http://evil.example:8080/api/v1/key")
+        .body(Body::empty())
+        .expect("request");
+    assert_eq!(
+        call(&state, request).await.status(),
+        StatusCode::MISDIRECTED_REQUEST
+    );
+    let metrics = state.metrics.render();
+    assert!(
+        metrics.contains("rdpcheck_refusals_total{reason=\"host.denied\"} 16"),
+        "{metrics}"
+    );
+}
+
+#[tokio::test]
+async fn a_relay_beyond_loopback_checks_the_host_for_the_api_only() {
+    let state = test_state(|c| {
+        c.listen = "0.0.0.0:8080".parse().expect("addr");
+        c.public_urls =
+            vec![
+                crate::access::OwnName::from_public_url("https://rdpcheck.example.com")
+                    .expect("url"),
+            ];
+    });
+    for path in ["/", "/healthz", "/check"] {
+        let (status, _) = status_with_host(&state, path, "other.example").await;
+        assert_ne!(status, StatusCode::MISDIRECTED_REQUEST, "{path}");
+    }
+    for path in ["/api/v1/key", "/metrics"] {
+        let (status, _) = status_with_host(&state, path, "other.example:8080").await;
+        assert_eq!(status, StatusCode::MISDIRECTED_REQUEST, "{path}");
+        let (status, _) = status_with_host(&state, path, "rdpcheck.example.com").await;
+        assert_eq!(status, StatusCode::OK, "{path} under the public URL");
+        let (status, _) = status_with_host(&state, path, "localhost:8080").await;
+        assert_eq!(status, StatusCode::OK, "{path} under localhost");
+    }
+}

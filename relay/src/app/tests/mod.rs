@@ -23,12 +23,19 @@ mod upgrade;
 const PEER: SocketAddr =
     SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 40000);
 const TOKEN: &str = "router-test-token-0123456789";
+/// The `Host` of a request to the test relay (the default configuration listens there).
+const OWN_HOST: &str = "127.0.0.1:8080";
 
 fn app(state: &Arc<AppState>) -> Router {
     router(state.clone()).layer(MockConnectInfo(PEER))
 }
 
-async fn call(state: &Arc<AppState>, request: Request<Body>) -> Response {
+/// Call the router with `request`, which gets `Host: 127.0.0.1:8080` if it names no host.
+async fn call(state: &Arc<AppState>, mut request: Request<Body>) -> Response {
+    request
+        .headers_mut()
+        .entry(header::HOST)
+        .or_insert(header::HeaderValue::from_static(OWN_HOST));
     match app(state).oneshot(request).await {
         Ok(resp) => resp,
         Err(never) => match never {},

@@ -211,3 +211,86 @@ async fn requests_refused_by_the_session_close_with_1008() {
     let metrics = state.metrics.render();
     assert!(metrics.contains("rdpcheck_sessions 0"), "{metrics}");
 }
+
+#[tokio::test]
+async fn a_rebound_name_is_refused_in_band_even_with_a_matching_origin() {
+    let state = test_state(|_| {});
+    let relay = MemoryRelay::start(&state);
+    let rebound = [
+        (header::HOST, "evil.example:8080"),
+        (header::ORIGIN, "http://evil.example:8080"),
+    ];
+    let message = relay
+        .session("", &rebound, Some(LOOPBACK_PROBE))
+        .await
+        .error("host.denied");
+    assert!(
+        message.starts_with("\"evil.example:8080\" is not a name this relay is served under"),
+        "{message}"
+    );
+    // The relay's own names get as far as the egress policy.
+    for (host, origin) in [
+        ("127.0.0.1:8080", "http://127.0.0.1:8080"),
+        ("localhost:8080", "http://localhost:8080"),
+    ] {
+        relay
+            .session(
+                "",
+                &[(header::HOST, host), (header::ORIGIN, origin)],
+                Some(LOOPBACK_PROBE),
+            )
+            .await
+            .error("policy.denied");
+    }
+    // The Origin is compared with the relay's names, not with the Host it came with.
+    relay
+        .session(
+            "",
+            &[(header::ORIGIN, "http://evil.example:8080")],
+            Some(LOOPBACK_PROBE),
+        )
+        .await
+        .error("origin.denied");
+}
+
+#[tokio::test]
+async fn wrong_tokens_are_throttled_per_client() {
+    let state = test_state(|c| {
+        token_config(c);
+        c.limits.failed_auth_per_minute = 3;
+    });
+    let relay = MemoryRelay::start(&state);
+    for _ in 0..3 {
+        let m = relay
+            .session("?token=wrong-token-0123456789", &[], Some(LOOPBACK_PROBE))
+            .await
+            .error("auth.required");
+        assert_eq!(m, "the access token is not valid for this relay");
+    }
+    // Now even the right token is not checked.
+    let query = format!("?token={TOKEN}");
+    let m = relay
+        .session(&query, &[], Some(LOOPBACK_PROBE))
+        .await
+        .error("limit.rate");
+    assert!(
+        m.starts_with("too many wrong access tokens from your address; try again in "),
+        "{m}"
+    );
+    // A missing token is not a wrong one: nothing was guessed.
+    let state = test_state(|c| {
+        token_config(c);
+        c.limits.failed_auth_per_minute = 1;
+    });
+    let relay = MemoryRelay::start(&state);
+    for _ in 0..3 {
+        relay
+            .session("", &[], Some(LOOPBACK_PROBE))
+            .await
+            .error("auth.required");
+    }
+    relay
+        .session(&query, &[], Some(LOOPBACK_PROBE))
+        .await
+        .error("policy.denied");
+}

@@ -7,6 +7,55 @@ use tokio::net::TcpStream;
 
 use super::STEP;
 
+/// Send `request` as written (all of it, then nothing) over a new TCP connection to the relay,
+/// from `source` (any 127.0.0.0/8 address is this host; another one is another client), and
+/// read the answer to its end: (status, body). Bounded by [`STEP`].
+pub async fn raw_http(
+    port: u16,
+    source: Option<std::net::IpAddr>,
+    request: &str,
+) -> Result<(u16, String), String> {
+    let work = async {
+        let mut stream = connect_from(source, port)
+            .await
+            .map_err(|e| format!("connect: {e}"))?;
+        stream
+            .write_all(request.as_bytes())
+            .await
+            .map_err(|e| format!("write: {e}"))?;
+        let mut raw = Vec::new();
+        stream
+            .read_to_end(&mut raw)
+            .await
+            .map_err(|e| format!("read: {e}"))?;
+        parse_response(&raw)
+    };
+    tokio::time::timeout(STEP, work)
+        .await
+        .map_err(|_| format!("no answer within {STEP:?}"))?
+}
+
+/// A TCP connection to the relay on 127.0.0.1:`port`, from `source` if given.
+pub async fn connect_from(
+    source: Option<std::net::IpAddr>,
+    port: u16,
+) -> std::io::Result<TcpStream> {
+    let relay = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    match source {
+        None => TcpStream::connect(relay).await,
+        Some(ip) => {
+            let socket = tokio::net::TcpSocket::new_v4()?;
+            socket.bind(SocketAddr::new(ip, 0))?;
+            socket.connect(relay).await
+        }
+    }
+}
+
+/// `GET path` with `Host: host` and `Connection: close`, as one raw request.
+pub fn get_request(path: &str, host: &str) -> String {
+    format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
+}
+
 /// A plain HTTP/1.1 GET over a raw TCP stream: (status, body).
 pub async fn try_http_get(
     port: u16,

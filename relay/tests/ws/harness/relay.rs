@@ -18,13 +18,15 @@ pub struct RelayOptions {
     pub args: Vec<String>,
     /// A TOML config file's contents (e.g. a `[limits]` table).
     pub config: Option<String>,
+    /// Start the relay with this soft open-file limit (through `sh -c 'ulimit -Sn N; exec …'`).
+    pub soft_nofile: Option<u64>,
 }
 
 impl RelayOptions {
     pub fn args(args: &[&str]) -> RelayOptions {
         RelayOptions {
             args: args.iter().map(|a| a.to_string()).collect(),
-            config: None,
+            ..RelayOptions::default()
         }
     }
 
@@ -74,7 +76,22 @@ impl Relay {
             let log = dir.path().join(format!("relay-{attempt}.log"));
             let out = std::fs::File::create(&log).expect("create relay log");
             let err = out.try_clone().expect("clone log handle");
-            let mut cmd = relay_command();
+            let mut cmd = match opts.soft_nofile {
+                None => relay_command(),
+                Some(n) => {
+                    let mut sh = Command::new("sh");
+                    sh.arg("-c")
+                        .arg(format!("ulimit -Sn {n} && exec \"$0\" \"$@\""))
+                        .arg(env!("CARGO_BIN_EXE_rdpcheck-relay"));
+                    for (key, _) in std::env::vars_os() {
+                        if key.to_string_lossy().starts_with("RDPCHECK_") {
+                            sh.env_remove(key);
+                        }
+                    }
+                    sh.env("RUST_LOG", "info").stdin(Stdio::null());
+                    sh
+                }
+            };
             cmd.arg("--listen")
                 .arg(format!("127.0.0.1:{port}"))
                 .arg("--key-file")

@@ -39,7 +39,10 @@ impl IdleResult {
 
 pub async fn bench_idle(args: &Args) -> Result<IdleResult, String> {
     eprintln!("idle: starting the relay …");
-    let relay = Relay::start(&args.relay, "[limits]\nrequest_timeout_s = 60\n", &[]).await?;
+    // Every session comes from 127.0.0.1: lift the relay's per-client connection cap (64).
+    let config = "[limits]\nrequest_timeout_s = 60\nmax_connections = 60000\n\
+                  max_connections_per_client = 60000\n";
+    let relay = Relay::start(&args.relay, config, &[]).await?;
     // Let the start-up settle before the baseline.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let rss_before_kib = relay.rss_kib().ok_or("no VmRSS for the relay")?;

@@ -92,7 +92,8 @@ pub async fn bench_probes(args: &Args, ticks_per_s: f64) -> Result<ProbeResult, 
                   probes_per_minute_per_client = 10000000\n\
                   probes_per_minute_per_target = 10000000\n\
                   max_concurrent_probes = 256\n\
-                  max_concurrent_per_client = 256\n";
+                  max_concurrent_per_client = 256\n\
+                  max_connections_per_client = 60000\n";
     let extra = [
         "--allow".to_string(),
         "127.0.0.0/8".to_string(),
