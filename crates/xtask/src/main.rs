@@ -1,16 +1,20 @@
 //! `cargo xtask <task>`: the one entry point for developers and CI.
 //!
 //! - `test`: install what is missing, then fmt, the dependency rules, clippy, every test
-//!   (native, real servers, relay, browser).
+//!   (native, real servers, relay), a short fuzz run (5 s per target), the browser tests.
 //! - `check-deps`: the dependency rules of ARCHITECTURE.md (pure crates reach no I/O).
 //! - `run [relay flags…]`: build the page and start the relay with it on 127.0.0.1:8080.
 //! - `cli [rdpcheck args…]`: build and run the `rdpcheck` CLI.
 //! - `bench probe`: rdpcheck against nmap on real loopback servers (see BENCHMARKS.md).
 //! - `bench relay`: the relay's memory per idle session and probes per second (see BENCHMARKS.md).
+//! - `fuzz [--time SECS] [--jobs N] [TARGET…] | --seed | --merge | --short | --list`: the
+//!   cargo-fuzz targets over the corpus kept in fuzz/corpus/ (see fuzz/README.md).
 
 mod bench;
 mod check_deps;
 mod deps;
+mod fuzz;
+mod fuzz_seed;
 mod sh;
 mod web;
 
@@ -24,9 +28,10 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("cli") => cli(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask test | check-deps | run [relay flags…] | cli [rdpcheck args…] | bench probe [--runs N] | bench relay [--idle N] [--concurrency C] [--duration S]"
+                "usage: cargo xtask test | check-deps | run [relay flags…] | cli [rdpcheck args…] | bench probe [--runs N] | bench relay [--idle N] [--concurrency C] [--duration S] | fuzz [--time SECS] [--jobs N] [TARGET…] | fuzz --seed | --merge | --short | --list"
             );
             return ExitCode::from(2);
         }
@@ -85,6 +90,8 @@ fn test() -> Result<(), String> {
         ],
     )?;
     sh::run("cargo", &["test", "--workspace", "--locked"])?;
+    // Every fuzz target builds and survives a few seconds over the repository's corpus.
+    fuzz::short_run()?;
     web::browser_tests()
 }
 
