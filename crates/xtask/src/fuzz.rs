@@ -474,7 +474,7 @@ impl Stats {
     }
 }
 
-/// The part of a log that says what went wrong: from the first error line, at most 60 lines;
+/// The part of a log that says what went wrong: from the first error line, at most 40 lines;
 /// else the last 30 lines.
 fn excerpt(log: &str) -> String {
     let lines: Vec<&str> = log.lines().collect();
@@ -485,7 +485,7 @@ fn excerpt(log: &str) -> String {
             || l.starts_with("ALARM")
     });
     let part = match first {
-        Some(i) => lines.get(i..(i + 60).min(lines.len())),
+        Some(i) => lines.get(i..(i + 40).min(lines.len())),
         None => lines.get(lines.len().saturating_sub(30)..),
     };
     part.unwrap_or_default().join("\n")
