@@ -11,11 +11,15 @@
 //! as "a port is required", and checking that names typed as `xn--` labels are valid IDNA.
 //! Nothing here resolves names: the caller resolves a [`Host::Name`] and checks every address it
 //! gets with the policy.
+//!
+//! fuzz/fuzz_targets/relay_target.rs compiles this file and `policy/` by path (linking the whole
+//! relay into the fuzz build would be too slow), so they use only std, `rdpcheck_proto`, `idna`
+//! and `ipnet`, and nothing else of the crate.
 
 use std::fmt;
 
-pub use rdpcheck_probe::target::Host;
-use rdpcheck_probe::target::{IdnaToAscii, TargetAddr, TargetAddrError, TargetErrorKind};
+pub use rdpcheck_proto::target::Host;
+use rdpcheck_proto::target::{IdnaToAscii, TargetAddr, TargetAddrError, TargetErrorKind};
 
 /// IDNA (UTS #46, as browsers apply it to URL hosts) from the `idna` crate.
 struct Idna;

@@ -1,7 +1,7 @@
 //! `cargo xtask <task>`: the one entry point for developers and CI.
 //!
 //! - `test`: install what is missing, then fmt, the dependency rules, clippy, every test
-//!   (native, real servers, relay, browser).
+//!   (native, real servers, relay), a short fuzz run (5 s per target), the browser tests.
 //! - `check-deps`: the dependency rules of ARCHITECTURE.md (pure crates reach no I/O).
 //! - `run [relay flags…]`: build the page and start the relay with it on 127.0.0.1:8080.
 //! - `cli [rdpcheck args…]`: build and run the `rdpcheck` CLI.
@@ -9,10 +9,14 @@
 //! - `bench relay`: the relay's memory per idle session and probes per second (see BENCHMARKS.md).
 //! - `bench page`: bytes a browser receives loading the page from the relay over HTTP and HTTPS,
 //!   and its time to interactive (see BENCHMARKS.md).
+//! - `fuzz [--time SECS] [--jobs N] [TARGET…] | --seed | --merge | --short | --list`: the
+//!   cargo-fuzz targets over the corpus kept in fuzz/corpus/ (see fuzz/README.md).
 
 mod bench;
 mod check_deps;
 mod deps;
+mod fuzz;
+mod fuzz_seed;
 mod sh;
 mod web;
 
@@ -26,9 +30,10 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("cli") => cli(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask test | check-deps | run [relay flags…] | cli [rdpcheck args…] | {}",
+                "usage: cargo xtask test | check-deps | run [relay flags…] | cli [rdpcheck args…] | fuzz [--time SECS] [--jobs N] [TARGET…] | fuzz --seed | --merge | --short | --list | {}",
                 bench::USAGE.trim_start_matches("usage: cargo xtask ")
             );
             return ExitCode::from(2);
@@ -88,6 +93,8 @@ fn test() -> Result<(), String> {
         ],
     )?;
     sh::run("cargo", &["test", "--workspace", "--locked"])?;
+    // Every fuzz target builds and survives a few seconds over the repository's corpus.
+    fuzz::short_run()?;
     web::browser_tests()
 }
 

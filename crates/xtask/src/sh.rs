@@ -1,5 +1,6 @@
 //! Run commands loudly: print what runs, fail with what failed.
 
+use std::path::Path;
 use std::process::Command;
 
 pub fn run(program: &str, args: &[&str]) -> Result<(), String> {
@@ -8,8 +9,20 @@ pub fn run(program: &str, args: &[&str]) -> Result<(), String> {
 
 /// Like [`run`], with extra environment variables.
 pub fn run_env(program: &str, args: &[&str], env: &[(&str, String)]) -> Result<(), String> {
-    eprintln!("+ {program} {}", args.join(" "));
+    run_in(Path::new("."), program, args, env)
+}
+
+/// Like [`run_env`], in the directory `dir`.
+pub fn run_in(
+    dir: &Path,
+    program: &str,
+    args: &[&str],
+    env: &[(&str, String)],
+) -> Result<(), String> {
+    let shown: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v} ")).collect();
+    eprintln!("+ {}{program} {}", shown.concat(), args.join(" "));
     let status = Command::new(program)
+        .current_dir(dir)
         .args(args)
         .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .status()

@@ -16,6 +16,8 @@
 //!
 //! `rules.rs` holds the built-in ranges (one row per rule), `embedded.rs` reads IPv4 out of
 //! IPv6, `preset.rs` names the presets; this file combines them with the operator's lists.
+//! fuzz/fuzz_targets/relay_target.rs compiles this directory by path: std, `rdpcheck_proto` and
+//! `ipnet` only.
 
 use rdpcheck_proto::target::{DEFAULT_GATEWAY_PORT, DEFAULT_RDP_PORT};
 use std::fmt;
