@@ -147,11 +147,107 @@ impl fmt::Display for FailureCode {
     }
 }
 
+/// The flags byte of an RDP_NEG_RSP (MS-RDPBCGR 2.2.1.2.1): what the server supports beyond the
+/// selected protocol. Windows 10 / Server 2019 send 0x1f, Windows Server 2008 R2 0x01, the
+/// "W2008" host of the redemption recordings 0x09, xrdp 0x01, the FreeRDP shadow server 0x03.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct RspFlags(pub u8);
+
+impl RspFlags {
+    /// The server supports Extended Client Data Blocks in the GCC Conference Create Request.
+    pub const EXTENDED_CLIENT_DATA_SUPPORTED: RspFlags = RspFlags(0x01);
+    /// The server supports the Graphics Pipeline Extension (MS-RDPEGFX).
+    pub const DYNVC_GFX_PROTOCOL_SUPPORTED: RspFlags = RspFlags(0x02);
+    /// Unused; Windows sets it.
+    pub const NEGRSP_FLAG_RESERVED: RspFlags = RspFlags(0x04);
+    /// Credential-less logon over CredSSP (Restricted Admin mode).
+    pub const RESTRICTED_ADMIN_MODE_SUPPORTED: RspFlags = RspFlags(0x08);
+    /// Credential-less logon over CredSSP with redirected authentication (Remote Credential
+    /// Guard).
+    pub const REDIRECTED_AUTHENTICATION_MODE_SUPPORTED: RspFlags = RspFlags(0x10);
+
+    /// Every defined flag with its specification name, lowest bit first.
+    pub const NAMED: [(RspFlags, &'static str); 5] = [
+        (
+            RspFlags::EXTENDED_CLIENT_DATA_SUPPORTED,
+            "EXTENDED_CLIENT_DATA_SUPPORTED",
+        ),
+        (
+            RspFlags::DYNVC_GFX_PROTOCOL_SUPPORTED,
+            "DYNVC_GFX_PROTOCOL_SUPPORTED",
+        ),
+        (RspFlags::NEGRSP_FLAG_RESERVED, "NEGRSP_FLAG_RESERVED"),
+        (
+            RspFlags::RESTRICTED_ADMIN_MODE_SUPPORTED,
+            "RESTRICTED_ADMIN_MODE_SUPPORTED",
+        ),
+        (
+            RspFlags::REDIRECTED_AUTHENTICATION_MODE_SUPPORTED,
+            "REDIRECTED_AUTHENTICATION_MODE_SUPPORTED",
+        ),
+    ];
+
+    pub fn bits(self) -> u8 {
+        self.0
+    }
+
+    /// Whether every bit of `other` is set.
+    pub fn contains(self, other: RspFlags) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// Set bits the specification does not define.
+    pub fn unknown(self) -> u8 {
+        RspFlags::NAMED
+            .iter()
+            .fold(self.0, |rest, (flag, _)| rest & !flag.0)
+    }
+
+    /// The specification names of the set bits, lowest first; an undefined bit reads
+    /// `unknown(0x20)`.
+    pub fn names(self) -> Vec<String> {
+        (0..8)
+            .map(|shift| 1u8 << shift)
+            .filter(|bit| self.0 & bit != 0)
+            .map(|bit| {
+                RspFlags::NAMED
+                    .iter()
+                    .find(|(flag, _)| flag.0 == bit)
+                    .map_or_else(
+                        || format!("unknown({bit:#04x})"),
+                        |(_, name)| (*name).to_string(),
+                    )
+            })
+            .collect()
+    }
+}
+
+impl From<u8> for RspFlags {
+    fn from(bits: u8) -> Self {
+        RspFlags(bits)
+    }
+}
+
+/// `0x1f`, as the report writes flags.
+impl fmt::Display for RspFlags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:#04x}", self.0)
+    }
+}
+
+impl std::ops::BitOr for RspFlags {
+    type Output = RspFlags;
+
+    fn bitor(self, rhs: RspFlags) -> RspFlags {
+        RspFlags(self.0 | rhs.0)
+    }
+}
+
 /// What the negotiation part of a Connection Confirm said.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Negotiation {
     /// RDP_NEG_RSP: the server picked `selected` (one protocol value).
-    Selected { selected: u32, flags: u8 },
+    Selected { selected: u32, flags: RspFlags },
     /// RDP_NEG_FAILURE.
     Failure(FailureCode),
     /// No negotiation data at all: a server from before RDP 5.2, standard security only.
@@ -243,7 +339,7 @@ fn decode_confirm(mut header: Reader<'_>, li: usize) -> Result<Reply, DecodeErro
     let negotiation = match kind {
         NEG_RSP => Negotiation::Selected {
             selected: value,
-            flags,
+            flags: RspFlags(flags),
         },
         NEG_FAILURE => Negotiation::Failure(FailureCode::from_u32(value)),
         other => {
@@ -308,9 +404,49 @@ mod tests {
                 src_ref: 0x1234,
                 negotiation: Negotiation::Selected {
                     selected: 2,
-                    flags: 0x1F
+                    flags: RspFlags(0x1F)
                 }
             })
+        );
+    }
+
+    #[test]
+    fn response_flags_have_names() {
+        let all = RspFlags(0x1F);
+        assert_eq!(
+            all.names(),
+            [
+                "EXTENDED_CLIENT_DATA_SUPPORTED",
+                "DYNVC_GFX_PROTOCOL_SUPPORTED",
+                "NEGRSP_FLAG_RESERVED",
+                "RESTRICTED_ADMIN_MODE_SUPPORTED",
+                "REDIRECTED_AUTHENTICATION_MODE_SUPPORTED",
+            ]
+        );
+        assert_eq!(all.unknown(), 0);
+        assert_eq!(all.to_string(), "0x1f");
+        let w2008 = RspFlags(0x09);
+        assert!(w2008.contains(RspFlags::RESTRICTED_ADMIN_MODE_SUPPORTED));
+        assert!(w2008.contains(
+            RspFlags::EXTENDED_CLIENT_DATA_SUPPORTED | RspFlags::RESTRICTED_ADMIN_MODE_SUPPORTED
+        ));
+        assert!(!w2008.contains(RspFlags::DYNVC_GFX_PROTOCOL_SUPPORTED));
+        assert!(!w2008.contains(RspFlags::REDIRECTED_AUTHENTICATION_MODE_SUPPORTED | w2008));
+        assert!(RspFlags(0).names().is_empty());
+        assert!(RspFlags(0).contains(RspFlags(0)));
+        let odd = RspFlags(0xA1);
+        assert_eq!(odd.unknown(), 0xA0);
+        assert_eq!(
+            odd.names(),
+            [
+                "EXTENDED_CLIENT_DATA_SUPPORTED",
+                "unknown(0x20)",
+                "unknown(0x80)"
+            ]
+        );
+        assert_eq!(
+            RspFlags::from(0x08),
+            RspFlags::RESTRICTED_ADMIN_MODE_SUPPORTED
         );
     }
 
