@@ -268,8 +268,16 @@ pub enum Reply {
     Data { payload: Vec<u8> },
 }
 
-/// Decode one whole TPKT frame (as delimited by [`tpkt::frame_len`]) holding an X.224 reply.
-pub fn decode_reply(frame: &[u8]) -> Result<Reply, DecodeError> {
+/// An X.224 TPDU inside one whole TPKT frame: its code (high nibble), the header after the code
+/// byte, the length indicator, and the user data after the header.
+struct Tpdu<'a> {
+    code: u8,
+    header: Reader<'a>,
+    li: usize,
+    data: Reader<'a>,
+}
+
+fn split_tpdu(frame: &[u8]) -> Result<Tpdu<'_>, DecodeError> {
     let Some(len) = tpkt::frame_len(frame)? else {
         return Err(DecodeError::truncated(
             "tpkt header",
@@ -289,6 +297,22 @@ pub fn decode_reply(frame: &[u8]) -> Result<Reply, DecodeError> {
         )
     })?;
     let code = header.u8("x224 tpdu code")? & 0xF0;
+    Ok(Tpdu {
+        code,
+        header,
+        li,
+        data: frame,
+    })
+}
+
+/// Decode one whole TPKT frame (as delimited by [`tpkt::frame_len`]) holding an X.224 reply.
+pub fn decode_reply(frame: &[u8]) -> Result<Reply, DecodeError> {
+    let Tpdu {
+        code,
+        mut header,
+        li,
+        mut data,
+    } = split_tpdu(frame)?;
     match code {
         CODE_CC => decode_confirm(header, li),
         CODE_DR => {
@@ -298,13 +322,91 @@ pub fn decode_reply(frame: &[u8]) -> Result<Reply, DecodeError> {
             Ok(Reply::Disconnect { reason })
         }
         CODE_DT => Ok(Reply::Data {
-            payload: frame.rest().to_vec(),
+            payload: data.rest().to_vec(),
         }),
         other => Err(DecodeError::invalid(
             "x224 tpdu code",
             format!("{other:#04x} is not a connection confirm"),
         )),
     }
+}
+
+/// A decoded Connection Request (what a client asked for).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// The routing token or cookie line without its CRLF, e.g. `Cookie: mstshash=IEUser`.
+    pub token: Option<String>,
+    /// RDP_NEG_REQ: its flags and requestedProtocols; `None` for the legacy form.
+    pub negotiation: Option<NegRequest>,
+}
+
+/// RDP_NEG_REQ (MS-RDPBCGR 2.2.1.1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NegRequest {
+    pub flags: u8,
+    pub requested: u32,
+}
+
+/// Decode one whole TPKT frame holding an X.224 Connection Request (MS-RDPBCGR 2.2.1.1): the
+/// server's side of [`connection_request`], used by the lab's replay server and decode tests.
+///
+/// The variable part is an optional token line ending in CRLF, an optional 8-byte RDP_NEG_REQ,
+/// and (ignored here) an optional RDP_NEG_CORRELATION_INFO.
+pub fn decode_request(frame: &[u8]) -> Result<Request, DecodeError> {
+    let Tpdu {
+        code,
+        mut header,
+        li,
+        ..
+    } = split_tpdu(frame)?;
+    if code != CODE_CR {
+        return Err(DecodeError::invalid(
+            "x224 tpdu code",
+            format!("{code:#04x} is not a connection request"),
+        ));
+    }
+    if li < 6 {
+        return Err(DecodeError::invalid(
+            "x224 connection request",
+            format!("LI {li} is shorter than the 6-byte fixed part"),
+        ));
+    }
+    header.skip(5, "x224 references and class")?;
+    let mut token = None;
+    if header.peek().is_some_and(|b| b != NEG_REQ) {
+        let rest = header.peek_rest();
+        let end = rest.windows(2).position(|w| w == b"\r\n").ok_or_else(|| {
+            DecodeError::invalid(
+                "x224 routing token",
+                "the token or cookie has no CRLF terminator",
+            )
+        })?;
+        let line = header.take(end, "x224 routing token")?;
+        header.skip(2, "x224 routing token terminator")?;
+        token = Some(line.iter().copied().map(char::from).collect());
+    }
+    let mut negotiation = None;
+    if !header.is_empty() {
+        let mut neg = header.sub(NEG_LEN, "rdp negotiation request")?;
+        let kind = neg.u8("rdp negotiation type")?;
+        if kind != NEG_REQ {
+            return Err(DecodeError::invalid(
+                "rdp negotiation type",
+                format!("{kind:#04x}, expected 0x01 (RDP_NEG_REQ)"),
+            ));
+        }
+        let flags = neg.u8("rdp negotiation flags")?;
+        let len = usize::from(neg.u16_le("rdp negotiation length")?);
+        if len != NEG_LEN {
+            return Err(DecodeError::invalid(
+                "rdp negotiation length",
+                format!("{len}, expected 8"),
+            ));
+        }
+        let requested = neg.u32_le("rdp negotiation requestedProtocols")?;
+        negotiation = Some(NegRequest { flags, requested });
+    }
+    Ok(Request { token, negotiation })
 }
 
 /// The rest of a CC header after its code byte: DST-REF, SRC-REF, class, negotiation data.
@@ -365,6 +467,48 @@ pub fn is_disconnect_provider_ultimatum(payload: &[u8]) -> bool {
 mod tests {
     use super::*;
     use crate::testutil::hex;
+
+    #[test]
+    fn requests_decode_back() {
+        let with_cookie = decode_request(&connection_request(Some("probe"), Some(0x0B)));
+        assert_eq!(
+            with_cookie,
+            Ok(Request {
+                token: Some("Cookie: mstshash=probe".into()),
+                negotiation: Some(NegRequest {
+                    flags: 0,
+                    requested: 0x0B
+                }),
+            })
+        );
+        assert_eq!(
+            decode_request(&connection_request(None, None)),
+            Ok(Request {
+                token: None,
+                negotiation: None
+            })
+        );
+        assert_eq!(
+            decode_request(&connection_request(None, Some(0))).map(|r| r.negotiation),
+            Ok(Some(NegRequest {
+                flags: 0,
+                requested: 0
+            }))
+        );
+        for bad in [
+            "03 00 00 13 0E D0 00 00 00 00 00 01 00 08 00 0B 00 00 00", // a CC
+            "03 00 00 0F 0A E0 00 00 00 00 00 41 42 43 44",             // token without CRLF
+            "03 00 00 13 0E E0 00 00 00 00 00 01 00 09 00 0B 00 00 00", // neg length 9
+            "03 00 00 0F 0A E0 00 00 00 00 00 01 00 08 00",             // neg req cut short
+            "03 00 00 09 04 E0 00 00 00",                               // LI too small
+        ] {
+            assert!(decode_request(&hex(bad)).is_err(), "{bad}");
+        }
+        let good = connection_request(Some("probe"), Some(0x0B));
+        for n in 0..good.len() {
+            assert!(decode_request(&good[..n]).is_err(), "prefix {n}");
+        }
+    }
 
     #[test]
     fn minimal_request_matches_research_bytes() {
