@@ -43,6 +43,10 @@ pub fn build_report(obs: &Observations, started_at: String, duration_ms: f64) ->
         started_at,
         duration_ms,
         stages: diagnosis.stages,
+        negotiation: obs
+            .x224
+            .as_ref()
+            .and_then(|x| sections::negotiation(&x.value)),
         security_layers: obs
             .layers
             .as_ref()

@@ -3,8 +3,8 @@
 use rdpcheck_proto::ntlm::{filetime_to_unix_seconds, Challenge};
 use rdpcheck_proto::x224::{protocol_name, Negotiation};
 use rdpcheck_report::{
-    CertInfo, GatewayReport, HttpAnswer, LayerResult, NlaReport, SecurityLayers, StabilityReport,
-    TlsReport, UdpReport,
+    CertInfo, GatewayReport, HttpAnswer, LayerResult, NegotiationReport, NlaReport, SecurityLayers,
+    StabilityReport, TlsReport, UdpReport,
 };
 
 use crate::cert::CertFacts;
@@ -38,6 +38,21 @@ fn rfc3339_f(unix: f64) -> String {
                 .ok()
         })
         .unwrap_or_else(|| format!("{unix}"))
+}
+
+/// The main negotiation's RDP_NEG_RSP, when it answered with one.
+pub fn negotiation(main: &ReplyOutcome) -> Option<NegotiationReport> {
+    match main {
+        ReplyOutcome::Confirm {
+            negotiation: Negotiation::Selected { selected, flags },
+            ..
+        } => Some(NegotiationReport {
+            selected: protocol_name(*selected),
+            flags: flags.to_string(),
+            flag_names: flags.names(),
+        }),
+        _ => None,
+    }
 }
 
 fn layer_result(probe: &LayerProbe, main: Option<&ReplyOutcome>) -> LayerResult {
