@@ -14,6 +14,7 @@ use crate::observe::{
     nla_ex_from_main, ConnectOutcome, DnsOutcome, GatewayObs, GatewayTls, HttpOutcome, LayerProbe,
     LegacyProbe, ReplyOutcome, Sample, TlsOutcome, TlsSession, Trust, UdpOutcome,
 };
+use rdpcheck_words::release;
 
 pub fn rfc3339(unix: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(unix)
@@ -194,6 +195,10 @@ pub fn nla(ch: &Challenge, now_unix: f64) -> NlaReport {
         product_version: ch
             .version
             .map(|v| format!("{}.{}.{}", v.major, v.minor, v.build)),
+        os_release: ch
+            .version
+            .and_then(|v| release::windows_release(v.major, v.minor, v.build))
+            .map(release::Release::text),
         server_time: server.map(rfc3339_f),
         clock_skew_s: server.map(|s| ((s - now_unix) * 10.0).round() / 10.0),
     }

@@ -180,6 +180,11 @@ pub struct NlaReport {
     /// `major.minor.build`, e.g. `10.0.20348`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_version: Option<String>,
+    /// The Windows release(s) with that version, from rdpcheck's build table, e.g.
+    /// `Windows Server 2019 / Windows 10 1809`; `(unverified)` at the end when the table's
+    /// source is not Microsoft's. Absent when the version is not in the table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_release: Option<String>,
     /// RFC 3339, from the CHALLENGE timestamp.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_time: Option<String>,

@@ -345,6 +345,7 @@ fn nla(n: &NlaReport) -> Section {
     }
     if let Some(v) = &n.product_version {
         facts.push(Fact::new("OS version", v.clone()));
+        facts.push(Fact::new("Release", os_release(v, n.os_release.as_deref())));
     }
     if let Some(v) = &n.server_time {
         facts.push(Fact::new("Server time", v.clone()));
@@ -357,6 +358,15 @@ fn nla(n: &NlaReport) -> Section {
         title: "NLA identity and clock",
         note: Some("From the NTLM challenge; no credential was sent."),
         facts,
+    }
+}
+
+/// The release a product version names (the report's own `os_release` when it has one, else
+/// this table's), or honestly that rdpcheck's table does not have it.
+pub fn os_release(product_version: &str, release: Option<&str>) -> String {
+    match release {
+        Some(r) => r.to_string(),
+        None => crate::release::describe_text(product_version),
     }
 }
 

@@ -1,15 +1,29 @@
 //! The nla stage: the NTLM CHALLENGE (identity, OS version, clock) or why there was none.
 
+use rdpcheck_proto::ntlm::Challenge;
 use rdpcheck_report::{Plain, Severity};
 use serde_json::{json, Map};
 
 use super::{finding, Judged};
 use crate::observe::{NlaOutcome, Observations};
 use crate::sections;
+use rdpcheck_words::release;
 
 /// Clock skew beyond which Kerberos refuses tickets (its default tolerance is 5 minutes).
 const SKEW_WARN_S: f64 = 300.0;
 const SKEW_NOTE_S: f64 = 60.0;
+
+/// The OS in words: `Windows Server 2019 / Windows 10 1809, build 10.0.17763`, or honestly
+/// `build 10.0.12345: not in rdpcheck's table`, or `OS version unknown`.
+fn os_words(ch: &Challenge) -> String {
+    match ch.version {
+        Some(v) => match release::windows_release(v.major, v.minor, v.build) {
+            Some(r) => format!("{}, build {}.{}.{}", r.text(), v.major, v.minor, v.build),
+            None => release::describe(v.major, v.minor, v.build),
+        },
+        None => "OS version unknown".into(),
+    }
+}
 
 pub(super) fn judge(obs: &Observations) -> Option<Judged> {
     let n = obs.nla.as_ref()?;
@@ -26,10 +40,11 @@ pub(super) fn judge(obs: &Observations) -> Option<Judged> {
             .collect::<Vec<_>>()
             .join("\\");
             let os = report.product_version.as_deref().unwrap_or("unknown");
+            let release = os_words(ch);
             let mut f = vec![finding(
                 Plain::NlaIdentity,
                 Severity::Info,
-                format!("The host identifies itself as {} (OS version {os})", if who.is_empty() { "(no name)" } else { &who }),
+                format!("The host identifies itself as {} ({release})", if who.is_empty() { "(no name)" } else { &who }),
                 format!(
                     "NTLM CHALLENGE: NetBIOS {} / {}, DNS {} / {}, product version {os}; no credentials were sent",
                     report.netbios_domain.as_deref().unwrap_or("-"),

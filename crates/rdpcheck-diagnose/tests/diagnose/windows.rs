@@ -110,3 +110,69 @@ fn the_w2008_host_refuses_tls_and_has_no_negotiation_section() {
     );
     assert_eq!(r.verdict.status, VerdictStatus::Healthy);
 }
+
+/// The NTLM CHALLENGE inside a recorded TSRequest.
+fn recorded_challenge(ts_request: &[u8]) -> rdpcheck_proto::ntlm::Challenge {
+    let ts = rdpcheck_proto::credssp::parse_ts_request(ts_request).expect("recorded TSRequest");
+    rdpcheck_proto::ntlm::parse_challenge(&ts.nego_token.expect("a token")).expect("a CHALLENGE")
+}
+
+#[test]
+fn the_identity_names_the_release_from_the_ntlm_version() {
+    let mut obs = windows10_nla();
+    obs.nla = timed(NlaOutcome::Challenge(recorded_challenge(capture!(
+        "windows/credssp/rdps2rdp_tsrequest_ntlm_challenge_fv-az41-637_10.0.17763.bin"
+    ))));
+    let r = report(&obs);
+    let nla = r.nla.clone().expect("nla section");
+    assert_eq!(nla.netbios_computer.as_deref(), Some("fv-az41-637"));
+    assert_eq!(nla.product_version.as_deref(), Some("10.0.17763"));
+    assert_eq!(
+        nla.os_release.as_deref(),
+        Some("Windows Server 2019 / Windows 10 1809")
+    );
+    let identity = r
+        .findings
+        .iter()
+        .find(|f| f.code == "nla.identity")
+        .expect("identity");
+    assert_eq!(
+        identity.summary,
+        "The host identifies itself as fv-az41-637\\fv-az41-637 (Windows Server 2019 / Windows 10 1809, build 10.0.17763)"
+    );
+    let stage = r
+        .stages
+        .iter()
+        .find(|s| s.name == "nla")
+        .expect("nla stage");
+    assert_eq!(
+        stage.details.get("os_release"),
+        Some(&json!("Windows Server 2019 / Windows 10 1809"))
+    );
+}
+
+#[test]
+fn an_unknown_build_says_so() {
+    let mut challenge = recorded_challenge(capture!(
+        "windows/credssp/syringe_credssp_tsrequest_ntlm_challenge_DESKTOP-UAGCVKC_10.0.17763.bin"
+    ));
+    let mut version = challenge.version.expect("a version");
+    version.build = 12345;
+    challenge.version = Some(version);
+    let mut obs = windows10_nla();
+    obs.nla = timed(NlaOutcome::Challenge(challenge));
+    let r = report(&obs);
+    assert_eq!(r.nla.as_ref().and_then(|n| n.os_release.clone()), None);
+    let identity = r
+        .findings
+        .iter()
+        .find(|f| f.code == "nla.identity")
+        .expect("identity");
+    assert!(
+        identity
+            .summary
+            .ends_with("(build 10.0.12345: not in rdpcheck's table)"),
+        "{}",
+        identity.summary
+    );
+}
