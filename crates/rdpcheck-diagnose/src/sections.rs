@@ -183,7 +183,8 @@ pub fn tls(outcome: &TlsOutcome, host: &str, now_unix: f64) -> Option<TlsReport>
     }
 }
 
-pub fn nla(ch: &Challenge, now_unix: f64) -> NlaReport {
+/// The NLA section from the CHALLENGE and the version of the TSRequest that carried it.
+pub fn nla(ch: &Challenge, credssp_version: Option<u32>, now_unix: f64) -> NlaReport {
     let server = ch.timestamp.map(filetime_to_unix_seconds);
     NlaReport {
         target_name: ch.target_name.clone(),
@@ -199,6 +200,7 @@ pub fn nla(ch: &Challenge, now_unix: f64) -> NlaReport {
             .version
             .and_then(|v| release::windows_release(v.major, v.minor, v.build))
             .map(release::Release::text),
+        credssp_version,
         server_time: server.map(rfc3339_f),
         clock_skew_s: server.map(|s| ((s - now_unix) * 10.0).round() / 10.0),
     }

@@ -185,6 +185,10 @@ pub struct NlaReport {
     /// source is not Microsoft's. Absent when the version is not in the table.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_release: Option<String>,
+    /// The `version` of the server's CredSSP TSRequest that carried the challenge (MS-CSSP
+    /// 2.2.1): 5 and later carry the CVE-2018-0886 fix (`nla.credssp_unpatched` below that).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credssp_version: Option<u32>,
     /// RFC 3339, from the CHALLENGE timestamp.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_time: Option<String>,

@@ -347,6 +347,13 @@ fn nla(n: &NlaReport) -> Section {
         facts.push(Fact::new("OS version", v.clone()));
         facts.push(Fact::new("Release", os_release(v, n.os_release.as_deref())));
     }
+    if let Some(v) = n.credssp_version {
+        facts.push(Fact::toned(
+            "CredSSP",
+            credssp_version(v),
+            rdpcheck_proto::credssp::has_oracle_fix(v),
+        ));
+    }
     if let Some(v) = &n.server_time {
         facts.push(Fact::new("Server time", v.clone()));
     }
@@ -358,6 +365,15 @@ fn nla(n: &NlaReport) -> Section {
         title: "NLA identity and clock",
         note: Some("From the NTLM challenge; no credential was sent."),
         facts,
+    }
+}
+
+/// The CredSSP version the host answered with, and whether it has the 2018 fix.
+pub fn credssp_version(version: u32) -> String {
+    if rdpcheck_proto::credssp::has_oracle_fix(version) {
+        format!("version {version} (has the 2018 encryption oracle fix, CVE-2018-0886)")
+    } else {
+        format!("version {version} (older than the 2018 encryption oracle fix, CVE-2018-0886: updated clients refuse it)")
     }
 }
 

@@ -1,7 +1,9 @@
-//! The nla stage: the NTLM CHALLENGE (identity, OS version, clock) or why there was none.
+//! The nla stage: the NTLM CHALLENGE (identity, OS version, clock), the CredSSP version that
+//! carried it (the CVE-2018-0886 fix), or why there was none.
 
+use rdpcheck_proto::credssp;
 use rdpcheck_proto::ntlm::Challenge;
-use rdpcheck_report::{Plain, Severity};
+use rdpcheck_report::{Finding, Plain, Severity};
 use serde_json::{json, Map};
 
 use super::{finding, Judged};
@@ -25,12 +27,31 @@ fn os_words(ch: &Challenge) -> String {
     }
 }
 
+/// A CredSSP version older than the CVE-2018-0886 fix (MS-CSSP 2.2.1, 5.1; see
+/// `rdpcheck_proto::credssp::FIRST_FIXED_VERSION` for the sources).
+fn unpatched(version: u32) -> Finding {
+    finding(
+        Plain::NlaCredsspUnpatched,
+        Severity::Warn,
+        format!(
+            "The host speaks CredSSP version {version}, older than the 2018 fix for CVE-2018-0886 (version {}): updated Windows clients refuse it by default (\"This could be due to CredSSP encryption oracle remediation\"); patch the host",
+            credssp::FIRST_FIXED_VERSION
+        ),
+        format!(
+            "the server's TSRequest carrying the NTLM CHALLENGE has version {version} (we offered 6); MS-CSSP: from version 5 the TLS public key is bound with a client nonce (the fix), versions 2 to 4 lack it"
+        ),
+    )
+}
+
 pub(super) fn judge(obs: &Observations) -> Option<Judged> {
     let n = obs.nla.as_ref()?;
     let mut details = Map::new();
     let (summary, findings) = match &n.value {
-        NlaOutcome::Challenge(ch) => {
-            let report = sections::nla(ch, obs.now_unix);
+        NlaOutcome::Challenge {
+            challenge: ch,
+            credssp_version,
+        } => {
+            let report = sections::nla(ch, Some(*credssp_version), obs.now_unix);
             let who = [
                 report.netbios_domain.as_deref(),
                 report.netbios_computer.as_deref(),
@@ -68,6 +89,9 @@ pub(super) fn judge(obs: &Observations) -> Option<Judged> {
                         format!("server time {} per the NTLM challenge", report.server_time.as_deref().unwrap_or("-")),
                     ));
                 }
+            }
+            if !credssp::has_oracle_fix(*credssp_version) {
+                f.push(unpatched(*credssp_version));
             }
             if let Some(v) = serde_json::to_value(&report)
                 .ok()

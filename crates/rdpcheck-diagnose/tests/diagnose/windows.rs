@@ -111,18 +111,23 @@ fn the_w2008_host_refuses_tls_and_has_no_negotiation_section() {
     assert_eq!(r.verdict.status, VerdictStatus::Healthy);
 }
 
-/// The NTLM CHALLENGE inside a recorded TSRequest.
-fn recorded_challenge(ts_request: &[u8]) -> rdpcheck_proto::ntlm::Challenge {
+/// What the NLA stage observes from a recorded TSRequest: its CHALLENGE and version.
+fn recorded_nla(ts_request: &[u8]) -> NlaOutcome {
     let ts = rdpcheck_proto::credssp::parse_ts_request(ts_request).expect("recorded TSRequest");
-    rdpcheck_proto::ntlm::parse_challenge(&ts.nego_token.expect("a token")).expect("a CHALLENGE")
+    NlaOutcome::Challenge {
+        challenge: rdpcheck_proto::ntlm::parse_challenge(&ts.nego_token.expect("a token"))
+            .expect("a CHALLENGE"),
+        credssp_version: ts.version,
+    }
 }
+
+const FV_AZ41_637: &[u8] =
+    capture!("windows/credssp/rdps2rdp_tsrequest_ntlm_challenge_fv-az41-637_10.0.17763.bin");
 
 #[test]
 fn the_identity_names_the_release_from_the_ntlm_version() {
     let mut obs = windows10_nla();
-    obs.nla = timed(NlaOutcome::Challenge(recorded_challenge(capture!(
-        "windows/credssp/rdps2rdp_tsrequest_ntlm_challenge_fv-az41-637_10.0.17763.bin"
-    ))));
+    obs.nla = timed(recorded_nla(FV_AZ41_637));
     let r = report(&obs);
     let nla = r.nla.clone().expect("nla section");
     assert_eq!(nla.netbios_computer.as_deref(), Some("fv-az41-637"));
@@ -153,14 +158,16 @@ fn the_identity_names_the_release_from_the_ntlm_version() {
 
 #[test]
 fn an_unknown_build_says_so() {
-    let mut challenge = recorded_challenge(capture!(
+    let mut nla = recorded_nla(capture!(
         "windows/credssp/syringe_credssp_tsrequest_ntlm_challenge_DESKTOP-UAGCVKC_10.0.17763.bin"
     ));
-    let mut version = challenge.version.expect("a version");
-    version.build = 12345;
-    challenge.version = Some(version);
+    if let NlaOutcome::Challenge { challenge, .. } = &mut nla {
+        let mut version = challenge.version.expect("a version");
+        version.build = 12345;
+        challenge.version = Some(version);
+    }
     let mut obs = windows10_nla();
-    obs.nla = timed(NlaOutcome::Challenge(challenge));
+    obs.nla = timed(nla);
     let r = report(&obs);
     assert_eq!(r.nla.as_ref().and_then(|n| n.os_release.clone()), None);
     let identity = r
@@ -175,4 +182,57 @@ fn an_unknown_build_says_so() {
         "{}",
         identity.summary
     );
+}
+
+#[test]
+fn credssp_version_6_has_the_oracle_fix() {
+    let mut obs = windows10_nla();
+    obs.nla = timed(recorded_nla(FV_AZ41_637));
+    let r = report(&obs);
+    assert_eq!(r.nla.as_ref().and_then(|n| n.credssp_version), Some(6));
+    assert!(!has(&r, "nla.credssp_unpatched"), "{:?}", codes(&r));
+}
+
+#[test]
+fn an_older_credssp_version_is_the_encryption_oracle_warning() {
+    // The recorded CHALLENGE, re-encoded in a version-3 TSRequest (what an unpatched host sends).
+    let token = rdpcheck_proto::credssp::parse_ts_request(FV_AZ41_637)
+        .expect("recorded")
+        .nego_token
+        .expect("a token");
+    for version in [2, 3, 4] {
+        let mut obs = windows10_nla();
+        obs.nla = timed(recorded_nla(&rdpcheck_proto::credssp::ts_request(
+            version, &token,
+        )));
+        let r = report(&obs);
+        assert_eq!(
+            r.nla.as_ref().and_then(|n| n.credssp_version),
+            Some(version)
+        );
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.code == "nla.credssp_unpatched")
+            .unwrap_or_else(|| panic!("version {version}: {:?}", codes(&r)));
+        assert_eq!(f.severity, Severity::Warn);
+        assert!(
+            f.summary.contains("encryption oracle remediation"),
+            "{}",
+            f.summary
+        );
+        assert!(
+            f.summary.contains(&format!("version {version}")),
+            "{}",
+            f.summary
+        );
+        let nla = r
+            .stages
+            .iter()
+            .find(|s| s.name == "nla")
+            .expect("nla stage");
+        assert_eq!(nla.status, StageStatus::Warn);
+        // A warning, not the verdict: clients set to Vulnerable, and FreeRDP, still connect.
+        assert_eq!(r.verdict.status, VerdictStatus::Healthy);
+    }
 }
