@@ -15,6 +15,7 @@ pub mod machine;
 pub mod mstsc;
 pub mod nginx;
 pub mod process;
+pub mod replay;
 pub mod shadow;
 pub mod udp_responder;
 pub mod weston;

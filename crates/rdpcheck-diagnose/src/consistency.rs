@@ -64,7 +64,7 @@ pub fn contradictions(probes: &[LayerProbe], main: Option<&ReplyOutcome>) -> Vec
 
 #[cfg(test)]
 mod tests {
-    use rdpcheck_proto::x224::{protocol, FailureCode};
+    use rdpcheck_proto::x224::{protocol, FailureCode, RspFlags};
 
     use super::*;
 
@@ -79,7 +79,7 @@ mod tests {
     fn selected(p: u32) -> ReplyOutcome {
         confirm(Negotiation::Selected {
             selected: p,
-            flags: 0,
+            flags: RspFlags(0),
         })
     }
 

@@ -20,7 +20,7 @@ pub fn negotiation(neg: &Negotiation) -> String {
     match neg {
         Negotiation::Selected { selected, flags } => {
             format!(
-                "RDP_NEG_RSP selected {} (flags {flags:#04x})",
+                "RDP_NEG_RSP selected {} (flags {flags})",
                 protocol_name(*selected)
             )
         }

@@ -43,6 +43,10 @@ pub fn build_report(obs: &Observations, started_at: String, duration_ms: f64) ->
         started_at,
         duration_ms,
         stages: diagnosis.stages,
+        negotiation: obs
+            .x224
+            .as_ref()
+            .and_then(|x| sections::negotiation(&x.value)),
         security_layers: obs
             .layers
             .as_ref()
@@ -52,7 +56,14 @@ pub fn build_report(obs: &Observations, started_at: String, duration_ms: f64) ->
             .as_ref()
             .and_then(|t| sections::tls(&t.value, &obs.host, obs.now_unix)),
         nla: obs.nla.as_ref().and_then(|n| match &n.value {
-            NlaOutcome::Challenge(ch) => Some(sections::nla(ch, obs.now_unix)),
+            NlaOutcome::Challenge {
+                challenge,
+                credssp_version,
+            } => Some(sections::nla(
+                challenge,
+                Some(*credssp_version),
+                obs.now_unix,
+            )),
             _ => None,
         }),
         stability: obs

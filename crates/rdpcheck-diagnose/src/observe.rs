@@ -213,7 +213,12 @@ pub enum LegacyProbe {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum NlaOutcome {
-    Challenge(Challenge),
+    /// The server's TSRequest carried an NTLM CHALLENGE.
+    Challenge {
+        challenge: Challenge,
+        /// The `version` of that TSRequest (MS-CSSP 2.2.1): below 5, no CVE-2018-0886 fix.
+        credssp_version: u32,
+    },
     /// The server answered with a CredSSP error code instead of a challenge.
     ServerError(u32),
     /// No usable challenge: closed, timed out, or undecodable.

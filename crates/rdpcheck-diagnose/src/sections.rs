@@ -3,8 +3,8 @@
 use rdpcheck_proto::ntlm::{filetime_to_unix_seconds, Challenge};
 use rdpcheck_proto::x224::{protocol_name, Negotiation};
 use rdpcheck_report::{
-    CertInfo, GatewayReport, HttpAnswer, LayerResult, NlaReport, SecurityLayers, StabilityReport,
-    TlsReport, UdpReport,
+    CertInfo, GatewayReport, HttpAnswer, LayerResult, NegotiationReport, NlaReport, SecurityLayers,
+    StabilityReport, TlsReport, UdpReport,
 };
 
 use crate::cert::CertFacts;
@@ -14,6 +14,7 @@ use crate::observe::{
     nla_ex_from_main, ConnectOutcome, DnsOutcome, GatewayObs, GatewayTls, HttpOutcome, LayerProbe,
     LegacyProbe, ReplyOutcome, Sample, TlsOutcome, TlsSession, Trust, UdpOutcome,
 };
+use rdpcheck_words::release;
 
 pub fn rfc3339(unix: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(unix)
@@ -38,6 +39,21 @@ fn rfc3339_f(unix: f64) -> String {
                 .ok()
         })
         .unwrap_or_else(|| format!("{unix}"))
+}
+
+/// The main negotiation's RDP_NEG_RSP, when it answered with one.
+pub fn negotiation(main: &ReplyOutcome) -> Option<NegotiationReport> {
+    match main {
+        ReplyOutcome::Confirm {
+            negotiation: Negotiation::Selected { selected, flags },
+            ..
+        } => Some(NegotiationReport {
+            selected: protocol_name(*selected),
+            flags: flags.to_string(),
+            flag_names: flags.names(),
+        }),
+        _ => None,
+    }
 }
 
 fn layer_result(probe: &LayerProbe, main: Option<&ReplyOutcome>) -> LayerResult {
@@ -167,7 +183,8 @@ pub fn tls(outcome: &TlsOutcome, host: &str, now_unix: f64) -> Option<TlsReport>
     }
 }
 
-pub fn nla(ch: &Challenge, now_unix: f64) -> NlaReport {
+/// The NLA section from the CHALLENGE and the version of the TSRequest that carried it.
+pub fn nla(ch: &Challenge, credssp_version: Option<u32>, now_unix: f64) -> NlaReport {
     let server = ch.timestamp.map(filetime_to_unix_seconds);
     NlaReport {
         target_name: ch.target_name.clone(),
@@ -179,6 +196,11 @@ pub fn nla(ch: &Challenge, now_unix: f64) -> NlaReport {
         product_version: ch
             .version
             .map(|v| format!("{}.{}.{}", v.major, v.minor, v.build)),
+        os_release: ch
+            .version
+            .and_then(|v| release::windows_release(v.major, v.minor, v.build))
+            .map(release::Release::text),
+        credssp_version,
         server_time: server.map(rfc3339_f),
         clock_skew_s: server.map(|s| ((s - now_unix) * 10.0).round() / 10.0),
     }

@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use rdpcheck_diagnose::build_report;
 use rdpcheck_diagnose::observe::*;
-use rdpcheck_proto::x224::{protocol, Negotiation};
+use rdpcheck_proto::x224::{protocol, Negotiation, RspFlags};
 use rdpcheck_report::{Plain, Report, Stage, StageStatus, VerdictStatus};
 
 const LOCAL: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
@@ -31,7 +31,7 @@ fn slow_host() -> Observations {
         x224: timed(ReplyOutcome::Confirm {
             negotiation: Negotiation::Selected {
                 selected: protocol::SSL,
-                flags: 0,
+                flags: RspFlags(0),
             },
             src_ref: 0x1234,
             bytes: vec![],

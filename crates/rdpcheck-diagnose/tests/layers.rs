@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use rdpcheck_diagnose::build_report;
 use rdpcheck_diagnose::observe::*;
-use rdpcheck_proto::x224::{protocol, FailureCode, Negotiation};
+use rdpcheck_proto::x224::{protocol, FailureCode, Negotiation, RspFlags};
 use rdpcheck_report::{Plain, Report, Stage, StageStatus};
 
 const LOCAL: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
@@ -19,7 +19,7 @@ fn selected(p: u32) -> ReplyOutcome {
     ReplyOutcome::Confirm {
         negotiation: Negotiation::Selected {
             selected: p,
-            flags: 1,
+            flags: RspFlags(1),
         },
         src_ref: 0x1234,
         bytes: vec![],

@@ -334,7 +334,7 @@ async fn direct_ladder(
         emit.started(Stage::Nla);
         let start = Instant::now();
         let outcome = nla::challenge(&mut tls_stream, Instant::now() + reply).await;
-        if matches!(outcome, NlaOutcome::Challenge(_)) {
+        if matches!(outcome, NlaOutcome::Challenge { .. }) {
             obs.now_unix = unix_now();
         }
         obs.nla = Some(Timed {

@@ -17,6 +17,25 @@ use crate::der::{self, context, TAG_INTEGER, TAG_OCTET_STRING, TAG_SEQUENCE};
 use crate::reader::Reader;
 use crate::DecodeError;
 
+/// The first TSRequest version with the fix for CVE-2018-0886 (the "encryption oracle"), March
+/// 2018. MS-CSSP 2.2.1: in version 4 or lower `pubKeyAuth` carries the server's public key
+/// encrypted, in version 5 or higher a SHA-256 hash of it bound to the client's `clientNonce`
+/// ("only used in version 5 or higher"); 5.1: "A major revision has been applied to the protocol
+/// in version 5 for improved security"; product behaviour: version 5 ships in Windows Server
+/// v1803 and later and in the version-specific CredSSP updates (KB 4088776 …), while unpatched
+/// Windows 7 / 2008 R2 / 8 / 2012 speak only version 2. FreeRDP #4488 ("Support newly introduced
+/// CredSSP protocol version 4, 5 and 6") and pyspnego's `credssp_min_protocol` ("To ensure the
+/// mitigations for CVE-2018-0886 is in place set this value to 5 or higher") draw the same line.
+pub const FIRST_FIXED_VERSION: u32 = 5;
+
+/// Whether a peer announcing `version` carries the CVE-2018-0886 fix. The probe offers 6, the
+/// highest defined version, so its offer cannot pull a server's answer down: whether a server
+/// answers with its own version or the lower of the two, an answer below 5 means it speaks
+/// nothing newer.
+pub fn has_oracle_fix(version: u32) -> bool {
+    version >= FIRST_FIXED_VERSION
+}
+
 /// A TSRequest with `version` and one negoToken.
 ///
 /// With version 0x60 and [`crate::ntlm::negotiate_message`] this is byte for byte the 57-byte
@@ -143,6 +162,16 @@ mod tests {
         assert_eq!(back.version, 0x60);
         assert_eq!(back.nego_token, Some(ntlm::negotiate_message()));
         assert_eq!(back.error_code, None);
+    }
+
+    #[test]
+    fn the_oracle_fix_starts_at_version_5() {
+        assert!(!has_oracle_fix(2));
+        assert!(!has_oracle_fix(3));
+        assert!(!has_oracle_fix(4));
+        assert!(has_oracle_fix(5));
+        assert!(has_oracle_fix(6));
+        assert!(has_oracle_fix(0x60));
     }
 
     #[test]

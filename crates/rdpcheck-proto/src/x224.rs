@@ -147,11 +147,107 @@ impl fmt::Display for FailureCode {
     }
 }
 
+/// The flags byte of an RDP_NEG_RSP (MS-RDPBCGR 2.2.1.2.1): what the server supports beyond the
+/// selected protocol. Windows 10 / Server 2019 send 0x1f, Windows Server 2008 R2 0x01, the
+/// "W2008" host of the redemption recordings 0x09, xrdp 0x01, the FreeRDP shadow server 0x03.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct RspFlags(pub u8);
+
+impl RspFlags {
+    /// The server supports Extended Client Data Blocks in the GCC Conference Create Request.
+    pub const EXTENDED_CLIENT_DATA_SUPPORTED: RspFlags = RspFlags(0x01);
+    /// The server supports the Graphics Pipeline Extension (MS-RDPEGFX).
+    pub const DYNVC_GFX_PROTOCOL_SUPPORTED: RspFlags = RspFlags(0x02);
+    /// Unused; Windows sets it.
+    pub const NEGRSP_FLAG_RESERVED: RspFlags = RspFlags(0x04);
+    /// Credential-less logon over CredSSP (Restricted Admin mode).
+    pub const RESTRICTED_ADMIN_MODE_SUPPORTED: RspFlags = RspFlags(0x08);
+    /// Credential-less logon over CredSSP with redirected authentication (Remote Credential
+    /// Guard).
+    pub const REDIRECTED_AUTHENTICATION_MODE_SUPPORTED: RspFlags = RspFlags(0x10);
+
+    /// Every defined flag with its specification name, lowest bit first.
+    pub const NAMED: [(RspFlags, &'static str); 5] = [
+        (
+            RspFlags::EXTENDED_CLIENT_DATA_SUPPORTED,
+            "EXTENDED_CLIENT_DATA_SUPPORTED",
+        ),
+        (
+            RspFlags::DYNVC_GFX_PROTOCOL_SUPPORTED,
+            "DYNVC_GFX_PROTOCOL_SUPPORTED",
+        ),
+        (RspFlags::NEGRSP_FLAG_RESERVED, "NEGRSP_FLAG_RESERVED"),
+        (
+            RspFlags::RESTRICTED_ADMIN_MODE_SUPPORTED,
+            "RESTRICTED_ADMIN_MODE_SUPPORTED",
+        ),
+        (
+            RspFlags::REDIRECTED_AUTHENTICATION_MODE_SUPPORTED,
+            "REDIRECTED_AUTHENTICATION_MODE_SUPPORTED",
+        ),
+    ];
+
+    pub fn bits(self) -> u8 {
+        self.0
+    }
+
+    /// Whether every bit of `other` is set.
+    pub fn contains(self, other: RspFlags) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// Set bits the specification does not define.
+    pub fn unknown(self) -> u8 {
+        RspFlags::NAMED
+            .iter()
+            .fold(self.0, |rest, (flag, _)| rest & !flag.0)
+    }
+
+    /// The specification names of the set bits, lowest first; an undefined bit reads
+    /// `unknown(0x20)`.
+    pub fn names(self) -> Vec<String> {
+        (0..8)
+            .map(|shift| 1u8 << shift)
+            .filter(|bit| self.0 & bit != 0)
+            .map(|bit| {
+                RspFlags::NAMED
+                    .iter()
+                    .find(|(flag, _)| flag.0 == bit)
+                    .map_or_else(
+                        || format!("unknown({bit:#04x})"),
+                        |(_, name)| (*name).to_string(),
+                    )
+            })
+            .collect()
+    }
+}
+
+impl From<u8> for RspFlags {
+    fn from(bits: u8) -> Self {
+        RspFlags(bits)
+    }
+}
+
+/// `0x1f`, as the report writes flags.
+impl fmt::Display for RspFlags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:#04x}", self.0)
+    }
+}
+
+impl std::ops::BitOr for RspFlags {
+    type Output = RspFlags;
+
+    fn bitor(self, rhs: RspFlags) -> RspFlags {
+        RspFlags(self.0 | rhs.0)
+    }
+}
+
 /// What the negotiation part of a Connection Confirm said.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Negotiation {
     /// RDP_NEG_RSP: the server picked `selected` (one protocol value).
-    Selected { selected: u32, flags: u8 },
+    Selected { selected: u32, flags: RspFlags },
     /// RDP_NEG_FAILURE.
     Failure(FailureCode),
     /// No negotiation data at all: a server from before RDP 5.2, standard security only.
@@ -172,8 +268,16 @@ pub enum Reply {
     Data { payload: Vec<u8> },
 }
 
-/// Decode one whole TPKT frame (as delimited by [`tpkt::frame_len`]) holding an X.224 reply.
-pub fn decode_reply(frame: &[u8]) -> Result<Reply, DecodeError> {
+/// An X.224 TPDU inside one whole TPKT frame: its code (high nibble), the header after the code
+/// byte, the length indicator, and the user data after the header.
+struct Tpdu<'a> {
+    code: u8,
+    header: Reader<'a>,
+    li: usize,
+    data: Reader<'a>,
+}
+
+fn split_tpdu(frame: &[u8]) -> Result<Tpdu<'_>, DecodeError> {
     let Some(len) = tpkt::frame_len(frame)? else {
         return Err(DecodeError::truncated(
             "tpkt header",
@@ -193,6 +297,22 @@ pub fn decode_reply(frame: &[u8]) -> Result<Reply, DecodeError> {
         )
     })?;
     let code = header.u8("x224 tpdu code")? & 0xF0;
+    Ok(Tpdu {
+        code,
+        header,
+        li,
+        data: frame,
+    })
+}
+
+/// Decode one whole TPKT frame (as delimited by [`tpkt::frame_len`]) holding an X.224 reply.
+pub fn decode_reply(frame: &[u8]) -> Result<Reply, DecodeError> {
+    let Tpdu {
+        code,
+        mut header,
+        li,
+        mut data,
+    } = split_tpdu(frame)?;
     match code {
         CODE_CC => decode_confirm(header, li),
         CODE_DR => {
@@ -202,13 +322,91 @@ pub fn decode_reply(frame: &[u8]) -> Result<Reply, DecodeError> {
             Ok(Reply::Disconnect { reason })
         }
         CODE_DT => Ok(Reply::Data {
-            payload: frame.rest().to_vec(),
+            payload: data.rest().to_vec(),
         }),
         other => Err(DecodeError::invalid(
             "x224 tpdu code",
             format!("{other:#04x} is not a connection confirm"),
         )),
     }
+}
+
+/// A decoded Connection Request (what a client asked for).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// The routing token or cookie line without its CRLF, e.g. `Cookie: mstshash=IEUser`.
+    pub token: Option<String>,
+    /// RDP_NEG_REQ: its flags and requestedProtocols; `None` for the legacy form.
+    pub negotiation: Option<NegRequest>,
+}
+
+/// RDP_NEG_REQ (MS-RDPBCGR 2.2.1.1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NegRequest {
+    pub flags: u8,
+    pub requested: u32,
+}
+
+/// Decode one whole TPKT frame holding an X.224 Connection Request (MS-RDPBCGR 2.2.1.1): the
+/// server's side of [`connection_request`], used by the lab's replay server and decode tests.
+///
+/// The variable part is an optional token line ending in CRLF, an optional 8-byte RDP_NEG_REQ,
+/// and (ignored here) an optional RDP_NEG_CORRELATION_INFO.
+pub fn decode_request(frame: &[u8]) -> Result<Request, DecodeError> {
+    let Tpdu {
+        code,
+        mut header,
+        li,
+        ..
+    } = split_tpdu(frame)?;
+    if code != CODE_CR {
+        return Err(DecodeError::invalid(
+            "x224 tpdu code",
+            format!("{code:#04x} is not a connection request"),
+        ));
+    }
+    if li < 6 {
+        return Err(DecodeError::invalid(
+            "x224 connection request",
+            format!("LI {li} is shorter than the 6-byte fixed part"),
+        ));
+    }
+    header.skip(5, "x224 references and class")?;
+    let mut token = None;
+    if header.peek().is_some_and(|b| b != NEG_REQ) {
+        let rest = header.peek_rest();
+        let end = rest.windows(2).position(|w| w == b"\r\n").ok_or_else(|| {
+            DecodeError::invalid(
+                "x224 routing token",
+                "the token or cookie has no CRLF terminator",
+            )
+        })?;
+        let line = header.take(end, "x224 routing token")?;
+        header.skip(2, "x224 routing token terminator")?;
+        token = Some(line.iter().copied().map(char::from).collect());
+    }
+    let mut negotiation = None;
+    if !header.is_empty() {
+        let mut neg = header.sub(NEG_LEN, "rdp negotiation request")?;
+        let kind = neg.u8("rdp negotiation type")?;
+        if kind != NEG_REQ {
+            return Err(DecodeError::invalid(
+                "rdp negotiation type",
+                format!("{kind:#04x}, expected 0x01 (RDP_NEG_REQ)"),
+            ));
+        }
+        let flags = neg.u8("rdp negotiation flags")?;
+        let len = usize::from(neg.u16_le("rdp negotiation length")?);
+        if len != NEG_LEN {
+            return Err(DecodeError::invalid(
+                "rdp negotiation length",
+                format!("{len}, expected 8"),
+            ));
+        }
+        let requested = neg.u32_le("rdp negotiation requestedProtocols")?;
+        negotiation = Some(NegRequest { flags, requested });
+    }
+    Ok(Request { token, negotiation })
 }
 
 /// The rest of a CC header after its code byte: DST-REF, SRC-REF, class, negotiation data.
@@ -243,7 +441,7 @@ fn decode_confirm(mut header: Reader<'_>, li: usize) -> Result<Reply, DecodeErro
     let negotiation = match kind {
         NEG_RSP => Negotiation::Selected {
             selected: value,
-            flags,
+            flags: RspFlags(flags),
         },
         NEG_FAILURE => Negotiation::Failure(FailureCode::from_u32(value)),
         other => {
@@ -269,6 +467,48 @@ pub fn is_disconnect_provider_ultimatum(payload: &[u8]) -> bool {
 mod tests {
     use super::*;
     use crate::testutil::hex;
+
+    #[test]
+    fn requests_decode_back() {
+        let with_cookie = decode_request(&connection_request(Some("probe"), Some(0x0B)));
+        assert_eq!(
+            with_cookie,
+            Ok(Request {
+                token: Some("Cookie: mstshash=probe".into()),
+                negotiation: Some(NegRequest {
+                    flags: 0,
+                    requested: 0x0B
+                }),
+            })
+        );
+        assert_eq!(
+            decode_request(&connection_request(None, None)),
+            Ok(Request {
+                token: None,
+                negotiation: None
+            })
+        );
+        assert_eq!(
+            decode_request(&connection_request(None, Some(0))).map(|r| r.negotiation),
+            Ok(Some(NegRequest {
+                flags: 0,
+                requested: 0
+            }))
+        );
+        for bad in [
+            "03 00 00 13 0E D0 00 00 00 00 00 01 00 08 00 0B 00 00 00", // a CC
+            "03 00 00 0F 0A E0 00 00 00 00 00 41 42 43 44",             // token without CRLF
+            "03 00 00 13 0E E0 00 00 00 00 00 01 00 09 00 0B 00 00 00", // neg length 9
+            "03 00 00 0F 0A E0 00 00 00 00 00 01 00 08 00",             // neg req cut short
+            "03 00 00 09 04 E0 00 00 00",                               // LI too small
+        ] {
+            assert!(decode_request(&hex(bad)).is_err(), "{bad}");
+        }
+        let good = connection_request(Some("probe"), Some(0x0B));
+        for n in 0..good.len() {
+            assert!(decode_request(&good[..n]).is_err(), "prefix {n}");
+        }
+    }
 
     #[test]
     fn minimal_request_matches_research_bytes() {
@@ -308,9 +548,49 @@ mod tests {
                 src_ref: 0x1234,
                 negotiation: Negotiation::Selected {
                     selected: 2,
-                    flags: 0x1F
+                    flags: RspFlags(0x1F)
                 }
             })
+        );
+    }
+
+    #[test]
+    fn response_flags_have_names() {
+        let all = RspFlags(0x1F);
+        assert_eq!(
+            all.names(),
+            [
+                "EXTENDED_CLIENT_DATA_SUPPORTED",
+                "DYNVC_GFX_PROTOCOL_SUPPORTED",
+                "NEGRSP_FLAG_RESERVED",
+                "RESTRICTED_ADMIN_MODE_SUPPORTED",
+                "REDIRECTED_AUTHENTICATION_MODE_SUPPORTED",
+            ]
+        );
+        assert_eq!(all.unknown(), 0);
+        assert_eq!(all.to_string(), "0x1f");
+        let w2008 = RspFlags(0x09);
+        assert!(w2008.contains(RspFlags::RESTRICTED_ADMIN_MODE_SUPPORTED));
+        assert!(w2008.contains(
+            RspFlags::EXTENDED_CLIENT_DATA_SUPPORTED | RspFlags::RESTRICTED_ADMIN_MODE_SUPPORTED
+        ));
+        assert!(!w2008.contains(RspFlags::DYNVC_GFX_PROTOCOL_SUPPORTED));
+        assert!(!w2008.contains(RspFlags::REDIRECTED_AUTHENTICATION_MODE_SUPPORTED | w2008));
+        assert!(RspFlags(0).names().is_empty());
+        assert!(RspFlags(0).contains(RspFlags(0)));
+        let odd = RspFlags(0xA1);
+        assert_eq!(odd.unknown(), 0xA0);
+        assert_eq!(
+            odd.names(),
+            [
+                "EXTENDED_CLIENT_DATA_SUPPORTED",
+                "unknown(0x20)",
+                "unknown(0x80)"
+            ]
+        );
+        assert_eq!(
+            RspFlags::from(0x08),
+            RspFlags::RESTRICTED_ADMIN_MODE_SUPPORTED
         );
     }
 

@@ -18,6 +18,34 @@ const FIXTURES: &[&[u8]] = &[
     include_bytes!("data/client_ts_request_negotiate.bin"),
 ];
 
+/// Messages of real Windows hosts (tests/data/windows/README.md): confirms and requests, TLS
+/// first flights, CredSSP TSRequests and NTLM CHALLENGEs.
+const WINDOWS: &[&[u8]] = &[
+    include_bytes!("data/windows/x224_cc/ndpi_rdp3_1685_cc0.bin"),
+    include_bytes!("data/windows/x224_cc/ndpi_rdp_52494_cc0.bin"),
+    include_bytes!("data/windows/x224_cc/ndpi_rdp_over_tls_35888_cc0.bin"),
+    include_bytes!("data/windows/x224_cc/rdps2rdp_log_hybrid_required_by_server.bin"),
+    include_bytes!("data/windows/x224_cc/redemption_dump_TLSw2008_cc0.bin"),
+    include_bytes!("data/windows/x224_cc/redemption_dump_w2008_cc0.bin"),
+    include_bytes!("data/windows/x224_cc/redemption_dump_w2008_cc1.bin"),
+    include_bytes!("data/windows/x224_cr/ndpi_rdp3_1685_cr0.bin"),
+    include_bytes!("data/windows/x224_cr/ndpi_rdp_52494_cr0.bin"),
+    include_bytes!("data/windows/x224_cr/pcapattack_sharprdp_59281_cr0.bin"),
+    include_bytes!("data/windows/x224_cr/redemption_dump_w2008_cr1.bin"),
+    include_bytes!("data/windows/tls_server_flight/ndpi_rdp_52494.bin"),
+    include_bytes!("data/windows/tls_server_flight/ndpi_rdp_over_tls_35888.bin"),
+    include_bytes!("data/windows/credssp/rdps2rdp_tsrequest_ntlm_challenge_fv-az41-637_10.0.17763.bin"),
+    include_bytes!("data/windows/credssp/rdps2rdp_tsrequest_server_pubkeyauth_fv-az41-637.bin"),
+    include_bytes!(
+        "data/windows/credssp/syringe_credssp_tsrequest_ntlm_challenge_DESKTOP-UAGCVKC_10.0.17763.bin"
+    ),
+    include_bytes!("data/windows/credssp/syringe_credssp_tsrequest_ntlm_negotiate_client_10.0.18891.bin"),
+    include_bytes!("data/windows/credssp/rdps2rdp_early_user_auth_result_success.bin"),
+    include_bytes!("data/windows/ntlm_challenge/rdps2rdp_fv-az41-637_10.0.17763.bin"),
+    include_bytes!("data/windows/ntlm_challenge/syringe_DESKTOP-UAGCVKC_10.0.17763_1.bin"),
+    include_bytes!("data/windows/ntlm_challenge/syringe_VAGRANT-N89C1F3_10.0.16299_2.bin"),
+];
+
 /// Byte offset of the NTLM CHALLENGE inside the shadow TSRequest (after the DER headers), so
 /// mutations hit the NTLM parser's fields rather than its signature check.
 const NTLM_OFFSET_IN_SHADOW_REPLY: usize = 18;
@@ -25,6 +53,7 @@ const NTLM_OFFSET_IN_SHADOW_REPLY: usize = 18;
 /// Run every decoder; results are ignored, only panics matter.
 fn decode_all(input: &[u8]) {
     let _ = x224::decode_reply(input);
+    let _ = x224::decode_request(input);
     let _ = tpkt::frame_len(input);
     let _ = tls_hello::parse_server_reply(input);
     let _ = ntlm::parse_challenge(input);
@@ -41,6 +70,7 @@ fn corpus() -> Vec<Vec<u8>> {
         let len = 5 + usize::from(u16::from_be_bytes([flight[3], flight[4]]));
         seeds.push(flight[..len].to_vec());
     }
+    seeds.extend(WINDOWS.iter().map(|w| w.to_vec()));
     seeds
 }
 
@@ -158,6 +188,10 @@ fn rdp_file_and_rdpudp_reply() {
         }
         let _ = rdpudp::parse_reply(input, 0x1234_5678);
         let _ = rdpudp::parse_reply(input, u32::from_be_bytes([0xFF; 4]));
+        // Against the ISN the datagram acknowledges, so recorded SYN+ACKs reach their body.
+        if let Some(head) = input.first_chunk::<4>() {
+            let _ = rdpudp::parse_reply(input, u32::from_be_bytes(*head));
+        }
     }
 
     // UTF-16 fixtures mutate at every byte; the SYN+ACK only over its meaningful head.
@@ -171,6 +205,12 @@ fn rdp_file_and_rdpudp_reply() {
         include_bytes!("data/rdp/broken.rdp").to_vec(),
         b"full address:s:[::1]:3390\ngatewayhostname:s:[gw:443\ngatewayusagemethod:i:2\n".to_vec(),
         syn_ack[..64].to_vec(),
+        // Windows SYN+ACKs (v3 and v2) and a client SYN with a correlation id, over their heads.
+        include_bytes!("data/windows/rdpudp_synack/ndpi_rdp2_udp54759.bin")[..64].to_vec(),
+        include_bytes!("data/windows/rdpudp_synack/pcapattack_sharprdp_udp52825.bin")[..64]
+            .to_vec(),
+        include_bytes!("data/windows/rdpudp_synack/ndpi_rdp2_udp60355.client_syn.bin")[..64]
+            .to_vec(),
     ];
     for seed in &seeds {
         for n in 0..=seed.len() {

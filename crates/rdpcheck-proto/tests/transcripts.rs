@@ -1,7 +1,7 @@
 //! Decode bytes captured from real servers (xrdp 0.9.21.1, FreeRDP 2.11.7 shadow server) on
 //! loopback. How each fixture was made: tests/data/README.md.
 
-use rdpcheck_proto::x224::{self, FailureCode, Negotiation, Reply};
+use rdpcheck_proto::x224::{self, FailureCode, Negotiation, Reply, RspFlags};
 use rdpcheck_proto::{credssp, ntlm, tls_hello, tpkt};
 use tls_hello::ServerReply;
 
@@ -39,7 +39,7 @@ fn xrdp_negotiate_selects_tls_for_0x0b() {
         neg,
         Negotiation::Selected {
             selected: x224::protocol::SSL,
-            flags: 0x01
+            flags: RspFlags::EXTENDED_CLIENT_DATA_SUPPORTED
         }
     );
 }
@@ -53,7 +53,7 @@ fn xrdp_negotiate_answers_rdp_to_a_hybrid_only_request() {
         neg,
         Negotiation::Selected {
             selected: x224::protocol::RDP,
-            flags: 0x01
+            flags: RspFlags(0x01)
         }
     );
 }
@@ -65,7 +65,7 @@ fn xrdp_tls10_only_still_selects_tls() {
         neg,
         Negotiation::Selected {
             selected: x224::protocol::SSL,
-            flags: 0x01
+            flags: RspFlags(0x01)
         }
     );
 }
@@ -80,7 +80,7 @@ fn shadow_nla_selects_hybrid_for_0x0b() {
         neg,
         Negotiation::Selected {
             selected: x224::protocol::HYBRID,
-            flags: 0x03
+            flags: RspFlags(0x03)
         }
     );
 }

@@ -74,6 +74,7 @@ plain_codes! {
     TlsCertWeakSignature => "tls.cert_weak_signature", Some(Stage::Tls);
     NlaIdentity => "nla.identity", Some(Stage::Nla);
     NlaClockSkew => "nla.clock_skew", Some(Stage::Nla);
+    NlaCredsspUnpatched => "nla.credssp_unpatched", Some(Stage::Nla);
     NlaNoChallenge => "nla.no_challenge", Some(Stage::Nla);
     NetUnstable => "net.unstable", Some(Stage::Stability);
     NetHighLatency => "net.high_latency", Some(Stage::Stability);

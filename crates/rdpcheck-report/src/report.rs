@@ -15,6 +15,9 @@ pub struct Report {
     pub started_at: String,
     pub duration_ms: f64,
     pub stages: Vec<StageResult>,
+    /// What the main negotiation's RDP_NEG_RSP said: the layer selected and the flags.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub negotiation: Option<NegotiationReport>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_layers: Option<SecurityLayers>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,6 +67,22 @@ pub struct Target {
     /// The address the deep stages ran against.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probed_address: Option<String>,
+}
+
+/// The server's RDP_NEG_RSP to the main negotiation (TLS, NLA and NLA-EX offered at once):
+/// present only when it answered with one (not for a refusal or a legacy confirm).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NegotiationReport {
+    /// The layer it selected: `rdp`, `tls`, `nla`, `nla_ex`, `rdstls`, `rdsaad`.
+    pub selected: String,
+    /// The RDP_NEG_RSP flags byte, e.g. `0x1f`.
+    pub flags: String,
+    /// The specification names of the set flags (MS-RDPBCGR 2.2.1.2.1), lowest bit first:
+    /// `EXTENDED_CLIENT_DATA_SUPPORTED`, `DYNVC_GFX_PROTOCOL_SUPPORTED`, `NEGRSP_FLAG_RESERVED`,
+    /// `RESTRICTED_ADMIN_MODE_SUPPORTED`, `REDIRECTED_AUTHENTICATION_MODE_SUPPORTED`; an undefined
+    /// bit as `unknown(0x20)`.
+    #[serde(default)]
+    pub flag_names: Vec<String>,
 }
 
 /// Each security layer asked for on its own connection.
@@ -161,6 +180,15 @@ pub struct NlaReport {
     /// `major.minor.build`, e.g. `10.0.20348`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_version: Option<String>,
+    /// The Windows release(s) with that version, from rdpcheck's build table, e.g.
+    /// `Windows Server 2019 / Windows 10 1809`; `(unverified)` at the end when the table's
+    /// source is not Microsoft's. Absent when the version is not in the table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_release: Option<String>,
+    /// The `version` of the server's CredSSP TSRequest that carried the challenge (MS-CSSP
+    /// 2.2.1): 5 and later carry the CVE-2018-0886 fix (`nla.credssp_unpatched` below that).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credssp_version: Option<u32>,
     /// RFC 3339, from the CHALLENGE timestamp.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_time: Option<String>,

@@ -7,10 +7,14 @@
 
 mod format;
 mod labels;
+pub mod release;
 mod sections;
 
 pub use format::{fixed, ms, opt_ms, skew, target, target_checked, yes_no};
 pub use labels::{
     fails_at, severity_word, stage_title, status_word, verdict_title, verdict_word, CLIENT_HINT,
 };
-pub use sections::{layer, meta, sections, Fact, Section, Tone};
+pub use sections::{
+    credssp_version, layer, layer_name, meta, negotiation_flag, os_release, sections, Fact,
+    Section, Tone,
+};

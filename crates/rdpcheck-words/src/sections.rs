@@ -2,8 +2,8 @@
 //! "Details" (the page), after the stage list (the CLI) and in a ticket (Markdown).
 
 use rdpcheck_report::{
-    CertInfo, GatewayReport, LayerResult, NlaReport, RdpFileReport, Report, SecurityLayers,
-    StabilityReport, TlsReport, UdpReport,
+    CertInfo, GatewayReport, LayerResult, NegotiationReport, NlaReport, RdpFileReport, Report,
+    SecurityLayers, StabilityReport, TlsReport, UdpReport,
 };
 
 use crate::format::{host_port, ms, opt_ms, skew, target_checked, yes_no};
@@ -89,6 +89,9 @@ pub fn sections(r: &Report) -> Vec<Section> {
     if let Some(f) = &r.rdp_file {
         out.push(rdp_file(f));
     }
+    if let Some(n) = &r.negotiation {
+        out.push(negotiation(n));
+    }
     if let Some(t) = &r.tls {
         out.push(tls(t));
     }
@@ -129,6 +132,54 @@ fn rdp_file(f: &RdpFileReport) -> Section {
         id: "rdp_file",
         title: "Connection file (.rdp)",
         note: None,
+        facts,
+    }
+}
+
+/// A layer's short name as the report writes it (`nla_ex`), in words.
+pub fn layer_name(layer: &str) -> String {
+    match layer {
+        "rdp" => "Standard RDP security".into(),
+        "tls" => "TLS".into(),
+        "nla" => "NLA (CredSSP)".into(),
+        "nla_ex" => "NLA-EX (CredSSP with early user authorization)".into(),
+        "rdstls" => "RDSTLS".into(),
+        "rdsaad" => "RDS-AAD (Microsoft Entra sign-in)".into(),
+        other => other.to_string(),
+    }
+}
+
+/// What an RDP_NEG_RSP flag (its specification name) says the server supports; `None` for
+/// the reserved bit, which says nothing.
+pub fn negotiation_flag(name: &str) -> Option<String> {
+    let words = match name {
+        "EXTENDED_CLIENT_DATA_SUPPORTED" => "Extended client data",
+        "DYNVC_GFX_PROTOCOL_SUPPORTED" => "Graphics pipeline (GFX)",
+        "NEGRSP_FLAG_RESERVED" => return None,
+        "RESTRICTED_ADMIN_MODE_SUPPORTED" => "Restricted Admin mode",
+        "REDIRECTED_AUTHENTICATION_MODE_SUPPORTED" => {
+            "Remote Credential Guard (redirected authentication)"
+        }
+        other => return Some(format!("an undefined flag, {other}")),
+    };
+    Some(words.to_string())
+}
+
+fn negotiation(n: &NegotiationReport) -> Section {
+    let mut facts = vec![
+        Fact::new("Selected", layer_name(&n.selected)),
+        Fact::new("Flags", n.flags.clone()),
+    ];
+    facts.extend(
+        n.flag_names
+            .iter()
+            .filter_map(|f| negotiation_flag(f))
+            .map(|f| Fact::new("Supports", f)),
+    );
+    Section {
+        id: "negotiation",
+        title: "Negotiation",
+        note: Some("The server's answer to TLS, NLA and NLA-EX offered at once."),
         facts,
     }
 }
@@ -294,6 +345,14 @@ fn nla(n: &NlaReport) -> Section {
     }
     if let Some(v) = &n.product_version {
         facts.push(Fact::new("OS version", v.clone()));
+        facts.push(Fact::new("Release", os_release(v, n.os_release.as_deref())));
+    }
+    if let Some(v) = n.credssp_version {
+        facts.push(Fact::toned(
+            "CredSSP",
+            credssp_version(v),
+            rdpcheck_proto::credssp::has_oracle_fix(v),
+        ));
     }
     if let Some(v) = &n.server_time {
         facts.push(Fact::new("Server time", v.clone()));
@@ -306,6 +365,24 @@ fn nla(n: &NlaReport) -> Section {
         title: "NLA identity and clock",
         note: Some("From the NTLM challenge; no credential was sent."),
         facts,
+    }
+}
+
+/// The CredSSP version the host answered with, and whether it has the 2018 fix.
+pub fn credssp_version(version: u32) -> String {
+    if rdpcheck_proto::credssp::has_oracle_fix(version) {
+        format!("version {version} (has the 2018 encryption oracle fix, CVE-2018-0886)")
+    } else {
+        format!("version {version} (older than the 2018 encryption oracle fix, CVE-2018-0886: updated clients refuse it)")
+    }
+}
+
+/// The release a product version names (the report's own `os_release` when it has one, else
+/// this table's), or honestly that rdpcheck's table does not have it.
+pub fn os_release(product_version: &str, release: Option<&str>) -> String {
+    match release {
+        Some(r) => r.to_string(),
+        None => crate::release::describe_text(product_version),
     }
 }
 
@@ -431,5 +508,46 @@ fn udp(u: &UdpReport) -> Section {
         title: "UDP transport",
         note: None,
         facts,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows10_negotiation_in_words() {
+        let n = NegotiationReport {
+            selected: "nla_ex".into(),
+            flags: "0x1f".into(),
+            flag_names: [
+                "EXTENDED_CLIENT_DATA_SUPPORTED",
+                "DYNVC_GFX_PROTOCOL_SUPPORTED",
+                "NEGRSP_FLAG_RESERVED",
+                "RESTRICTED_ADMIN_MODE_SUPPORTED",
+                "REDIRECTED_AUTHENTICATION_MODE_SUPPORTED",
+                "unknown(0x20)",
+            ]
+            .map(String::from)
+            .to_vec(),
+        };
+        let s = negotiation(&n);
+        let lines: Vec<String> = s
+            .facts
+            .iter()
+            .map(|f| format!("{}: {}", f.label, f.value))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "Selected: NLA-EX (CredSSP with early user authorization)",
+                "Flags: 0x1f",
+                "Supports: Extended client data",
+                "Supports: Graphics pipeline (GFX)",
+                "Supports: Restricted Admin mode",
+                "Supports: Remote Credential Guard (redirected authentication)",
+                "Supports: an undefined flag, unknown(0x20)",
+            ]
+        );
     }
 }

@@ -68,3 +68,8 @@ snapshot!(xrdp_tls10_only, "xrdp-tls10-only");
 snapshot!(shadow_nla, "shadow-nla");
 snapshot!(closes_after_request, "closes-after-request");
 snapshot!(gateway_live, "gateway-live");
+snapshot!(windows10_replayed_flight, "windows10-replayed-flight");
+snapshot!(
+    windows_replayed_challenge_credssp_v3,
+    "windows-replayed-challenge-credssp-v3"
+);

@@ -13,7 +13,7 @@ use rdpcheck_report::Report;
 
 use crate::{fault_opts, probe, real_opts};
 
-fn write(name: &str, report: &Report) {
+pub fn write(name: &str, report: &Report) {
     let dir =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../crates/rdpcheck-words/tests/fixtures");
     std::fs::create_dir_all(&dir).expect("fixture dir");

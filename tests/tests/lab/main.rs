@@ -10,6 +10,7 @@ mod shadow;
 mod tcp;
 mod udp;
 mod weston;
+mod windows;
 mod xrdp;
 
 use std::time::Duration;

@@ -47,6 +47,9 @@ pub fn client_error_hint(code: FindingCode) -> Option<&'static str> {
         NlaNoChallenge => {
             "\"An authentication error has occurred\"; FreeRDP: ERRCONNECT_AUTHENTICATION_FAILED or ERRCONNECT_CONNECT_TRANSPORT_FAILED"
         }
+        NlaCredsspUnpatched => {
+            "\"An authentication error has occurred. The function requested is not supported … This could be due to CredSSP encryption oracle remediation\" on updated Windows clients (policy Mitigated, the default since May 2018); FreeRDP connects"
+        }
         GatewayDns | GatewayTcpRefused | GatewayTcpTimeout | GatewayTcpError => {
             "\"Remote Desktop can't find the RD Gateway\" / \"can't connect to the RD Gateway\"; FreeRDP: ERRCONNECT_CONNECT_FAILED"
         }

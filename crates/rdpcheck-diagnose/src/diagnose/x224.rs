@@ -23,7 +23,8 @@ pub(super) fn judge(obs: &Observations) -> Option<Judged> {
             match negotiation {
                 Negotiation::Selected { selected, flags } => {
                     details.insert("selected".into(), json!(protocol_name(*selected)));
-                    details.insert("flags".into(), json!(format!("{flags:#04x}")));
+                    details.insert("flags".into(), json!(flags.to_string()));
+                    details.insert("flag_names".into(), json!(flags.names()));
                     vec![]
                 }
                 Negotiation::Failure(code) => vec![neg_failure(*code, &evidence)],

@@ -4,7 +4,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use rdpcheck_diagnose::build_report;
 use rdpcheck_diagnose::observe::*;
-use rdpcheck_proto::x224::{decode_reply, protocol, FailureCode, Negotiation, Reply};
+use rdpcheck_proto::x224::{decode_reply, protocol, FailureCode, Negotiation, Reply, RspFlags};
 use rdpcheck_report::Report;
 
 pub const LOCAL: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
@@ -35,7 +35,7 @@ pub fn selected(p: u32) -> ReplyOutcome {
     ReplyOutcome::Confirm {
         negotiation: Negotiation::Selected {
             selected: p,
-            flags: 1,
+            flags: RspFlags(1),
         },
         src_ref: 0x1234,
         bytes: vec![],

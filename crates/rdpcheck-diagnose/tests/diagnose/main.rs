@@ -22,4 +22,5 @@ mod report;
 mod stability;
 mod tls;
 mod udp;
+mod windows;
 mod x224;

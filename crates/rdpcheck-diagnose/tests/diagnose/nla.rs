@@ -11,6 +11,7 @@ use crate::fixtures::*;
 fn shadow_nla_challenge_gives_identity_and_skew() {
     let ts = credssp::parse_ts_request(capture!("shadow_nla_ts_request_challenge.bin"))
         .expect("captured TSRequest");
+    let credssp_version = ts.version;
     let challenge =
         ntlm::parse_challenge(&ts.nego_token.expect("token")).expect("captured CHALLENGE");
     let mut obs = connected();
@@ -20,7 +21,10 @@ fn shadow_nla_challenge_gives_identity_and_skew() {
         layer("tls", 1, 1, confirm(capture!("shadow_nla_cc_0x01.bin"))),
         layer("nla", 3, 2, selected(protocol::HYBRID)),
     ]);
-    obs.nla = timed(NlaOutcome::Challenge(challenge));
+    obs.nla = timed(NlaOutcome::Challenge {
+        challenge,
+        credssp_version,
+    });
     // Our clock 10 minutes behind the server's.
     obs.now_unix = CAPTURE_TIME - 600.0;
     let r = report(&obs);
@@ -28,6 +32,9 @@ fn shadow_nla_challenge_gives_identity_and_skew() {
     assert_eq!(nla.netbios_computer.as_deref(), Some("VM"));
     assert_eq!(nla.product_version.as_deref(), Some("6.1.7601"));
     assert_eq!(nla.clock_skew_s, Some(600.0));
+    // FreeRDP answers version 6: no encryption-oracle finding.
+    assert_eq!(nla.credssp_version, Some(6));
+    assert!(!has(&r, "nla.credssp_unpatched"));
     let layers = r.security_layers.clone().expect("layers");
     assert!(layers.nla_required);
     assert!(has(&r, "security.nla_required"));

@@ -61,7 +61,10 @@ pub async fn challenge(tls: &mut Tls, deadline: Instant) -> NlaOutcome {
         return NlaOutcome::ServerError(code);
     }
     match ts.nego_token.as_deref().map(ntlm::parse_challenge) {
-        Some(Ok(challenge)) => NlaOutcome::Challenge(challenge),
+        Some(Ok(challenge)) => NlaOutcome::Challenge {
+            challenge,
+            credssp_version: ts.version,
+        },
         Some(Err(e)) => NlaOutcome::NoChallenge(format!("undecodable NTLM CHALLENGE: {e}")),
         None => NlaOutcome::NoChallenge("the TSRequest carried no negotiation token".into()),
     }

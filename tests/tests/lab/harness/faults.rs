@@ -7,7 +7,7 @@ use rdpcheck_labtests::fault::{
     confirm_selecting, tls_alert, GARBAGE, HTTP_400, LEGACY_CONFIRM, PARTIAL_TLS_RECORD,
 };
 use rdpcheck_labtests::{Fault, FaultServer};
-use rdpcheck_proto::x224::{self, protocol, FailureCode, Negotiation};
+use rdpcheck_proto::x224::{self, protocol, FailureCode, Negotiation, RspFlags};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -108,7 +108,7 @@ async fn fault_modes_on_the_wire() {
         negotiation(x224::decode_reply(&tls_cc).expect("decode")),
         Negotiation::Selected {
             selected: protocol::SSL,
-            flags: 0
+            flags: RspFlags(0)
         }
     );
     for (fault, expect) in [
