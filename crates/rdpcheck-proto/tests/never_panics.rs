@@ -235,5 +235,8 @@ fn the_server_hello_seed_is_a_server_hello() {
             cipher_suite: 0xC030
         }))
     );
-    assert_eq!(tls_hello::parse_server_flight(SERVER_HELLO_RECORD), Ok(None));
+    assert_eq!(
+        tls_hello::parse_server_flight(SERVER_HELLO_RECORD),
+        Ok(None)
+    );
 }

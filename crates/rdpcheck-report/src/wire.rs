@@ -26,6 +26,9 @@ pub struct ProbeRequest {
     /// Send RDP-UDP probes (default true; only to allowed UDP ports).
     #[serde(default)]
     pub udp: Option<bool>,
+    /// The client family the verdict's headline is for (`mstsc-win11` when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<crate::ClientId>,
 }
 
 /// What the relay streams back. The last message is `report` or `error`, then the socket closes.
