@@ -13,7 +13,7 @@ fn names_versions_and_suites_agree_with_the_knowledge_base() {
         assert_eq!(kb.name, rdpcheck_words::client_name(id), "{id}: name");
         for version in [0x0300u16, 0x0301, 0x0302, 0x0303, 0x0304] {
             let name = version_name(version);
-            let in_kb = |list: &[String]| list.iter().any(|v| *v == name);
+            let in_kb = |list: &[String]| list.contains(&name);
             let kb_says = if in_kb(&kb.tls_on) {
                 Some(true)
             } else if in_kb(&kb.tls_off) {
