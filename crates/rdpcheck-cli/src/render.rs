@@ -139,6 +139,7 @@ mod tests {
 
     snapshot!(xrdp_negotiate, "xrdp-negotiate");
     snapshot!(xrdp_tls10_only, "xrdp-tls10-only");
+    snapshot!(xrdp_rsa_only, "xrdp-rsa-only");
     snapshot!(shadow_nla, "shadow-nla");
     snapshot!(closes_after_request, "closes-after-request");
     snapshot!(gateway_live, "gateway-live");
