@@ -262,13 +262,19 @@ async fn direct_ladder(
 
     // The per-layer probes start with the main negotiation (see stages/layers.rs for the burst).
     let main_answered = Arc::new(Notify::new());
-    let layer_probes = tokio::spawn(layers::probe_all(
-        addr,
-        opts.port,
-        opts.connect_timeout,
-        reply,
-        main_answered.clone(),
-    ));
+    // Set when the layer probes are done: the legacy TLS hello waits for it, so its extra
+    // connection does not pile onto theirs (xrdp's listen backlog is 2: a third pending
+    // connection costs a 1 s SYN retransmit).
+    let layers_done = Arc::new(Notify::new());
+    let layer_probes = tokio::spawn({
+        let (main_answered, done) = (main_answered.clone(), layers_done.clone());
+        let (port, connect, reply) = (opts.port, opts.connect_timeout, reply);
+        async move {
+            let probes = layers::probe_all(addr, port, connect, reply, main_answered).await;
+            done.notify_one();
+            probes
+        }
+    });
     let abort_layers = layer_probes.abort_handle();
     // Whatever ends this ladder (an early return, the whole-check deadline) ends the probes too.
     let stop_layers = AbortOnDrop(abort_layers);
@@ -310,7 +316,7 @@ async fn direct_ladder(
     let mut session = None;
     let outcome = match selected {
         Some(sel) if sel != protocol::RDP => {
-            let run = run_tls(opts, addr, stream, nla_selected).await;
+            let run = run_tls(opts, addr, stream, nla_selected, &layers_done).await;
             session = run.session;
             obs.tls_older = run.older;
             run.outcome
@@ -385,7 +391,13 @@ struct TlsRun {
 /// TLS on the main connection, with the TLS 1.2 retry and the legacy-version probe on failure.
 /// `keep`: the main connection goes on to NLA; otherwise it is closed as soon as TLS is judged
 /// (a server that serves one connection at a time must not wait for it).
-async fn run_tls(opts: &ProbeOptions, addr: IpAddr, stream: TcpStream, keep: bool) -> TlsRun {
+async fn run_tls(
+    opts: &ProbeOptions,
+    addr: IpAddr,
+    stream: TcpStream,
+    keep: bool,
+    layers_done: &Notify,
+) -> TlsRun {
     let reply = opts.reply_timeout;
     let first = tls::handshake(stream, &opts.host, true, Instant::now() + reply).await;
     let tls::HandshakeError {
@@ -394,7 +406,7 @@ async fn run_tls(opts: &ProbeOptions, addr: IpAddr, stream: TcpStream, keep: boo
         chain,
     } = match first {
         Ok((tls_stream, session)) => {
-            return established(opts, addr, tls_stream, session, keep).await;
+            return established(opts, addr, tls_stream, session, keep, layers_done).await;
         }
         Err(e) => e,
     };
@@ -416,7 +428,7 @@ async fn run_tls(opts: &ProbeOptions, addr: IpAddr, stream: TcpStream, keep: boo
     let legacy = if failure == TlsFailure::Stalled {
         None
     } else {
-        legacy_probe(opts, addr).await
+        legacy_probe(opts, addr, layers_done).await
     };
     TlsRun {
         outcome: TlsOutcome::Failed {
@@ -439,10 +451,11 @@ async fn established(
     tls_stream: tls::Tls,
     session: TlsSession,
     keep: bool,
+    layers_done: &Notify,
 ) -> TlsRun {
     let session_stream = keep.then_some(tls_stream);
     let older = if session.version == "TLSv1.3" {
-        legacy_probe(opts, addr).await
+        legacy_probe(opts, addr, layers_done).await
     } else {
         None
     };
@@ -453,8 +466,14 @@ async fn established(
     }
 }
 
-/// The hand-built TLS 1.0–1.2 hello on a fresh connection.
-async fn legacy_probe(opts: &ProbeOptions, addr: IpAddr) -> Option<LegacyProbe> {
+/// The hand-built TLS 1.0–1.2 hello on a fresh connection, once the layer probes are done (or
+/// a reply deadline has passed).
+async fn legacy_probe(
+    opts: &ProbeOptions,
+    addr: IpAddr,
+    layers_done: &Notify,
+) -> Option<LegacyProbe> {
+    let _ = tokio::time::timeout(opts.reply_timeout, layers_done.notified()).await;
     let mut stream = fresh_tls_connection(opts, addr).await?;
     Some(tls::legacy_hello(&mut stream, &opts.host, Instant::now() + opts.reply_timeout).await)
 }
