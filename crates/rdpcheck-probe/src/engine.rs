@@ -428,7 +428,7 @@ async fn run_tls(
     let legacy = if failure == TlsFailure::Stalled {
         None
     } else {
-        legacy_probe(opts, addr, layers_done).await
+        legacy_probe(opts, addr, Some(layers_done)).await
     };
     TlsRun {
         outcome: TlsOutcome::Failed {
@@ -454,8 +454,10 @@ async fn established(
     layers_done: &Notify,
 ) -> TlsRun {
     let session_stream = keep.then_some(tls_stream);
+    // With NLA to follow, the main connection waits idle meanwhile: do not make it wait for the
+    // layer probes too (NLA servers serve several connections at once).
     let older = if session.version == "TLSv1.3" {
-        legacy_probe(opts, addr, layers_done).await
+        legacy_probe(opts, addr, (!keep).then_some(layers_done)).await
     } else {
         None
     };
@@ -466,14 +468,16 @@ async fn established(
     }
 }
 
-/// The hand-built TLS 1.0–1.2 hello on a fresh connection, once the layer probes are done (or
-/// a reply deadline has passed).
+/// The hand-built TLS 1.0–1.2 hello on a fresh connection; with `after`, once the layer probes
+/// are done (or a reply deadline has passed).
 async fn legacy_probe(
     opts: &ProbeOptions,
     addr: IpAddr,
-    layers_done: &Notify,
+    after: Option<&Notify>,
 ) -> Option<LegacyProbe> {
-    let _ = tokio::time::timeout(opts.reply_timeout, layers_done.notified()).await;
+    if let Some(layers_done) = after {
+        let _ = tokio::time::timeout(opts.reply_timeout, layers_done.notified()).await;
+    }
     let mut stream = fresh_tls_connection(opts, addr).await?;
     Some(tls::legacy_hello(&mut stream, &opts.host, Instant::now() + opts.reply_timeout).await)
 }
