@@ -59,6 +59,9 @@ fn reason(stage: Stage, obs: &Observations) -> String {
                 TlsOutcome::Failed { .. } if stage == Stage::Nla && !nla_selected(obs) => {
                     "not run: the server did not select NLA".into()
                 }
+                TlsOutcome::Failed { .. } if stage == Stage::Nla => {
+                    "not run: TLS did not complete here; for clients that get past what the host offers, NLA is unchecked".into()
+                }
                 TlsOutcome::Failed { .. } => "not run: TLS did not complete".into(),
             },
             None => "not run: the negotiation did not select a security layer".into(),

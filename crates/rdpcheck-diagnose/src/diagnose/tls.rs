@@ -79,9 +79,9 @@ fn leaf_of<'a>(chain: &'a [CertFacts], legacy: Option<&'a LegacyProbe>) -> Optio
     })
 }
 
-/// When rdpcheck's handshake failed but clients can get through what the host offers, the code
-/// that says so: later stages (NLA) could not be checked by rdpcheck, and are `unknown`.
-pub(super) fn probe_could_not_follow(obs: &Observations) -> Option<FindingCode> {
+/// The finding that explains rdpcheck's own failed handshake (`None` when TLS worked or did not
+/// run). Whatever comes after TLS (NLA) was then not checked, for every client that gets past it.
+pub(super) fn own_failure(obs: &Observations) -> Option<Finding> {
     let TlsOutcome::Failed {
         failure,
         received,
@@ -91,13 +91,20 @@ pub(super) fn probe_could_not_follow(obs: &Observations) -> Option<FindingCode> 
     else {
         return None;
     };
-    let f = failure_finding(
+    Some(failure_finding(
         failure,
         *received,
         legacy.as_ref(),
         leaf_of(chain, legacy.as_ref()),
-    );
-    (f.severity != Severity::Fail).then_some(f.code)
+    ))
+}
+
+/// When rdpcheck's handshake failed but clients can get through what the host offers, the code
+/// that says so: later stages (NLA) could not be checked by rdpcheck, and are `unknown`.
+pub(super) fn probe_could_not_follow(obs: &Observations) -> Option<FindingCode> {
+    own_failure(obs)
+        .filter(|f| f.severity != Severity::Fail)
+        .map(|f| f.code)
 }
 
 /// TLS 1.3 worked, and a TLS 1.0–1.2 hello was refused: clients without TLS 1.3 cannot connect.

@@ -20,7 +20,11 @@ use crate::observe::Observations;
 pub fn verdict(obs: &Observations, findings: &[Finding], order: &[Stage]) -> Verdict {
     let via_gateway = obs.gateway.is_some();
     let facts = Facts::from_observations(obs);
-    let unchecked = tls::probe_could_not_follow(obs).filter(|_| nla_selected(obs));
+    // NLA behind a handshake rdpcheck could not finish is unchecked for the clients that would
+    // get past TLS (those that fail at TLS fail anyway).
+    let unchecked = tls::own_failure(obs)
+        .map(|f| f.code)
+        .filter(|_| nla_selected(obs));
     let all = clients::judge(findings, &facts, unchecked);
     let chosen = obs.client;
     let mine = all

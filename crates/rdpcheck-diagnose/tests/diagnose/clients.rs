@@ -175,6 +175,31 @@ fn nla_behind_a_suite_rdpcheck_cannot_use_is_unknown_never_passed() {
 }
 
 #[test]
+fn nla_behind_tls10_is_unchecked_for_the_clients_that_speak_it() {
+    // Windows 7 / 2008 R2 without KB3080079, NLA on: Windows 10 gets past TLS, and rdpcheck,
+    // which cannot speak TLS 1.0, never saw NLA.
+    let mut obs = offered(0x0301, 0x0035, vec![]);
+    obs.x224 = timed(selected(protocol::HYBRID));
+    let r = report(&obs);
+    assert_outcomes(
+        &r,
+        &[
+            (ClientId::MstscWin10, ClientOutcome::Unknown),
+            (ClientId::MstscWin11, ClientOutcome::Fails),
+            (ClientId::FreeRdp, ClientOutcome::Fails),
+        ],
+    );
+    let r = for_client(obs, ClientId::MstscWin10);
+    assert_eq!(
+        r.verdict.status,
+        VerdictStatus::Incomplete,
+        "{}",
+        r.verdict.summary
+    );
+    assert_eq!(r.verdict.codes, ["tls.legacy_only"]);
+}
+
+#[test]
 fn tls13_only_hosts_shut_out_windows_10() {
     let mut obs = xrdp_negotiate();
     obs.tls_older = Some(LegacyProbe::Alert(70));
