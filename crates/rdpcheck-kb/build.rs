@@ -68,6 +68,8 @@ fn main() {
     lines.push((json_of(&data.join("findings.toml")), "findings.toml"));
     lines.push((",\"combos\":".into(), ""));
     lines.push((json_of(&data.join("combos.toml")), "combos.toml"));
+    lines.push((",\"clients\":".into(), ""));
+    lines.push((json_of(&data.join("clients.toml")), "clients.toml"));
     lines.push(("}".into(), ""));
 
     let bundle: String = lines.iter().map(|(l, _)| format!("{l}\n")).collect();

@@ -320,6 +320,7 @@ fn probe_options(
     opts.samples = samples;
     opts.total_timeout = Duration::from_secs(limits.probe_timeout_s);
     opts.udp = request.udp.unwrap_or(true) && policy.udp_allowed(target.port);
+    opts.client = request.client.unwrap_or_default();
     if let Some(g) = gateway {
         opts.gateway = Some((g.host, g.port));
         opts.pinned_gateway_dns = Some(g.dns);

@@ -1,5 +1,6 @@
 //! Lab harness for rdpcheck's integration tests: real RDP servers (xrdp, the FreeRDP shadow
-//! server) started as child processes on loopback, an in-process fault server that simulates
+//! server) started as child processes on loopback, the real FreeRDP client as an oracle
+//! (`xfreerdp`), an in-process fault server that simulates
 //! failures no real server produces, test certificates, and small helpers to run the engine with
 //! a hard deadline and assert on its report.
 //!
@@ -19,6 +20,7 @@ pub mod replay;
 pub mod shadow;
 pub mod udp_responder;
 pub mod weston;
+pub mod xfreerdp;
 pub mod xrdp;
 
 pub use certs::{TestCa, TestCert};

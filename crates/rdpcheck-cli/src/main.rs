@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use rdpcheck_probe::ProbeOptions;
-use rdpcheck_report::VerdictStatus;
+use rdpcheck_report::{ClientId, VerdictStatus};
 
 #[derive(Parser)]
 #[command(
@@ -84,6 +84,34 @@ struct ProbeArgs {
     /// Extra handshakes for the stability stage (0 to skip it).
     #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=100))]
     samples: u32,
+    /// The client you connect with: the verdict is judged for it (every client's outcome is in
+    /// the report either way).
+    #[arg(long, value_name = "CLIENT", default_value = "mstsc-win11")]
+    client: ClientArg,
+}
+
+/// `--client`: the report's client ids, with one line of help each (from rdpcheck-words).
+#[derive(Clone, Copy)]
+struct ClientArg(ClientId);
+
+impl clap::ValueEnum for ClientArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        const ALL: [ClientArg; 5] = [
+            ClientArg(ClientId::ALL[0]),
+            ClientArg(ClientId::ALL[1]),
+            ClientArg(ClientId::ALL[2]),
+            ClientArg(ClientId::ALL[3]),
+            ClientArg(ClientId::ALL[4]),
+        ];
+        &ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(
+            clap::builder::PossibleValue::new(self.0.as_str())
+                .help(rdpcheck_words::client_about(self.0)),
+        )
+    }
 }
 
 fn positive_seconds(s: &str) -> Result<f64, String> {
@@ -144,6 +172,7 @@ fn probe(args: ProbeArgs) -> ExitCode {
     opts.samples = args.samples;
     opts.dns_server = args.dns_server;
     opts.udp = !args.no_udp;
+    opts.client = args.client.0;
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -32,7 +32,8 @@ pub fn report(r: &Report) -> String {
             s.summary
         );
     }
-    for section in words::sections(r) {
+    // The clients go under the verdict, where the reader looks for who fails.
+    for section in words::sections(r).into_iter().filter(|s| s.id != "clients") {
         let _ = writeln!(out, "\n{}", section.title);
         if let Some(note) = section.note {
             let _ = writeln!(out, "  ({note})");
@@ -74,6 +75,25 @@ fn verdict(out: &mut String, r: &Report) {
     );
     if let Some(h) = &v.client_error_hint {
         let _ = writeln!(out, "  {}: {h}", words::CLIENT_HINT);
+    }
+    if !v.clients.is_empty() {
+        let _ = writeln!(out, "  Clients:");
+        let width = v
+            .clients
+            .iter()
+            .map(|c| words::client_name(c.client).chars().count())
+            .max()
+            .unwrap_or(0);
+        for c in &v.clients {
+            let mark = if v.client == Some(c.client) { "*" } else { " " };
+            let _ = writeln!(
+                out,
+                "  {mark} {:<width$}  {}",
+                words::client_name(c.client),
+                words::client_outcome(c)
+            );
+        }
+        let _ = writeln!(out, "    (* the client the verdict is for: --client)");
     }
     // What to read next: the deciding finding's articles, or why a check runs out of time.
     let lead = match v.status {
@@ -119,6 +139,7 @@ mod tests {
 
     snapshot!(xrdp_negotiate, "xrdp-negotiate");
     snapshot!(xrdp_tls10_only, "xrdp-tls10-only");
+    snapshot!(xrdp_rsa_only, "xrdp-rsa-only");
     snapshot!(shadow_nla, "shadow-nla");
     snapshot!(closes_after_request, "closes-after-request");
     snapshot!(gateway_live, "gateway-live");

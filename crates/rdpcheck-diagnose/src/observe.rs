@@ -7,7 +7,7 @@ use std::net::IpAddr;
 
 use rdpcheck_proto::ntlm::Challenge;
 use rdpcheck_proto::x224::{protocol, Negotiation};
-use rdpcheck_report::Stage;
+use rdpcheck_report::{ClientId, Stage};
 
 use crate::cert::CertFacts;
 
@@ -24,6 +24,9 @@ pub struct Observations {
     pub x224: Option<Timed<ReplyOutcome>>,
     pub layers: Option<Timed<Vec<LayerProbe>>>,
     pub tls: Option<Timed<TlsOutcome>>,
+    /// When rdpcheck's own handshake negotiated TLS 1.3: what a TLS 1.0–1.2 hello on a fresh
+    /// connection got (whether clients without TLS 1.3 still get in).
+    pub tls_older: Option<LegacyProbe>,
     pub nla: Option<Timed<NlaOutcome>>,
     pub stability: Option<Timed<Vec<Sample>>>,
     /// The RD Gateway path, when the client uses one.
@@ -35,6 +38,8 @@ pub struct Observations {
     pub deadline_skipped: Vec<Stage>,
     /// Our clock (Unix seconds) when the NTLM challenge arrived; the only clock reading diagnose uses.
     pub now_unix: f64,
+    /// The client family the verdict's headline is judged for.
+    pub client: ClientId,
 }
 
 /// A value with the milliseconds its stage took.
@@ -205,6 +210,9 @@ pub enum LegacyProbe {
         cipher_suite: u16,
         /// Whether the probe's own TLS stack (rustls) implements that suite.
         probe_supports: bool,
+        /// The certificates of the server's first flight, leaf first (sent in the clear before
+        /// TLS 1.3; empty when the flight was cut short or carried none).
+        chain: Vec<CertFacts>,
     },
     Alert(u8),
     Closed,

@@ -159,16 +159,25 @@ pub fn tls(outcome: &TlsOutcome, host: &str, now_unix: f64) -> Option<TlsReport>
         TlsOutcome::NotApplicable(_) => None,
         TlsOutcome::Established(s) => Some(session_report(s, host, now_unix)),
         TlsOutcome::Failed { legacy, chain, .. } => {
-            let (version, cipher) = match legacy {
+            let (version, cipher, legacy_chain) = match legacy {
                 Some(LegacyProbe::ServerHello {
                     version,
                     cipher_suite,
+                    chain,
                     ..
                 }) => (
                     Some(rdpcheck_proto::tls_hello::version_name(*version)),
                     Some(describe::cipher_name(*cipher_suite)),
+                    chain.as_slice(),
                 ),
-                _ => (None, None),
+                _ => (None, None, &[][..]),
+            };
+            // The failed handshake's chain, or the one the legacy hello's first flight carried
+            // (a TLS 1.0-only or RSA-only host shows its certificate there).
+            let chain = if chain.is_empty() {
+                legacy_chain
+            } else {
+                chain
             };
             let chain: Vec<CertInfo> = chain.iter().map(|c| cert_info(c, host, now_unix)).collect();
             Some(TlsReport {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::decode::{self, Decoded};
-use crate::model::{Article, Cause, CodeTable, Combo, Evidence, FindingInfo};
+use crate::model::{Article, Cause, ClientFamily, CodeTable, Combo, Evidence, FindingInfo};
 
 /// The bundle's file name, `kb-<content hash>.json`.
 pub const BUNDLE_FILE: &str = include!(concat!(env!("OUT_DIR"), "/bundle_name.rs"));
@@ -24,6 +24,7 @@ pub(crate) struct Kb {
     pub articles: Vec<Article>,
     pub findings: Vec<FindingInfo>,
     pub combos: Vec<Combo>,
+    pub clients: Vec<ClientFamily>,
     /// lower-case symbolic name → (table index, entry index), first match first.
     pub names: HashMap<String, Vec<(usize, usize)>>,
 }
@@ -59,6 +60,7 @@ pub(crate) fn kb() -> &'static Kb {
                 articles: Vec::new(),
                 findings: Vec::new(),
                 combos: Vec::new(),
+                clients: Vec::new(),
             })
         })
     })
@@ -97,9 +99,13 @@ fn data_file(part: &str, i: usize) -> String {
         "articles" => files.filter(|f| f.starts_with("articles/")).nth(i),
         "findings" => Some(&"findings.toml"),
         "combos" => Some(&"combos.toml"),
+        "clients" => Some(&"clients.toml"),
         _ => files
             .filter(|f| {
-                !f.starts_with("articles/") && **f != "findings.toml" && **f != "combos.toml"
+                !f.starts_with("articles/")
+                    && **f != "findings.toml"
+                    && **f != "combos.toml"
+                    && **f != "clients.toml"
             })
             .nth(i),
     };
@@ -117,6 +123,7 @@ fn index(decoded: Decoded) -> Kb {
         articles,
         findings,
         mut combos,
+        clients,
     } = decoded;
 
     let mut names: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
@@ -172,6 +179,7 @@ fn index(decoded: Decoded) -> Kb {
         articles,
         findings,
         combos,
+        clients,
         names,
     };
     fill_evidence(&mut kb);
@@ -242,6 +250,11 @@ mod tests {
             articles: Vec<ArticleFile>,
             findings: FindingFile,
             combos: ComboFile,
+            clients: ClientFile,
+        }
+        #[derive(serde::Deserialize)]
+        struct ClientFile {
+            client: Vec<ClientFamily>,
         }
         #[derive(serde::Deserialize)]
         struct ArticleFile {
@@ -263,6 +276,7 @@ mod tests {
         assert_eq!(manual.articles, articles);
         assert_eq!(manual.findings, serde.findings.finding);
         assert_eq!(manual.combos, serde.combos.combo);
+        assert_eq!(manual.clients, serde.clients.client);
     }
 
     #[test]

@@ -8,18 +8,19 @@
 use serde_json::{Map, Value};
 
 use crate::model::{
-    Article, Cause, Check, CodeEntry, CodeGroup, CodeRange, CodeTable, Combo, Command, Evidence,
-    FindingInfo, Step,
+    Article, Cause, Check, ClientFamily, CodeEntry, CodeGroup, CodeRange, CodeTable, Combo,
+    Command, Evidence, FindingInfo, Source, Step,
 };
 
 pub(crate) type R<T> = Result<T, String>;
 
-/// The decoded bundle: tables, articles (all files), findings, combos.
+/// The decoded bundle: tables, articles (all files), findings, combos, client families.
 pub(crate) struct Decoded {
     pub tables: Vec<CodeTable>,
     pub articles: Vec<Article>,
     pub findings: Vec<FindingInfo>,
     pub combos: Vec<Combo>,
+    pub clients: Vec<ClientFamily>,
 }
 
 /// One JSON object being read; `at` names it in errors.
@@ -253,6 +254,35 @@ fn command(v: &Value, at: String) -> R<Command> {
     })
 }
 
+fn client(v: &Value, at: String) -> R<ClientFamily> {
+    let o = obj(v, at)?;
+    Ok(ClientFamily {
+        id: o.str("id")?,
+        name: o.str("name")?,
+        covers: o.str("covers")?,
+        embeds: o.list_or_default("embeds", string)?,
+        tls_stack: o.str("tls_stack")?,
+        tls_on: o.list_or_default("tls_on", string)?,
+        tls_off: o.list_or_default("tls_off", string)?,
+        tls_unknown: o.list_or_default("tls_unknown", string)?,
+        suites: o.list_or_default("suites", string)?,
+        suites_known: o.bool_or("suites_known", true)?,
+        key: o.str("key")?,
+        nla: o.str("nla")?,
+        security_layers: o.str("security_layers")?,
+        sources: o.list("sources", source)?,
+    })
+}
+
+fn source(v: &Value, at: String) -> R<Source> {
+    let o = obj(v, at)?;
+    Ok(Source {
+        url: o.str("url")?,
+        says: o.str("says")?,
+        verified: o.bool_or("verified", true)?,
+    })
+}
+
 fn finding(v: &Value, at: String) -> R<FindingInfo> {
     let o = obj(v, at)?;
     Ok(FindingInfo {
@@ -287,10 +317,16 @@ pub(crate) fn bundle(v: &Value, file: impl Fn(&str, usize) -> String) -> R<Decod
         file("combos", 0),
     )?
     .list("combo", combo)?;
+    let clients = obj(
+        o.get("clients").ok_or_else(|| o.missing("clients"))?,
+        file("clients", 0),
+    )?
+    .list("client", client)?;
     Ok(Decoded {
         tables,
         articles: all_articles,
         findings,
         combos,
+        clients,
     })
 }

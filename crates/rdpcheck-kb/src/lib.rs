@@ -27,8 +27,8 @@ pub use lookup::{
     articles_for_finding, lookup, CodeMatch, FindingMatch, Lookup, RelatedCode, Unknown,
 };
 pub use model::{
-    Article, Cause, Check, CodeEntry, CodeGroup, CodeRange, CodeTable, Combo, Command, Evidence,
-    FindingInfo, Step,
+    Article, Cause, Check, ClientFamily, CodeEntry, CodeGroup, CodeRange, CodeTable, Combo,
+    Command, Evidence, FindingInfo, Source, Step,
 };
 pub use render::render_text;
 
@@ -58,6 +58,16 @@ pub fn tables() -> &'static [CodeTable] {
 /// Every probe finding code the knowledge base knows, with its meaning and articles.
 pub fn findings() -> &'static [FindingInfo] {
     &data::kb().findings
+}
+
+/// The client families the verdict judges, with their defaults and sources.
+pub fn clients() -> &'static [ClientFamily] {
+    &data::kb().clients
+}
+
+/// One client family by its report id (`mstsc-win11`, `freerdp`, …).
+pub fn client(id: &str) -> Option<&'static ClientFamily> {
+    data::kb().clients.iter().find(|c| c.id == id)
 }
 
 /// The client + extended code pairs that have their own explanation.

@@ -192,3 +192,47 @@ pub struct FindingInfo {
     pub meaning: String,
     pub articles: Vec<String>,
 }
+
+/// A client family: its defaults and the sources behind them (`data/clients.toml`). `id` is the
+/// report's client id (`mstsc-win11`, `freerdp`, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientFamily {
+    pub id: String,
+    pub name: String,
+    /// Which releases or products the family covers.
+    pub covers: String,
+    /// Programs that share this family's client stack.
+    #[serde(default)]
+    pub embeds: Vec<String>,
+    pub tls_stack: String,
+    /// TLS versions on by default, off by default, and not known (`TLSv1.2`, `SSLv3`, …).
+    #[serde(default)]
+    pub tls_on: Vec<String>,
+    #[serde(default)]
+    pub tls_off: Vec<String>,
+    #[serde(default)]
+    pub tls_unknown: Vec<String>,
+    /// IANA names of the suites of rdpcheck's TLS 1.0–1.2 hello the family offers by default.
+    #[serde(default)]
+    pub suites: Vec<String>,
+    /// False: `suites` is only what can be inferred; the rest is unknown.
+    #[serde(default = "yes")]
+    pub suites_known: bool,
+    /// Key limits and certificate handling, in words.
+    pub key: String,
+    /// NLA / CredSSP behaviour, in words.
+    pub nla: String,
+    /// The security layers it asks for and falls back to, in words.
+    pub security_layers: String,
+    pub sources: Vec<Source>,
+}
+
+/// Where a fact comes from: an address (or `lab: …` for a lab measurement) and what it says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    pub url: String,
+    pub says: String,
+    /// False for an inference or a claim not read in a primary source.
+    #[serde(default = "yes")]
+    pub verified: bool,
+}

@@ -14,8 +14,8 @@ use tokio::time::Instant;
 
 use crate::diagnose::judge_stage;
 use crate::observe::{
-    DnsOutcome, GatewayObs, GatewayTls, HttpOutcome, NlaOutcome, Observations, ReplyOutcome,
-    TcpAttempt, Timed, TlsFailure, TlsOutcome, MAIN_REQUEST,
+    DnsOutcome, GatewayObs, GatewayTls, HttpOutcome, LegacyProbe, NlaOutcome, Observations,
+    ReplyOutcome, TcpAttempt, Timed, TlsFailure, TlsOutcome, TlsSession, MAIN_REQUEST,
 };
 use crate::stages::{dns, gateway, layers, net, nla, stability, tls, udp};
 use crate::ProbeOptions;
@@ -262,13 +262,19 @@ async fn direct_ladder(
 
     // The per-layer probes start with the main negotiation (see stages/layers.rs for the burst).
     let main_answered = Arc::new(Notify::new());
-    let layer_probes = tokio::spawn(layers::probe_all(
-        addr,
-        opts.port,
-        opts.connect_timeout,
-        reply,
-        main_answered.clone(),
-    ));
+    // Set when the layer probes are done: the legacy TLS hello waits for it, so its extra
+    // connection does not pile onto theirs (xrdp's listen backlog is 2: a third pending
+    // connection costs a 1 s SYN retransmit).
+    let layers_done = Arc::new(Notify::new());
+    let layer_probes = tokio::spawn({
+        let (main_answered, done) = (main_answered.clone(), layers_done.clone());
+        let (port, connect, reply) = (opts.port, opts.connect_timeout, reply);
+        async move {
+            let probes = layers::probe_all(addr, port, connect, reply, main_answered).await;
+            done.notify_one();
+            probes
+        }
+    });
     let abort_layers = layer_probes.abort_handle();
     // Whatever ends this ladder (an early return, the whole-check deadline) ends the probes too.
     let stop_layers = AbortOnDrop(abort_layers);
@@ -305,12 +311,15 @@ async fn direct_ladder(
     // layer probes wait would stall servers that serve one connection at a time.
     emit.started(Stage::Tls);
     let start = Instant::now();
+    let nla_selected =
+        matches!(selected, Some(s) if s == protocol::HYBRID || s == protocol::HYBRID_EX);
     let mut session = None;
     let outcome = match selected {
         Some(sel) if sel != protocol::RDP => {
-            let (outcome, tls_stream) = run_tls(opts, addr, stream).await;
-            session = tls_stream;
-            outcome
+            let run = run_tls(opts, addr, stream, nla_selected, &layers_done).await;
+            session = run.session;
+            obs.tls_older = run.older;
+            run.outcome
         }
         Some(_) => {
             drop(stream);
@@ -328,8 +337,6 @@ async fn direct_ladder(
     });
     emit.finished(Stage::Tls, obs);
 
-    let nla_selected =
-        matches!(selected, Some(s) if s == protocol::HYBRID || s == protocol::HYBRID_EX);
     if let (true, Some(mut tls_stream)) = (nla_selected, session) {
         emit.started(Stage::Nla);
         let start = Instant::now();
@@ -373,12 +380,24 @@ async fn direct_ladder(
     emit.finished(Stage::Stability, obs);
 }
 
+/// What the TLS stage brings back: the outcome, the main connection when it goes on to NLA, and
+/// for a TLS 1.3 session what a TLS 1.0–1.2 hello got on a fresh connection.
+struct TlsRun {
+    outcome: TlsOutcome,
+    session: Option<tls::Tls>,
+    older: Option<LegacyProbe>,
+}
+
 /// TLS on the main connection, with the TLS 1.2 retry and the legacy-version probe on failure.
+/// `keep`: the main connection goes on to NLA; otherwise it is closed as soon as TLS is judged
+/// (a server that serves one connection at a time must not wait for it).
 async fn run_tls(
     opts: &ProbeOptions,
     addr: IpAddr,
     stream: TcpStream,
-) -> (TlsOutcome, Option<tls::Tls>) {
+    keep: bool,
+    layers_done: &Notify,
+) -> TlsRun {
     let reply = opts.reply_timeout;
     let first = tls::handshake(stream, &opts.host, true, Instant::now() + reply).await;
     let tls::HandshakeError {
@@ -386,7 +405,9 @@ async fn run_tls(
         received,
         chain,
     } = match first {
-        Ok((tls_stream, session)) => return (TlsOutcome::Established(session), Some(tls_stream)),
+        Ok((tls_stream, session)) => {
+            return established(opts, addr, tls_stream, session, keep, layers_done).await;
+        }
         Err(e) => e,
     };
     // Server 2019 with experimental TLS 1.3 resets 1.3 offers: retry once with 1.2 only.
@@ -396,29 +417,69 @@ async fn run_tls(
                 tls::handshake(stream, &opts.host, false, Instant::now() + reply).await
             {
                 session.tls13_rejected = Some(failure);
-                return (TlsOutcome::Established(session), Some(tls_stream));
+                return TlsRun {
+                    outcome: TlsOutcome::Established(session),
+                    session: keep.then_some(tls_stream),
+                    older: None,
+                };
             }
         }
     }
     let legacy = if failure == TlsFailure::Stalled {
         None
     } else {
-        match fresh_tls_connection(opts, addr).await {
-            Some(mut stream) => {
-                Some(tls::legacy_hello(&mut stream, &opts.host, Instant::now() + reply).await)
-            }
-            None => None,
-        }
+        legacy_probe(opts, addr, Some(layers_done)).await
     };
-    (
-        TlsOutcome::Failed {
+    TlsRun {
+        outcome: TlsOutcome::Failed {
             failure,
             received,
             chain,
             legacy,
         },
-        None,
-    )
+        session: None,
+        older: None,
+    }
+}
+
+/// A handshake that worked. On TLS 1.3, ask once more with a TLS 1.0–1.2 hello: Windows 10
+/// clients have no TLS 1.3. The main connection is closed first unless NLA follows on it (NLA
+/// servers serve several connections at once; the layer probes rely on that too).
+async fn established(
+    opts: &ProbeOptions,
+    addr: IpAddr,
+    tls_stream: tls::Tls,
+    session: TlsSession,
+    keep: bool,
+    layers_done: &Notify,
+) -> TlsRun {
+    let session_stream = keep.then_some(tls_stream);
+    // With NLA to follow, the main connection waits idle meanwhile: do not make it wait for the
+    // layer probes too (NLA servers serve several connections at once).
+    let older = if session.version == "TLSv1.3" {
+        legacy_probe(opts, addr, (!keep).then_some(layers_done)).await
+    } else {
+        None
+    };
+    TlsRun {
+        outcome: TlsOutcome::Established(session),
+        session: session_stream,
+        older,
+    }
+}
+
+/// The hand-built TLS 1.0–1.2 hello on a fresh connection; with `after`, once the layer probes
+/// are done (or a reply deadline has passed).
+async fn legacy_probe(
+    opts: &ProbeOptions,
+    addr: IpAddr,
+    after: Option<&Notify>,
+) -> Option<LegacyProbe> {
+    if let Some(layers_done) = after {
+        let _ = tokio::time::timeout(opts.reply_timeout, layers_done.notified()).await;
+    }
+    let mut stream = fresh_tls_connection(opts, addr).await?;
+    Some(tls::legacy_hello(&mut stream, &opts.host, Instant::now() + opts.reply_timeout).await)
 }
 
 /// A new connection whose negotiation selected a TLS-based layer, ready for a ClientHello.

@@ -34,6 +34,7 @@ pub async fn probe(opts: ProbeOptions, events: Option<UnboundedSender<Event>>) -
         port: opts.port,
         now_unix: engine::unix_now(),
         udp_enabled: opts.udp,
+        client: opts.client,
         ..Observations::default()
     };
     let finished = tokio::time::timeout_at(

@@ -31,6 +31,9 @@ pub struct ProbeOptions {
     pub udp: bool,
     /// How long to wait for an answer to each UDP SYN (three tries).
     pub udp_timeout: Duration,
+    /// The client family the verdict's headline is judged for (default: mstsc on a current
+    /// Windows). Every family's outcome is in the report either way.
+    pub client: rdpcheck_report::ClientId,
 }
 
 impl ProbeOptions {
@@ -53,6 +56,7 @@ impl ProbeOptions {
             extra_roots: Vec::new(),
             udp: true,
             udp_timeout: Duration::from_millis(700),
+            client: rdpcheck_report::ClientId::default(),
         }
     }
 }

@@ -16,6 +16,8 @@ const FIXTURES: &[&[u8]] = &[
     include_bytes!("data/xrdp_tls10_alert_to_tls13_hello.bin"),
     include_bytes!("data/client_legacy_hello_localhost.bin"),
     include_bytes!("data/client_ts_request_negotiate.bin"),
+    include_bytes!("data/windows/tls_server_flight/ndpi_rdp_52494.bin"),
+    include_bytes!("data/windows/tls_server_flight/ndpi_rdp_over_tls_35888.bin"),
 ];
 
 /// Messages of real Windows hosts (tests/data/windows/README.md): confirms and requests, TLS
@@ -56,6 +58,7 @@ fn decode_all(input: &[u8]) {
     let _ = x224::decode_request(input);
     let _ = tpkt::frame_len(input);
     let _ = tls_hello::parse_server_reply(input);
+    let _ = tls_hello::parse_server_flight(input);
     let _ = ntlm::parse_challenge(input);
     let _ = credssp::frame_len(input);
     let _ = credssp::parse_ts_request(input);
@@ -65,12 +68,18 @@ fn corpus() -> Vec<Vec<u8>> {
     let mut seeds: Vec<Vec<u8>> = FIXTURES.iter().map(|f| f.to_vec()).collect();
     let shadow = FIXTURES[5];
     seeds.push(shadow[NTLM_OFFSET_IN_SHADOW_REPLY..].to_vec());
-    // Only the first TLS record of each captured flight: short enough to mutate densely.
+    // The first TLS record of each captured xrdp flight (the ServerHello alone); the whole
+    // flights, with their Certificate messages, are fixtures themselves.
     for flight in [FIXTURES[6], FIXTURES[7]] {
         let len = 5 + usize::from(u16::from_be_bytes([flight[3], flight[4]]));
         seeds.push(flight[..len].to_vec());
     }
     seeds.extend(WINDOWS.iter().map(|w| w.to_vec()));
+    // A ServerHello record followed by a Certificate message cut short, for the flight reader.
+    let mut cert_after_hello = SERVER_HELLO_RECORD.to_vec();
+    cert_after_hello.extend_from_slice(&[0x16, 0x03, 0x03, 0x00, 0x10, 0x0B, 0x00, 0x00, 0x0C]);
+    cert_after_hello.extend_from_slice(&[0x00, 0x00, 0x09, 0x00, 0x00, 0x06, 0x30, 0x04]);
+    seeds.push(cert_after_hello);
     seeds
 }
 
@@ -116,6 +125,12 @@ impl XorShift {
     }
 }
 
+/// A minimal TLS 1.2 ServerHello record (suite C030, no session id, no extensions).
+const SERVER_HELLO_RECORD: &[u8] = &[
+    0x16, 0x03, 0x03, 0x00, 0x2A, 0x02, 0x00, 0x00, 0x26, 0x03, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00, 0xC0, 0x30, 0x00,
+];
+
 /// Plausible starts, so random inputs get past the first checks of each decoder.
 const PREFIXES: &[&[u8]] = &[
     &[],
@@ -124,6 +139,7 @@ const PREFIXES: &[&[u8]] = &[
     &[0x16, 0x03, 0x03],                               // TLS handshake record
     &[0x16, 0x03, 0x01, 0x00, 0x40, 0x02],             // ServerHello record
     &[0x15, 0x03, 0x03, 0x00, 0x02],                   // alert record
+    SERVER_HELLO_RECORD,                               // then random records (flight reader)
     b"NTLMSSP\0\x02\x00\x00\x00",                      // NTLM CHALLENGE
     &[0x30, 0x81],                                     // DER SEQUENCE, long length
     &[0x30, 0x20, 0xA0, 0x03, 0x02, 0x01, 0x06, 0xA1], // TSRequest with negoTokens
@@ -248,4 +264,19 @@ fn rdp_file_and_rdpudp_reply() {
         }
         decode(&buf);
     }
+}
+
+#[test]
+fn the_server_hello_seed_is_a_server_hello() {
+    assert_eq!(
+        tls_hello::parse_server_reply(SERVER_HELLO_RECORD),
+        Ok(Some(tls_hello::ServerReply::Hello {
+            version: 0x0303,
+            cipher_suite: 0xC030
+        }))
+    );
+    assert_eq!(
+        tls_hello::parse_server_flight(SERVER_HELLO_RECORD),
+        Ok(None)
+    );
 }

@@ -211,3 +211,97 @@ fn the_requests_we_sent_are_what_the_code_builds() {
         CLIENT_TS_REQUEST
     );
 }
+
+/// The certificate of a whole first flight: one DER SEQUENCE whose length covers it exactly,
+/// holding `name` (the subject CN) somewhere inside.
+#[track_caller]
+fn assert_one_certificate_naming(flight: &tls_hello::ServerFlight, name: &[u8]) {
+    assert_eq!(flight.certificates.len(), 1, "one self-signed certificate");
+    let der = &flight.certificates[0];
+    assert_eq!(
+        der[..2],
+        [0x30, 0x82],
+        "DER SEQUENCE with a two-byte length"
+    );
+    assert_eq!(
+        usize::from(u16::from_be_bytes([der[2], der[3]])) + 4,
+        der.len(),
+        "the SEQUENCE covers the certificate"
+    );
+    assert!(
+        der.windows(name.len()).any(|w| w == name),
+        "the certificate names {}",
+        String::from_utf8_lossy(name)
+    );
+}
+
+fn flight_of(bytes: &[u8]) -> tls_hello::ServerFlight {
+    match tls_hello::parse_server_flight(bytes) {
+        Ok(Some(tls_hello::FlightReply::Flight(f))) => f,
+        other => panic!("not a whole flight: {other:?}"),
+    }
+}
+
+#[test]
+fn xrdp_first_flights_carry_the_certificate() {
+    let tls12 = flight_of(XRDP_SERVER_HELLO);
+    assert_eq!((tls12.version, tls12.cipher_suite), (0x0303, 0xC02F));
+    assert_one_certificate_naming(&tls12, b"rdp-lab.localhost");
+    // The TLS 1.0-only host's certificate comes just the same: it is sent in the clear.
+    let tls10 = flight_of(XRDP_TLS10_SERVER_HELLO);
+    assert_eq!((tls10.version, tls10.cipher_suite), (0x0301, 0xC013));
+    assert_one_certificate_naming(&tls10, b"rdp-lab.localhost");
+    // Until the ServerHelloDone, more bytes are needed; the alert alone is an alert.
+    for n in 0..XRDP_TLS10_SERVER_HELLO.len() {
+        assert_eq!(
+            tls_hello::parse_server_flight(&XRDP_TLS10_SERVER_HELLO[..n]),
+            Ok(None),
+            "prefix {n}"
+        );
+    }
+    assert_eq!(
+        tls_hello::parse_server_flight(XRDP_TLS10_ALERT),
+        Ok(Some(tls_hello::FlightReply::Alert {
+            level: 2,
+            description: 70
+        }))
+    );
+}
+
+#[test]
+fn windows_first_flights_carry_the_self_signed_certificate() {
+    for (bytes, host) in [
+        (
+            &include_bytes!("data/windows/tls_server_flight/ndpi_rdp_52494.bin")[..],
+            &b"OFFICE-WIN10-VM"[..],
+        ),
+        (
+            include_bytes!("data/windows/tls_server_flight/ndpi_rdp_over_tls_35888.bin"),
+            b"topsalon",
+        ),
+        (
+            include_bytes!("data/windows/tls_server_flight/pcapattack_sharprdp_59281.bin"),
+            b"MSEDGEWIN10",
+        ),
+        (
+            include_bytes!("data/windows/tls_server_flight/pcapattack_sharprdp_59285.bin"),
+            b"MSEDGEWIN10",
+        ),
+    ] {
+        let flight = flight_of(bytes);
+        assert_eq!(
+            (flight.version, flight.cipher_suite),
+            (0x0303, 0xC030),
+            "TLS 1.2 ECDHE-RSA-AES256-GCM-SHA384"
+        );
+        assert_one_certificate_naming(&flight, host);
+        // The hello-only reader agrees on the first message.
+        assert_eq!(
+            tls_hello::parse_server_reply(bytes),
+            Ok(Some(ServerReply::Hello {
+                version: flight.version,
+                cipher_suite: flight.cipher_suite
+            }))
+        );
+    }
+}

@@ -63,6 +63,9 @@ plain_codes! {
     TlsStalled => "tls.stalled", Some(Stage::Tls);
     TlsLegacyOnly => "tls.legacy_only", Some(Stage::Tls);
     TlsCipherMismatch => "tls.cipher_mismatch", Some(Stage::Tls);
+    TlsNoForwardSecrecy => "tls.no_forward_secrecy", Some(Stage::Tls);
+    TlsProbeUnsupported => "tls.probe_unsupported", Some(Stage::Tls);
+    TlsTls13Only => "tls.tls13_only", Some(Stage::Tls);
     TlsTls13Rejected => "tls.tls13_rejected", Some(Stage::Tls);
     TlsFailed => "tls.failed", Some(Stage::Tls);
     TlsCertExpired => "tls.cert_expired", Some(Stage::Tls);

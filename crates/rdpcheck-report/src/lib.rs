@@ -3,6 +3,7 @@
 //! Everything here is plain data with serde derives: no I/O, no clock, builds for wasm32.
 //! The JSON names are a published format (`schema` 1): add fields, never rename them.
 
+mod client;
 mod code;
 mod event;
 mod finding;
@@ -13,6 +14,7 @@ mod stage;
 mod stage_result;
 pub mod wire;
 
+pub use client::{ClientId, ClientOutcome, ClientVerdict, UnknownClient};
 pub use code::{CodeFamily, CodeKey, FindingCode, NegFailure, Plain, UnknownCode};
 pub use event::Event;
 pub use finding::{Finding, Severity};

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use crate::{Finding, FindingCode, Stage, StageResult};
+use crate::{ClientId, ClientVerdict, Finding, FindingCode, Stage, StageResult};
 
 /// Version of the report document. Bump only for a change old readers cannot ignore.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -222,11 +222,14 @@ pub struct StabilityReport {
 pub enum VerdictStatus {
     Healthy,
     Problem,
-    /// The whole-check deadline cut stages short before any stage failed: never "healthy".
+    /// Stages that matter could not be checked before any stage failed: the whole-check deadline
+    /// cut them short, or rdpcheck's own TLS stack could not continue where clients can. Never
+    /// "healthy".
     Incomplete,
 }
 
-/// The one answer: healthy, or the first stage where a client would die and why.
+/// The one answer for the client the user runs (`client`): healthy, or the first stage where
+/// that client would die and why; and how every client family fares (`clients`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verdict {
     pub status: VerdictStatus,
@@ -240,6 +243,13 @@ pub struct Verdict {
     /// What a Windows client most likely shows, e.g. `0x904 (socket closed)`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_error_hint: Option<String>,
+    /// The client family the headline (status, stage, codes, summary) is judged for. Absent in
+    /// reports made before verdicts knew clients.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<ClientId>,
+    /// Every client family's outcome, in `ClientId::ALL` order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clients: Vec<ClientVerdict>,
 }
 
 /// The RD Gateway hop: TLS as the client validates it, and the unauthenticated HTTP answer.

@@ -26,6 +26,9 @@ pub struct ProbeRequest {
     /// Send RDP-UDP probes (default true; only to allowed UDP ports).
     #[serde(default)]
     pub udp: Option<bool>,
+    /// The client family the verdict's headline is for (`mstsc-win11` when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<crate::ClientId>,
 }
 
 /// What the relay streams back. The last message is `report` or `error`, then the socket closes.
@@ -203,5 +206,27 @@ mod tests {
             assert!(ServerMessage::from_json(bad).is_err(), "{bad}");
             assert!(serde_json::from_str::<ServerMessage>(bad).is_err(), "{bad}");
         }
+    }
+
+    /// `client` is optional, read as a client id, and left out when absent (the page's requests
+    /// stay byte for byte what they were).
+    #[test]
+    fn probe_requests_name_their_client_or_not() {
+        let with: ClientMessage =
+            serde_json::from_str(r#"{"type":"probe","target":"h","client":"freerdp"}"#)
+                .expect("a request");
+        let ClientMessage::Probe(r) = &with;
+        assert_eq!(r.client, Some(crate::ClientId::FreeRdp));
+        let without: ClientMessage =
+            serde_json::from_str(r#"{"type":"probe","target":"h"}"#).expect("a request");
+        let ClientMessage::Probe(r) = &without;
+        assert_eq!(r.client, None);
+        assert!(!serde_json::to_string(&without)
+            .expect("serialises")
+            .contains("client"));
+        assert!(serde_json::from_str::<ClientMessage>(
+            r#"{"type":"probe","target":"h","client":"mstsc"}"#
+        )
+        .is_err());
     }
 }

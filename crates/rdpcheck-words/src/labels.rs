@@ -1,6 +1,8 @@
 //! Names of stages, statuses and severities, and the verdict's headline.
 
-use rdpcheck_report::{Severity, Stage, StageStatus, Verdict, VerdictStatus};
+use rdpcheck_report::{Plain, Severity, Stage, StageStatus, Verdict, VerdictStatus};
+
+use crate::client_name;
 
 /// What precedes `Verdict::client_error_hint`.
 pub const CLIENT_HINT: &str = "A client would most likely show";
@@ -55,14 +57,27 @@ pub fn fails_at(stage: Stage) -> String {
     format!("A client would fail at the {stage} stage")
 }
 
-/// One line above the verdict's summary.
+/// One line above the verdict's summary, naming the client it is for when the report says.
 pub fn verdict_title(v: &Verdict) -> String {
+    let who = v.client.map(client_name);
     match (v.status, v.stage) {
-        (VerdictStatus::Healthy, _) => "Healthy: a client would reach the logon".to_string(),
-        (VerdictStatus::Problem, Some(stage)) => fails_at(stage),
+        (VerdictStatus::Healthy, _) => match who {
+            Some(c) => format!("Healthy: {c} would reach the logon"),
+            None => "Healthy: a client would reach the logon".to_string(),
+        },
+        (VerdictStatus::Problem, Some(stage)) => match who {
+            Some(c) => format!("{c} would fail at the {stage} stage"),
+            None => fails_at(stage),
+        },
         (VerdictStatus::Problem, None) => "A client would fail".to_string(),
-        (VerdictStatus::Incomplete, _) => {
+        (VerdictStatus::Incomplete, _)
+            if who.is_none() || v.codes.iter().any(|c| *c == Plain::ProbeTimeout) =>
+        {
             "Incomplete: the check did not finish before its deadline".to_string()
         }
+        (VerdictStatus::Incomplete, _) => format!(
+            "Incomplete: rdpcheck cannot tell whether {} gets through",
+            who.unwrap_or("a client")
+        ),
     }
 }

@@ -5,11 +5,13 @@
 //! labels, the structured sections (TLS, layers, NLA identity, stability, gateway, UDP, .rdp file).
 //! Pure data in, strings out; snapshot tests in tests/ hold the wording still.
 
+mod clients;
 mod format;
 mod labels;
 pub mod release;
 mod sections;
 
+pub use clients::{client_about, client_name, client_outcome, other_clients, outcome_word};
 pub use format::{fixed, ms, opt_ms, skew, target, target_checked, yes_no};
 pub use labels::{
     fails_at, severity_word, stage_title, status_word, verdict_title, verdict_word, CLIENT_HINT,

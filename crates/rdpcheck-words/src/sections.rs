@@ -2,10 +2,11 @@
 //! "Details" (the page), after the stage list (the CLI) and in a ticket (Markdown).
 
 use rdpcheck_report::{
-    CertInfo, GatewayReport, LayerResult, NegotiationReport, NlaReport, RdpFileReport, Report,
-    SecurityLayers, StabilityReport, TlsReport, UdpReport,
+    CertInfo, ClientOutcome, GatewayReport, LayerResult, NegotiationReport, NlaReport,
+    RdpFileReport, Report, SecurityLayers, StabilityReport, TlsReport, UdpReport, Verdict,
 };
 
+use crate::clients::{client_name, client_outcome};
 use crate::format::{host_port, ms, opt_ms, skew, target_checked, yes_no};
 
 /// How a fact reads at a glance.
@@ -86,6 +87,7 @@ pub fn meta(r: &Report) -> Vec<Fact> {
 /// Every section the report has, in reading order.
 pub fn sections(r: &Report) -> Vec<Section> {
     let mut out = Vec::new();
+    out.extend(clients(&r.verdict));
     if let Some(f) = &r.rdp_file {
         out.push(rdp_file(f));
     }
@@ -111,6 +113,37 @@ pub fn sections(r: &Report) -> Vec<Section> {
         out.push(udp(u));
     }
     out
+}
+
+/// How every client family fares, the verdict's own client marked.
+fn clients(v: &Verdict) -> Option<Section> {
+    if v.clients.is_empty() {
+        return None;
+    }
+    let facts = v
+        .clients
+        .iter()
+        .map(|c| {
+            let mut value = client_outcome(c);
+            if v.client == Some(c.client) {
+                value.push_str(" (the verdict is for this client)");
+            }
+            Fact {
+                tone: match c.outcome {
+                    ClientOutcome::Connects | ClientOutcome::Warns => Tone::Good,
+                    ClientOutcome::Fails => Tone::Bad,
+                    ClientOutcome::Unknown => Tone::Plain,
+                },
+                ..Fact::new(client_name(c.client), value)
+            }
+        })
+        .collect();
+    Some(Section {
+        id: "clients",
+        title: "Clients",
+        note: Some("What each client family would do with this host, at its default settings."),
+        facts,
+    })
 }
 
 fn rdp_file(f: &RdpFileReport) -> Section {

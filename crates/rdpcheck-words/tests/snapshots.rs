@@ -65,6 +65,7 @@ snapshot!(xrdp_negotiate, "xrdp-negotiate");
 snapshot!(xrdp_rdp_only, "xrdp-rdp-only");
 snapshot!(xrdp_expired_cert, "xrdp-expired-cert");
 snapshot!(xrdp_tls10_only, "xrdp-tls10-only");
+snapshot!(xrdp_rsa_only, "xrdp-rsa-only");
 snapshot!(shadow_nla, "shadow-nla");
 snapshot!(closes_after_request, "closes-after-request");
 snapshot!(gateway_live, "gateway-live");

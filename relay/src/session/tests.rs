@@ -17,6 +17,7 @@ fn request(target: &str) -> ProbeRequest {
         gateway: None,
         samples: None,
         udp: None,
+        client: None,
     }
 }
 

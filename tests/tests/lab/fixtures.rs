@@ -57,6 +57,13 @@ async fn write_report_fixtures() {
     );
     drop(tls10);
 
+    let rsa_only = Xrdp::start_with(SecurityLayer::Negotiate, &cert, &crate::xrdp::RSA_ONLY);
+    write(
+        "xrdp-rsa-only",
+        &probe("xrdp rsa-only", real_opts(rsa_only.port)).await,
+    );
+    drop(rsa_only);
+
     let shadow = Shadow::start(ShadowSec::Nla);
     write(
         "shadow-nla",

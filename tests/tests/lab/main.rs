@@ -1,10 +1,12 @@
 //! One test binary for the whole lab (keeps link time low): real xrdp and FreeRDP shadow servers,
-//! the fault server, and a refused port — all on loopback, each test on its own port.
+//! the fault server, and a refused port — all on loopback, each test on its own port; and the
+//! real FreeRDP client as the oracle for the verdict's `freerdp` entry (oracle.rs).
 
 mod fault;
 mod fixtures;
 mod gateway;
 mod harness;
+mod oracle;
 mod rdpfile;
 mod shadow;
 mod tcp;

@@ -6,8 +6,8 @@
 use rdpcheck_labtests::assert_report_eq;
 use rdpcheck_labtests::certs::thumbprint;
 use rdpcheck_labtests::check::{
-    assert_decided_by, assert_healthy, assert_stage, certificate, expect_finding, expect_severity,
-    expect_stage, layers, nla_section, pretty, tls_section,
+    assert_decided_by, assert_healthy, assert_problem_at, assert_stage, certificate,
+    expect_finding, expect_severity, expect_stage, layers, nla_section, pretty, tls_section,
 };
 use rdpcheck_labtests::replay::{
     flights, leaf_certificate, ts_requests, RecordedHost, ReplayServer, TlsReplay,
@@ -432,9 +432,19 @@ async fn an_older_credssp_version_is_the_encryption_oracle_warning() {
     }
     assert_stage(&report, "nla", StageStatus::Warn);
     assert_only_a_negotiate_was_sent(&report, &server);
-    // Updated clients refuse this host by default, but FreeRDP and clients set to Vulnerable
-    // connect: a warning, not the verdict.
-    assert_healthy(&report);
+    // Updated Windows clients refuse this host on their default "Mitigated" policy (KB
+    // 4295591), so the verdict for mstsc is a problem at nla; FreeRDP still connects.
+    assert_problem_at(&report, "nla");
+    let freerdp = report
+        .verdict
+        .clients
+        .iter()
+        .find(|c| c.client.as_str() == "freerdp");
+    assert_report!(
+        report,
+        freerdp.is_some_and(|c| c.outcome != rdpcheck_report::ClientOutcome::Fails),
+        "FreeRDP connects to an unpatched CredSSP host"
+    );
 }
 
 /// Not a test: writes reports of the engine against replayed Windows hosts as fixtures for the

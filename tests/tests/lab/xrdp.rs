@@ -2,14 +2,22 @@
 //! legacy TLS, IPv6).
 
 use rdpcheck_labtests::check::{
-    assert_decided_by, assert_no_fail, assert_says, certificate, codes, expect_finding, finding,
-    run_probe, run_probe_with_events, stability_section, tls_section,
+    assert_decided_by, assert_healthy, assert_no_fail, assert_says, assert_stage, certificate,
+    codes, expect_finding, finding, run_probe, run_probe_with_events, stability_section,
+    tls_section,
 };
 use rdpcheck_labtests::{assert_layer, assert_report, assert_report_eq};
 use rdpcheck_labtests::{Listen, SecurityLayer, TestCert, Xrdp};
-use rdpcheck_report::Report;
+use rdpcheck_report::{Report, Severity, StageStatus};
 
 use crate::{assert_event_order, print_summary, real_opts};
+
+/// xrdp offering TLS 1.2 with RSA key exchange only (no forward secrecy): rustls cannot agree,
+/// Windows and OpenSSL 3 can.
+pub const RSA_ONLY: [(&str, &str); 2] = [
+    ("ssl_protocols", "TLSv1.2"),
+    ("tls_ciphers", "AES256-GCM-SHA384:AES128-GCM-SHA256"),
+];
 
 /// Start xrdp with `layer`, `cert` and `extra` xrdp.ini [Globals] settings, probe it with
 /// [`real_opts`] and print the summary as `label`. The server runs until the caller drops it.
@@ -166,6 +174,45 @@ async fn xrdp_tls10_only_is_legacy_only() {
     );
     // Negotiation itself is fine: the server selects TLS, then speaks only TLS 1.0.
     assert_layer!(report, tls, accepted);
+    // The certificate came in the clear in the TLS 1.0 first flight.
+    assert_report_eq!(
+        report,
+        certificate(&report).sha256,
+        cert.sha256,
+        "thumbprint of the served cert, from the legacy flight"
+    );
+    expect_finding(&report, "tls.cert_self_signed");
+    drop(server);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn xrdp_rsa_key_exchange_only_is_a_weakness() {
+    // rustls has no RSA key exchange; Windows and FreeRDP do and connect (oracle.rs). The tls
+    // stage warns, the certificate comes from the legacy flight, and the verdict stays healthy.
+    let cert = TestCert::self_signed();
+    let (server, report) =
+        probe_xrdp("xrdp rsa-only", SecurityLayer::Negotiate, &cert, &RSA_ONLY).await;
+
+    let weak = expect_finding(&report, "tls.no_forward_secrecy");
+    assert_says(
+        &report,
+        "the summary names the suite:",
+        &weak.summary,
+        &["TLS_RSA_WITH_AES_"],
+    );
+    assert_report!(
+        report,
+        finding(&report, "tls.cipher_mismatch").is_none(),
+        "not a failure"
+    );
+    assert_stage(&report, "tls", StageStatus::Warn);
+    assert_healthy(&report);
+    assert_report_eq!(
+        report,
+        tls_section(&report).legacy_version.as_deref(),
+        Some("TLSv1.2")
+    );
+    assert_report_eq!(report, certificate(&report).sha256, cert.sha256);
     drop(server);
 }
 
@@ -207,11 +254,13 @@ async fn xrdp_1024_bit_key_breaks_tls_after_negotiation() {
 async fn xrdp_1024_bit_key_at_seclevel_0() {
     // With @SECLEVEL=0 xrdp serves the 1024-bit key. rustls (ring) verifies RSA handshake
     // signatures only for keys of 2048 bits and more, so the handshake fails with
-    // "invalid peer certificate: BadSignature" and the certificate is never recorded; the
-    // hand-built TLS 1.2 hello then gets a normal ECDHE-RSA-AES-GCM ServerHello.
+    // "invalid peer certificate: BadSignature"; the hand-built TLS 1.2 hello then gets a normal
+    // ECDHE-RSA-AES-GCM ServerHello.
     //
     // The certificate is recorded by the verifier before the signature check fails, so the
-    // weak key is named as the cause (not the cipher suite, which rustls implements).
+    // weak key is named as the cause (not the cipher suite, which rustls implements). Clients
+    // take 1024-bit keys (FreeRDP at security level 1, oracle.rs; Windows from 1024 bits): a
+    // warning, not a failure.
     let cert = TestCert::rsa_1024();
     let (server, report) = probe_xrdp(
         "xrdp 1024-bit key @SECLEVEL=0",
@@ -233,8 +282,14 @@ async fn xrdp_1024_bit_key_at_seclevel_0() {
         Some("TLSv1.2"),
         "the TLS 1.2 hello should get a ServerHello"
     );
-    assert_decided_by(&report, "tls", "tls.cert_weak_key");
     let weak = expect_finding(&report, "tls.cert_weak_key");
+    assert_report_eq!(
+        report,
+        weak.severity,
+        Severity::Warn,
+        "clients still connect"
+    );
+    assert_stage(&report, "tls", StageStatus::Warn);
     let key_size = "the summary names the key size:";
     assert_says(&report, key_size, &weak.summary, &["1024"]);
     let refused = "rustls should refuse the handshake signature:";

@@ -5,6 +5,7 @@
 //! `bad_input` (files that cannot).
 
 mod bad_input;
+mod client;
 mod probe;
 mod run;
 

@@ -71,7 +71,7 @@ pub(super) fn cert_findings(leaf: &CertFacts, host: &str, now: f64) -> Vec<Findi
             Plain::TlsCertWeakKey,
             Severity::Warn,
             format!(
-                "The certificate key is only {} {} bits: current TLS stacks refuse it",
+                "The certificate key is only {} {} bits, below the 2048 bits (RSA) current guidance asks for",
                 leaf.key_type, leaf.key_bits
             ),
             facts.clone(),
@@ -89,6 +89,17 @@ pub(super) fn cert_findings(leaf: &CertFacts, host: &str, now: f64) -> Vec<Findi
         ));
     }
     out
+}
+
+/// A key so short that current clients refuse it too: RSA/DSA under 1024 bits (Windows blocks
+/// them, Microsoft Security Advisory 2661254; OpenSSL security level 1 wants 80 bits of
+/// security), EC under 160 bits.
+pub(super) fn refused_by_clients(leaf: &CertFacts) -> bool {
+    match leaf.key_type.as_str() {
+        "RSA" | "DSA" => leaf.key_bits < 1024,
+        "EC" => leaf.key_bits < 160,
+        _ => false,
+    }
 }
 
 pub(super) fn weak_key(leaf: &CertFacts) -> bool {

@@ -41,7 +41,8 @@ pub fn client_error_hint(code: FindingCode) -> Option<&'static str> {
             "0x904 (socket closed) with extended code 0x7 — the certificate / MachineKeys signature; FreeRDP: ERRCONNECT_TLS_CONNECT_FAILED"
         }
         TlsStalled => "0x904 or a time-out; FreeRDP: ERRCONNECT_TLS_CONNECT_FAILED",
-        TlsLegacyOnly | TlsCipherMismatch | TlsTls13Rejected | TlsFailed | TlsCertExpired
+        TlsLegacyOnly | TlsCipherMismatch | TlsTls13Rejected | TlsTls13Only | TlsFailed
+        | TlsCertExpired
         | TlsCertNotYetValid | TlsCertSelfSigned | TlsCertNameMismatch | TlsCertExpiringSoon
         | TlsCertWeakKey | TlsCertWeakSignature => TLS_OTHER,
         NlaNoChallenge => {
@@ -67,7 +68,7 @@ pub fn client_error_hint(code: FindingCode) -> Option<&'static str> {
             "intermittent 0x904 (socket closed) or 0x108 (time-out) during connect or mid-session"
         }
         // Not failures a client stops at: nothing to show.
-        X224Legacy | SecurityStandardRdpAllowed | SecurityNlaNotRequired | SecurityNlaRequired
+        TlsNoForwardSecrecy | TlsProbeUnsupported | X224Legacy | SecurityStandardRdpAllowed | SecurityNlaNotRequired | SecurityNlaRequired
         | SecurityInconsistentAnswers
         | NlaIdentity | NlaClockSkew | ProbeTimeout | UdpOpen | UdpClosed | UdpInconclusive => {
             return None

@@ -5,6 +5,7 @@
 //! [`FindingCode`] of `rdpcheck-report`, listed in ARCHITECTURE.md.
 
 mod cert;
+pub mod clients;
 mod dns;
 mod gateway;
 mod hints;
@@ -12,6 +13,7 @@ mod layers;
 mod nla;
 mod skip;
 mod stability;
+pub mod suites;
 mod tcp;
 mod tls;
 mod udp;
@@ -21,7 +23,8 @@ mod x224;
 use rdpcheck_report::{Finding, FindingCode, Severity, Stage, StageResult, StageStatus, Verdict};
 use serde_json::{Map, Value};
 
-use crate::observe::Observations;
+use crate::observe::{Observations, ReplyOutcome};
+use rdpcheck_proto::x224::{protocol, Negotiation};
 
 pub use hints::client_error_hint;
 pub use verdict::verdict;
@@ -44,12 +47,7 @@ pub fn diagnose(obs: &Observations) -> Diagnosis {
         stages.push(result);
         findings.append(&mut found);
     }
-    let verdict = verdict(
-        &findings,
-        &order,
-        obs.gateway.is_some(),
-        &obs.deadline_skipped,
-    );
+    let verdict = verdict(obs, &findings, &order);
     Diagnosis {
         stages,
         findings,
@@ -164,6 +162,17 @@ pub(crate) fn status_of(findings: &[Finding]) -> StageStatus {
         Some(Severity::Warn) => StageStatus::Warn,
         _ => StageStatus::Pass,
     }
+}
+
+/// Whether the main negotiation selected NLA (CredSSP), so the nla stage matters.
+pub(crate) fn nla_selected(obs: &Observations) -> bool {
+    matches!(
+        obs.x224.as_ref().map(|x| &x.value),
+        Some(ReplyOutcome::Confirm {
+            negotiation: Negotiation::Selected { selected, .. },
+            ..
+        }) if *selected == protocol::HYBRID || *selected == protocol::HYBRID_EX
+    )
 }
 
 pub(crate) fn round(ms: f64) -> f64 {

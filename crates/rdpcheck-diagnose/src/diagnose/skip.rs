@@ -4,13 +4,21 @@
 use rdpcheck_report::{Finding, LadderPart, Plain, Severity, Stage, StageResult, StageStatus};
 use serde_json::Map;
 
-use super::finding;
+use super::{finding, nla_selected, tls};
 use crate::observe::{Observations, ReplyOutcome, TlsOutcome};
 
 pub(super) fn skipped(stage: Stage, obs: &Observations) -> (StageResult, Vec<Finding>) {
     let cut = obs.deadline_skipped.contains(&stage);
+    // NLA was selected but rdpcheck's own TLS stack could not follow the host (clients can):
+    // the stage is unknown, never passed.
+    let unchecked = stage == Stage::Nla
+        && !cut
+        && nla_selected(obs)
+        && tls::probe_could_not_follow(obs).is_some();
     let summary = if cut {
         "not run: the whole-check deadline passed".to_string()
+    } else if unchecked {
+        "not checked: the server selected NLA, but rdpcheck's own TLS stack (rustls) could not complete the TLS handshake clients can; whether NLA works is unknown".to_string()
     } else {
         reason(stage, obs)
     };
@@ -29,7 +37,7 @@ pub(super) fn skipped(stage: Stage, obs: &Observations) -> (StageResult, Vec<Fin
     (
         StageResult {
             name: stage,
-            status: if cut {
+            status: if cut || unchecked {
                 StageStatus::Unknown
             } else {
                 StageStatus::Skip
@@ -48,6 +56,12 @@ fn reason(stage: Stage, obs: &Observations) -> String {
             Some(t) => match &t.value {
                 TlsOutcome::NotApplicable(reason) => format!("not run: {reason}"),
                 TlsOutcome::Established(_) => "not run: the server did not select NLA".into(),
+                TlsOutcome::Failed { .. } if stage == Stage::Nla && !nla_selected(obs) => {
+                    "not run: the server did not select NLA".into()
+                }
+                TlsOutcome::Failed { .. } if stage == Stage::Nla => {
+                    "not run: TLS did not complete here; for clients that get past what the host offers, NLA is unchecked".into()
+                }
                 TlsOutcome::Failed { .. } => "not run: TLS did not complete".into(),
             },
             None => "not run: the negotiation did not select a security layer".into(),

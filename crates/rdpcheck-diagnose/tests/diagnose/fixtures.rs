@@ -5,7 +5,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use rdpcheck_diagnose::build_report;
 use rdpcheck_diagnose::observe::*;
 use rdpcheck_proto::x224::{decode_reply, protocol, FailureCode, Negotiation, Reply, RspFlags};
-use rdpcheck_report::Report;
+use rdpcheck_report::{ClientId, ClientOutcome, Report, Stage, StageStatus};
 
 pub const LOCAL: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 /// 2026-11-21T23:54:02Z, the shadow server's NTLM timestamp in the capture.
@@ -94,6 +94,23 @@ pub fn report(obs: &Observations) -> Report {
 
 pub fn has(r: &Report, code: &str) -> bool {
     r.findings.iter().any(|f| f.code == code)
+}
+
+pub fn outcome(r: &Report, client: ClientId) -> ClientOutcome {
+    r.verdict
+        .clients
+        .iter()
+        .find(|c| c.client == client)
+        .map(|c| c.outcome)
+        .unwrap_or_else(|| panic!("no entry for {client}: {:?}", r.verdict.clients))
+}
+
+pub fn stage_status(r: &Report, stage: Stage) -> StageStatus {
+    r.stages
+        .iter()
+        .find(|s| s.name == stage)
+        .map(|s| s.status)
+        .unwrap_or_else(|| panic!("no stage {stage}"))
 }
 
 pub fn codes(r: &Report) -> Vec<String> {

@@ -14,6 +14,7 @@ macro_rules! capture {
     };
 }
 
+mod clients;
 mod connect;
 mod fixtures;
 mod gateway;

@@ -2,7 +2,9 @@
 //! keys and rejected TLS 1.3.
 
 use rdpcheck_diagnose::observe::*;
-use rdpcheck_report::{Report, VerdictStatus};
+use rdpcheck_report::{
+    ClientId, ClientOutcome, Report, Severity, Stage, StageStatus, VerdictStatus,
+};
 
 use crate::fixtures::*;
 
@@ -67,6 +69,7 @@ fn tls10_only_server_is_named_from_the_real_server_hello() {
             version,
             cipher_suite,
             probe_supports: false,
+            chain: vec![],
         }),
     );
     assert_eq!(r.verdict.codes, ["tls.legacy_only"]);
@@ -82,13 +85,42 @@ fn tls10_only_server_is_named_from_the_real_server_hello() {
 }
 
 #[test]
-fn tls12_with_unsupported_ciphers_is_a_cipher_mismatch() {
+fn tls12_with_rsa_key_exchange_only_is_a_weakness_not_a_failure() {
+    // xrdp with tls_ciphers=AES256-GCM-SHA384:AES128-GCM-SHA256: rustls cannot agree, but
+    // Windows and OpenSSL 3 offer these suites, so clients connect.
     let r = tls_failed(
         TlsFailure::Alert(40),
         Some(LegacyProbe::ServerHello {
             version: 0x0303,
-            cipher_suite: 0x002F,
+            cipher_suite: 0x009D,
             probe_supports: false,
+            chain: vec![],
+        }),
+    );
+    assert!(has(&r, "tls.no_forward_secrecy"));
+    assert!(!has(&r, "tls.cipher_mismatch"));
+    assert_eq!(
+        r.verdict.status,
+        VerdictStatus::Healthy,
+        "{}",
+        r.verdict.summary
+    );
+    assert_eq!(
+        stage_status(&r, Stage::Tls),
+        StageStatus::Warn,
+        "a weakness, not a failure"
+    );
+}
+
+#[test]
+fn tls12_with_an_obsolete_suite_only_is_a_cipher_mismatch() {
+    let r = tls_failed(
+        TlsFailure::Alert(40),
+        Some(LegacyProbe::ServerHello {
+            version: 0x0303,
+            cipher_suite: 0x0005,
+            probe_supports: false,
+            chain: vec![],
         }),
     );
     assert_eq!(r.verdict.codes, ["tls.cipher_mismatch"]);
@@ -99,6 +131,7 @@ fn tls12_with_unsupported_ciphers_is_a_cipher_mismatch() {
             version: 0x0303,
             cipher_suite: 0xC02F,
             probe_supports: true,
+            chain: vec![],
         }),
     );
     assert_eq!(r.verdict.codes, ["tls.alert.handshake_failure"]);
@@ -113,12 +146,11 @@ fn rdp_framing_instead_of_a_server_hello_is_the_certificate_signature() {
     assert_eq!(r.verdict.codes, ["tls.closed_after_hello"]);
 }
 
-#[test]
-fn a_weak_key_that_breaks_the_handshake_is_named() {
+fn weak_key_obs(bits: u32) -> Observations {
     let mut obs = xrdp_negotiate();
     let mut leaf = rdpcheck_diagnose::cert::CertFacts::from_der(&[]);
     leaf.key_type = "RSA".into();
-    leaf.key_bits = 1024;
+    leaf.key_bits = bits;
     obs.tls = timed(TlsOutcome::Failed {
         failure: TlsFailure::Protocol("invalid peer certificate: BadSignature".into()),
         received: 900,
@@ -127,14 +159,35 @@ fn a_weak_key_that_breaks_the_handshake_is_named() {
             version: 0x0303,
             cipher_suite: 0xC02F,
             probe_supports: true,
+            chain: vec![],
         }),
     });
-    let r = report(&obs);
-    assert_eq!(r.verdict.codes, ["tls.cert_weak_key"]);
+    obs
+}
+
+#[test]
+fn a_1024_bit_key_stops_rustls_but_not_the_clients() {
+    let r = report(&weak_key_obs(1024));
+    let weak = r
+        .findings
+        .iter()
+        .find(|f| f.code == "tls.cert_weak_key")
+        .expect("named");
+    assert_eq!(weak.severity, Severity::Warn, "{}", weak.summary);
+    assert!(weak.summary.contains("1024"), "{}", weak.summary);
+    assert_ne!(
+        r.verdict.status,
+        VerdictStatus::Problem,
+        "{}",
+        r.verdict.summary
+    );
     assert_eq!(
         r.tls.and_then(|t| t.certificate).map(|c| c.key_bits),
         Some(1024)
     );
+    // Under 1024 bits every client refuses it too.
+    let r = report(&weak_key_obs(512));
+    assert_eq!(r.verdict.codes, ["tls.cert_weak_key"]);
 }
 
 #[test]
@@ -149,5 +202,19 @@ fn tls13_reset_then_tls12_success_warns() {
     }));
     let r = report(&obs);
     assert!(has(&r, "tls.tls13_rejected"));
+    // FreeRDP offers TLS 1.3 and fails; Windows 10 has none and connects; whether mstsc on
+    // Windows 11 offers it is not documented.
+    assert_eq!(outcome(&r, ClientId::FreeRdp), ClientOutcome::Fails);
+    assert_eq!(outcome(&r, ClientId::MstscWin10), ClientOutcome::Connects);
+    assert_eq!(outcome(&r, ClientId::MstscWin11), ClientOutcome::Unknown);
+    obs.client = ClientId::MstscWin10;
+    let r = report(&obs);
     assert_eq!(r.verdict.status, VerdictStatus::Healthy);
+    assert!(
+        r.verdict
+            .summary
+            .contains("Other clients that fail: FreeRDP"),
+        "{}",
+        r.verdict.summary
+    );
 }

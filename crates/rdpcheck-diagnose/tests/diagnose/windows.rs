@@ -232,7 +232,16 @@ fn an_older_credssp_version_is_the_encryption_oracle_warning() {
             .find(|s| s.name == "nla")
             .expect("nla stage");
         assert_eq!(nla.status, StageStatus::Warn);
-        // A warning, not the verdict: clients set to Vulnerable, and FreeRDP, still connect.
-        assert_eq!(r.verdict.status, VerdictStatus::Healthy);
+        // A warning for the host, the verdict for who runs a patched Windows: mstsc on the
+        // default "Mitigated" policy refuses an unpatched host (KB 4295591); FreeRDP connects.
+        assert_eq!(r.verdict.status, VerdictStatus::Problem, "{:?}", r.verdict);
+        assert_eq!(r.verdict.stage.map(|s| s.as_str()), Some("nla"));
+        let freerdp = r
+            .verdict
+            .clients
+            .iter()
+            .find(|c| c.client.as_str() == "freerdp")
+            .expect("a freerdp entry");
+        assert_ne!(freerdp.outcome, rdpcheck_report::ClientOutcome::Fails);
     }
 }

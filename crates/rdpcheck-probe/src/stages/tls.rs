@@ -1,7 +1,9 @@
 //! The TLS stage: rustls as client on the negotiated connection, certificate recorded, never trusted.
 //!
-//! rustls cannot speak TLS 1.0/1.1, so when it fails the engine sends a hand-built TLS 1.0–1.2
-//! hello on a fresh connection and reads which version the server picks.
+//! rustls cannot speak TLS 1.0/1.1 nor use RSA key exchange, DHE or CBC suites, so when it fails
+//! the engine sends a hand-built TLS 1.0–1.2 hello on a fresh connection and reads the server's
+//! first flight: the version and suite it picks, and its certificate chain. When rustls gets TLS
+//! 1.3, the same hello tells whether clients without TLS 1.3 still get in.
 
 use std::io;
 use std::sync::{Arc, Mutex};
@@ -229,7 +231,8 @@ fn describe(tls: &Tls) -> TlsSession {
     }
 }
 
-/// Send the hand-built TLS 1.0–1.2 hello on a stream whose negotiation selected TLS and read the answer.
+/// Send the hand-built TLS 1.0–1.2 hello on a stream whose negotiation selected TLS and read the
+/// server's whole first flight (the certificate comes in the clear before TLS 1.3).
 pub async fn legacy_hello(stream: &mut TcpStream, host: &str, deadline: Instant) -> LegacyProbe {
     let sni = host.parse::<std::net::IpAddr>().is_err().then_some(host);
     let random: [u8; 32] = rand::random();
@@ -242,31 +245,56 @@ pub async fn legacy_hello(stream: &mut TcpStream, host: &str, deadline: Instant)
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     loop {
-        match tls_hello::parse_server_reply(&buf) {
-            Ok(Some(tls_hello::ServerReply::Hello {
-                version,
-                cipher_suite,
-            })) => {
-                return LegacyProbe::ServerHello {
-                    version,
-                    cipher_suite,
-                    probe_supports: suite_supported(cipher_suite),
-                }
+        match tls_hello::parse_server_flight(&buf) {
+            Ok(Some(tls_hello::FlightReply::Flight(flight))) => {
+                return hello(flight.version, flight.cipher_suite, &flight.certificates)
             }
-            Ok(Some(tls_hello::ServerReply::Alert { description, .. })) => {
+            Ok(Some(tls_hello::FlightReply::Alert { description, .. })) => {
                 return LegacyProbe::Alert(description)
             }
             Ok(None) => {}
-            Err(e) => return LegacyProbe::Failed(e.to_string()),
+            // A flight the reader refuses may still start with a usable ServerHello.
+            Err(e) => return hello_only(&buf).unwrap_or(LegacyProbe::Failed(e.to_string())),
         }
-        match timeout_at(deadline, stream.read(&mut chunk)).await {
-            Err(_) => {
-                return LegacyProbe::Failed(format!("no answer, {} bytes received", buf.len()))
+        let ended = match timeout_at(deadline, stream.read(&mut chunk)).await {
+            Err(_) => Some(LegacyProbe::Failed(format!(
+                "no whole first flight, {} bytes received",
+                buf.len()
+            ))),
+            Ok(Ok(0)) => Some(LegacyProbe::Closed),
+            Ok(Ok(n)) => {
+                buf.extend_from_slice(&chunk[..n]);
+                None
             }
-            Ok(Ok(0)) => return LegacyProbe::Closed,
-            Ok(Ok(n)) => buf.extend_from_slice(&chunk[..n]),
-            Ok(Err(e)) if e.kind() == io::ErrorKind::ConnectionReset => return LegacyProbe::Closed,
-            Ok(Err(e)) => return LegacyProbe::Failed(e.to_string()),
+            Ok(Err(e)) if e.kind() == io::ErrorKind::ConnectionReset => Some(LegacyProbe::Closed),
+            Ok(Err(e)) => Some(LegacyProbe::Failed(e.to_string())),
+        };
+        if let Some(end) = ended {
+            // The flight was cut short: what its ServerHello says still counts.
+            return hello_only(&buf).unwrap_or(end);
         }
+    }
+}
+
+fn hello(version: u16, cipher_suite: u16, certificates: &[Vec<u8>]) -> LegacyProbe {
+    LegacyProbe::ServerHello {
+        version,
+        cipher_suite,
+        probe_supports: suite_supported(cipher_suite),
+        chain: certificates
+            .iter()
+            .map(|d| CertFacts::from_der(d))
+            .collect(),
+    }
+}
+
+/// The ServerHello alone, when the bytes start with one (no certificates then).
+fn hello_only(bytes: &[u8]) -> Option<LegacyProbe> {
+    match tls_hello::parse_server_reply(bytes) {
+        Ok(Some(tls_hello::ServerReply::Hello {
+            version,
+            cipher_suite,
+        })) => Some(hello(version, cipher_suite, &[])),
+        _ => None,
     }
 }

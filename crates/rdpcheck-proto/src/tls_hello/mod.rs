@@ -1,4 +1,5 @@
-//! Hand-built TLS ClientHello and a reader for the server's first flight (ServerHello or alert).
+//! Hand-built TLS ClientHello and readers for the server's answer: the ServerHello (or alert)
+//! alone, or the whole TLS ≤ 1.2 first flight with the certificate chain.
 //!
 //! rustls speaks only TLS 1.2 and 1.3. To tell "this host speaks only TLS 1.0/1.1" apart from
 //! "TLS is broken", the engine sends this hello and reads which version the server picked
@@ -9,10 +10,15 @@
 //! version while `legacy_version` stays 0x0303).
 
 mod client_hello;
+mod flight;
 mod names;
 mod server_reply;
 
 pub use client_hello::{legacy_client_hello, LEGACY_CIPHER_SUITES};
+pub use flight::{
+    parse_server_flight, FlightReply, ServerFlight, MAX_CERTIFICATES, MAX_CERTIFICATE_LEN,
+    MAX_FLIGHT_LEN,
+};
 pub use names::{alert_name, cipher_suite_name, version_name};
 pub use server_reply::{parse_server_reply, ServerReply};
 

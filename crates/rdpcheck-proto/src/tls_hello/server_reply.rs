@@ -136,11 +136,16 @@ fn server_hello_from(handshake: &[u8]) -> Result<Option<ServerReply>, DecodeErro
     if r.remaining() < len {
         return Ok(None);
     }
-    parse_server_hello(r.sub(len, "tls server hello")?).map(Some)
+    let (version, cipher_suite) = server_hello_body(r.sub(len, "tls server hello")?)?;
+    Ok(Some(ServerReply::Hello {
+        version,
+        cipher_suite,
+    }))
 }
 
-/// ServerHello body (RFC 5246 §7.4.1.3, RFC 8446 §4.1.3).
-fn parse_server_hello(mut body: Reader<'_>) -> Result<ServerReply, DecodeError> {
+/// ServerHello body (RFC 5246 §7.4.1.3, RFC 8446 §4.1.3): the version the server chose (from
+/// supported_versions when present) and its cipher suite.
+pub(super) fn server_hello_body(mut body: Reader<'_>) -> Result<(u16, u16), DecodeError> {
     let legacy_version = body.u16_be("tls server hello version")?;
     body.skip(32, "tls server hello random")?;
     let sid_len = usize::from(body.u8("tls session id length")?);
@@ -175,10 +180,7 @@ fn parse_server_hello(mut body: Reader<'_>) -> Result<ServerReply, DecodeError> 
             }
         }
     }
-    Ok(ServerReply::Hello {
-        version,
-        cipher_suite,
-    })
+    Ok((version, cipher_suite))
 }
 
 #[cfg(test)]

@@ -108,6 +108,7 @@ pub fn use_check_run() -> CheckRunHandle {
                 gateway: input.gateway.as_ref().map(|g| g.to_target()),
                 samples: Some(input.samples),
                 udp: Some(true),
+                client: None,
             });
             let t = dom::now();
             now.set(t);

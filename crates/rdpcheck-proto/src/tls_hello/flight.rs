@@ -1,0 +1,446 @@
+//! Reading the whole TLS ≤ 1.2 first flight of the server: ServerHello, Certificate,
+//! [ServerKeyExchange], [CertificateRequest], [CertificateStatus], ServerHelloDone
+//! (RFC 5246 §7.3 figure 1, §7.4.2 Certificate, §7.4.5 ServerHelloDone; RFC 6066 §8
+//! CertificateStatus). The certificates travel in the clear before TLS 1.3, so a host whose TLS
+//! rdpcheck's own stack cannot finish (TLS 1.0-only, RSA key exchange only) still shows its
+//! certificate here.
+//!
+//! Messages may share a record or span several (Windows sends the whole flight in one record,
+//! OpenSSL one record per message). Sizes are capped: the flight at [`MAX_FLIGHT_LEN`] bytes of
+//! handshake data, [`MAX_CERTIFICATES`] certificates of at most [`MAX_CERTIFICATE_LEN`] bytes.
+//!
+//! Fuzz note: `parse_server_flight` has no fuzz target of its own yet; the `never_panics` suite
+//! covers it (prefixes, mutations and random records of the real flights in tests/data).
+
+use super::server_reply::server_hello_body;
+use super::{
+    CONTENT_ALERT, CONTENT_HANDSHAKE, HANDSHAKE_SERVER_HELLO, MAX_RECORD_LEN, RECORD_HEADER_LEN,
+};
+use crate::reader::Reader;
+use crate::DecodeError;
+
+/// At most this many bytes of handshake data are collected for one flight. Real RDP flights are
+/// 0.9–5 KiB (one self-signed certificate, or a short chain).
+pub const MAX_FLIGHT_LEN: usize = 1 << 18;
+/// At most this many certificates in the Certificate message.
+pub const MAX_CERTIFICATES: usize = 16;
+/// At most this many bytes per certificate.
+pub const MAX_CERTIFICATE_LEN: usize = 1 << 16;
+
+const HANDSHAKE_CERTIFICATE: u8 = 11;
+const HANDSHAKE_SERVER_KEY_EXCHANGE: u8 = 12;
+const HANDSHAKE_CERTIFICATE_REQUEST: u8 = 13;
+const HANDSHAKE_SERVER_HELLO_DONE: u8 = 14;
+const HANDSHAKE_CERTIFICATE_STATUS: u8 = 22;
+
+/// What the server sent before its ServerHelloDone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerFlight {
+    /// The protocol version the server chose.
+    pub version: u16,
+    pub cipher_suite: u16,
+    /// The Certificate message's chain, DER, leaf first. Empty when the server sent no
+    /// Certificate message (anonymous suites) or chose TLS 1.3 (whose certificate is encrypted).
+    pub certificates: Vec<Vec<u8>>,
+}
+
+/// The server's answer to a legacy ClientHello, read as a whole flight.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FlightReply {
+    Flight(ServerFlight),
+    Alert { level: u8, description: u8 },
+}
+
+/// Read the first flight. `Ok(None)`: more bytes are needed (the ServerHelloDone has not come).
+///
+/// A TLS 1.3 ServerHello ends the flight at once: what follows it is encrypted. Bytes after the
+/// ServerHelloDone are ignored. An answer that is not TLS, a malformed message, a message that
+/// does not belong in a server's first flight, or a flight beyond the caps is an error.
+pub fn parse_server_flight(bytes: &[u8]) -> Result<Option<FlightReply>, DecodeError> {
+    let mut handshake: Vec<u8> = Vec::new();
+    let mut records = Reader::new(bytes);
+    loop {
+        match next_record(&mut records, handshake.is_empty()) {
+            Ok(Record::NeedMore) => break,
+            Ok(Record::Alert { level, description }) => {
+                return Ok(Some(FlightReply::Alert { level, description }))
+            }
+            Ok(Record::Handshake(fragment)) => {
+                if handshake.len() + fragment.len() > MAX_FLIGHT_LEN {
+                    return Err(DecodeError::invalid(
+                        "tls server flight",
+                        format!("more than {MAX_FLIGHT_LEN} bytes of handshake data"),
+                    ));
+                }
+                handshake.extend_from_slice(fragment);
+            }
+            // Something that is not a handshake record after some handshake data: the flight
+            // must already be complete, or the answer is broken.
+            Err(e) if !handshake.is_empty() => {
+                return match flight_from(&handshake)? {
+                    Some(flight) => Ok(Some(FlightReply::Flight(flight))),
+                    None => Err(e),
+                };
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(flight_from(&handshake)?.map(FlightReply::Flight))
+}
+
+enum Record<'a> {
+    NeedMore,
+    Alert { level: u8, description: u8 },
+    Handshake(&'a [u8]),
+}
+
+/// The next record, judged by its content type as soon as that byte is here.
+fn next_record<'a>(records: &mut Reader<'a>, first: bool) -> Result<Record<'a>, DecodeError> {
+    let Some(content_type) = records.peek() else {
+        return Ok(Record::NeedMore);
+    };
+    let expected = match content_type {
+        CONTENT_HANDSHAKE => true,
+        CONTENT_ALERT => first,
+        _ => false,
+    };
+    if !expected {
+        return Err(DecodeError::invalid(
+            "tls record type",
+            format!("{content_type:#04x}, expected a handshake or alert record"),
+        ));
+    }
+    if records.remaining() < RECORD_HEADER_LEN {
+        return Ok(Record::NeedMore);
+    }
+    // Read the header from a copy: an incomplete record is left for the next call.
+    let mut header = *records;
+    header.skip(1, "tls record type")?;
+    let major = header.u8("tls record version")?;
+    let minor = header.u8("tls record version")?;
+    let len = usize::from(header.u16_be("tls record length")?);
+    if major != 0x03 {
+        return Err(DecodeError::invalid(
+            "tls record version",
+            format!("{major:#04x}{minor:02x} is not SSLv3/TLS"),
+        ));
+    }
+    if len > MAX_RECORD_LEN {
+        return Err(DecodeError::invalid(
+            "tls record length",
+            format!("{len} exceeds the {MAX_RECORD_LEN}-byte maximum"),
+        ));
+    }
+    if content_type == CONTENT_ALERT {
+        if len < 2 {
+            return Err(DecodeError::invalid(
+                "tls alert",
+                format!("record of {len} bytes, an alert needs 2"),
+            ));
+        }
+        if header.remaining() < 2 {
+            return Ok(Record::NeedMore);
+        }
+        return Ok(Record::Alert {
+            level: header.u8("tls alert level")?,
+            description: header.u8("tls alert description")?,
+        });
+    }
+    if len == 0 {
+        return Err(DecodeError::invalid(
+            "tls handshake record",
+            "zero-length fragment",
+        ));
+    }
+    if header.remaining() < len {
+        return Ok(Record::NeedMore);
+    }
+    let fragment = header.take(len, "tls handshake fragment")?;
+    *records = header;
+    Ok(Record::Handshake(fragment))
+}
+
+/// The flight at the start of `handshake`, once its ServerHelloDone (or a TLS 1.3 ServerHello)
+/// is there.
+fn flight_from(handshake: &[u8]) -> Result<Option<ServerFlight>, DecodeError> {
+    let mut messages = Reader::new(handshake);
+    let mut flight: Option<ServerFlight> = None;
+    let mut certificate_seen = false;
+    loop {
+        let Some(kind) = messages.peek() else {
+            return Ok(None);
+        };
+        if messages.remaining() < 4 {
+            return Ok(None);
+        }
+        let mut header = messages;
+        header.skip(1, "tls handshake type")?;
+        let len = usize::try_from(header.u24_be("tls handshake length")?).unwrap_or(usize::MAX);
+        if len > MAX_FLIGHT_LEN {
+            return Err(DecodeError::invalid(
+                "tls handshake length",
+                format!("{len} bytes is more than a first flight may hold"),
+            ));
+        }
+        if header.remaining() < len {
+            return Ok(None);
+        }
+        let body = header.sub(len, "tls handshake message")?;
+        messages = header;
+        match (kind, flight.as_mut()) {
+            (HANDSHAKE_SERVER_HELLO, None) => {
+                let (version, cipher_suite) = server_hello_body(body)?;
+                let hello = ServerFlight {
+                    version,
+                    cipher_suite,
+                    certificates: Vec::new(),
+                };
+                if version >= 0x0304 {
+                    // TLS 1.3: the rest of the flight is encrypted.
+                    return Ok(Some(hello));
+                }
+                flight = Some(hello);
+            }
+            (HANDSHAKE_SERVER_HELLO, Some(_)) => {
+                return Err(DecodeError::invalid(
+                    "tls handshake type",
+                    "a second ServerHello",
+                ))
+            }
+            (other, None) => {
+                return Err(DecodeError::invalid(
+                    "tls handshake type",
+                    format!("{other:#04x}, expected 0x02 (ServerHello) first"),
+                ))
+            }
+            (HANDSHAKE_CERTIFICATE, Some(f)) => {
+                if certificate_seen {
+                    return Err(DecodeError::invalid(
+                        "tls certificate",
+                        "a second Certificate message",
+                    ));
+                }
+                certificate_seen = true;
+                f.certificates = certificate_list(body)?;
+            }
+            (
+                HANDSHAKE_SERVER_KEY_EXCHANGE
+                | HANDSHAKE_CERTIFICATE_REQUEST
+                | HANDSHAKE_CERTIFICATE_STATUS,
+                Some(_),
+            ) => {}
+            (HANDSHAKE_SERVER_HELLO_DONE, Some(f)) => {
+                if !body.is_empty() {
+                    return Err(DecodeError::invalid(
+                        "tls server hello done",
+                        format!("{len} bytes, expected none"),
+                    ));
+                }
+                return Ok(Some(f.clone()));
+            }
+            (other, Some(_)) => {
+                return Err(DecodeError::invalid(
+                    "tls handshake type",
+                    format!("{other:#04x} does not belong in a server's first flight"),
+                ))
+            }
+        }
+    }
+}
+
+/// `certificate_list<0..2^24-1>` of `ASN.1Cert<1..2^24-1>` (RFC 5246 §7.4.2).
+fn certificate_list(mut body: Reader<'_>) -> Result<Vec<Vec<u8>>, DecodeError> {
+    let list_len =
+        usize::try_from(body.u24_be("tls certificate list length")?).unwrap_or(usize::MAX);
+    let mut list = body.sub(list_len, "tls certificate list")?;
+    body.finish("tls certificate message")?;
+    let mut out = Vec::new();
+    while !list.is_empty() {
+        if out.len() == MAX_CERTIFICATES {
+            return Err(DecodeError::invalid(
+                "tls certificate list",
+                format!("more than {MAX_CERTIFICATES} certificates"),
+            ));
+        }
+        let n = usize::try_from(list.u24_be("tls certificate length")?).unwrap_or(usize::MAX);
+        if n == 0 || n > MAX_CERTIFICATE_LEN {
+            return Err(DecodeError::invalid(
+                "tls certificate length",
+                format!("{n} bytes, expected 1 to {MAX_CERTIFICATE_LEN}"),
+            ));
+        }
+        out.push(list.take(n, "tls certificate")?.to_vec());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::hex;
+
+    fn handshake_msg(kind: u8, body: &[u8]) -> Vec<u8> {
+        let len = u32::try_from(body.len()).expect("small").to_be_bytes();
+        let mut out = vec![kind, len[1], len[2], len[3]];
+        out.extend_from_slice(body);
+        out
+    }
+
+    fn record(kind: u8, fragment: &[u8]) -> Vec<u8> {
+        let len = u16::try_from(fragment.len()).expect("small").to_be_bytes();
+        let mut out = vec![kind, 0x03, 0x03, len[0], len[1]];
+        out.extend_from_slice(fragment);
+        out
+    }
+
+    fn hello(version: [u8; 2], suite: [u8; 2]) -> Vec<u8> {
+        let mut body = version.to_vec();
+        body.extend_from_slice(&[0x11; 32]);
+        body.push(0);
+        body.extend_from_slice(&suite);
+        body.push(0);
+        handshake_msg(2, &body)
+    }
+
+    fn certificate(certs: &[&[u8]]) -> Vec<u8> {
+        let mut list = Vec::new();
+        for c in certs {
+            let n = u32::try_from(c.len()).expect("small").to_be_bytes();
+            list.extend_from_slice(&n[1..]);
+            list.extend_from_slice(c);
+        }
+        let n = u32::try_from(list.len()).expect("small").to_be_bytes();
+        let mut body = n[1..].to_vec();
+        body.extend_from_slice(&list);
+        handshake_msg(11, &body)
+    }
+
+    fn flight(certs: &[&[u8]]) -> Vec<u8> {
+        let mut msgs = hello([3, 3], [0x00, 0x9D]);
+        msgs.extend(certificate(certs));
+        msgs.extend(handshake_msg(12, &[1, 2, 3]));
+        msgs.extend(handshake_msg(14, &[]));
+        msgs
+    }
+
+    #[test]
+    fn one_record_flight_with_a_chain() {
+        let bytes = record(0x16, &flight(&[b"leaf", b"issuer"]));
+        let expected = FlightReply::Flight(ServerFlight {
+            version: 0x0303,
+            cipher_suite: 0x009D,
+            certificates: vec![b"leaf".to_vec(), b"issuer".to_vec()],
+        });
+        assert_eq!(parse_server_flight(&bytes), Ok(Some(expected.clone())));
+        for n in 0..bytes.len() {
+            assert_eq!(parse_server_flight(&bytes[..n]), Ok(None), "prefix {n}");
+        }
+        // What comes after the ServerHelloDone does not matter, even if it is not TLS.
+        let mut more = bytes.clone();
+        more.extend_from_slice(&hex("03 00 00 09 02 f0 80 21 80"));
+        assert_eq!(parse_server_flight(&more), Ok(Some(expected)));
+    }
+
+    #[test]
+    fn messages_split_over_records_in_odd_places() {
+        let msgs = flight(&[b"only"]);
+        let mut bytes = Vec::new();
+        for chunk in msgs.chunks(7) {
+            bytes.extend(record(0x16, chunk));
+        }
+        assert!(matches!(
+            parse_server_flight(&bytes),
+            Ok(Some(FlightReply::Flight(ServerFlight { ref certificates, .. }))) if certificates == &[b"only".to_vec()]
+        ));
+        for n in 0..bytes.len() {
+            assert_eq!(parse_server_flight(&bytes[..n]), Ok(None), "prefix {n}");
+        }
+    }
+
+    #[test]
+    fn tls13_hello_ends_the_flight_and_alerts_answer_at_once() {
+        let mut body = vec![3, 3];
+        body.extend_from_slice(&[0x44; 32]);
+        body.push(0);
+        body.extend_from_slice(&hex("13 02 00 00 06 00 2b 00 02 03 04"));
+        let bytes = record(0x16, &handshake_msg(2, &body));
+        assert_eq!(
+            parse_server_flight(&bytes),
+            Ok(Some(FlightReply::Flight(ServerFlight {
+                version: 0x0304,
+                cipher_suite: 0x1302,
+                certificates: vec![],
+            })))
+        );
+        assert_eq!(
+            parse_server_flight(&hex("15 03 01 00 02 02 46")),
+            Ok(Some(FlightReply::Alert {
+                level: 2,
+                description: 70
+            }))
+        );
+    }
+
+    #[test]
+    fn broken_flights_are_errors() {
+        let hello_only = hello([3, 1], [0x00, 0x2F]);
+        let cases: Vec<(&str, Vec<u8>)> = vec![
+            ("TPKT", hex("03 00 00 09 02 f0 80 21 80")),
+            ("certificate first", record(0x16, &certificate(&[b"x"]))),
+            (
+                "two hellos",
+                record(0x16, &[hello_only.clone(), hello_only.clone()].concat()),
+            ),
+            (
+                "client key exchange in a server flight",
+                record(
+                    0x16,
+                    &[hello_only.clone(), handshake_msg(16, &[0])].concat(),
+                ),
+            ),
+            (
+                "hello done with a body",
+                record(
+                    0x16,
+                    &[hello_only.clone(), handshake_msg(14, &[0])].concat(),
+                ),
+            ),
+            (
+                "empty certificate entry",
+                record(
+                    0x16,
+                    &[
+                        hello_only.clone(),
+                        handshake_msg(11, &hex("00 00 03 00 00 00")),
+                    ]
+                    .concat(),
+                ),
+            ),
+            (
+                "certificate list overruns the message",
+                record(
+                    0x16,
+                    &[
+                        hello_only.clone(),
+                        handshake_msg(11, &hex("00 00 09 00 00 01 41")),
+                    ]
+                    .concat(),
+                ),
+            ),
+            (
+                "alert after a partial flight",
+                [record(0x16, &hello_only), hex("15 03 03 00 02 02 28")].concat(),
+            ),
+            ("huge handshake message", record(0x16, &hex("02 ff ff ff"))),
+        ];
+        for (what, bytes) in cases {
+            assert!(parse_server_flight(&bytes).is_err(), "{what}");
+        }
+        // Too many certificates.
+        let many: Vec<&[u8]> = vec![b"c"; MAX_CERTIFICATES + 1];
+        let mut msgs = hello([3, 3], [0xC0, 0x30]);
+        msgs.extend(certificate(&many));
+        msgs.extend(handshake_msg(14, &[]));
+        assert!(parse_server_flight(&record(0x16, &msgs)).is_err());
+    }
+}
