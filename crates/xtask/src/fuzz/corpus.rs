@@ -1,4 +1,4 @@
-//! The repository's corpus, fuzz/corpus/<target>/: rebuilt from the seeds (`--seed`), or grown
+//! The repository's corpus, `fuzz/corpus/<target>/`: rebuilt from the seeds (`--seed`), or grown
 //! by the inputs of the last run that bring new coverage (`--merge`), both by libFuzzer's
 //! `-merge=1`, for a person to review and commit.
 
