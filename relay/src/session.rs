@@ -4,15 +4,18 @@
 //! network, the egress check of target and gateway, the limits) gives a [`ProbePlan`]; [`stream`]
 //! runs the probe and forwards its events; [`sign_report`]; then the report and close 1000. A
 //! step that refuses returns a [`Reject`], which [`refuse`] tells the client before closing.
+//!
+//! `client.rs` is the session's side of the socket (every send under a deadline); `report.rs`
+//! turns the probe's events and report into protocol messages, the report signed.
 
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use axum::extract::ws::{Message, WebSocket};
 use rdpcheck_probe::ProbeOptions;
-use rdpcheck_report::wire::{ClientMessage, ProbeRequest, ServerMessage, SignedReport, StageState};
-use rdpcheck_report::{redact, Event, RelayStamp, Report, Stage, VerdictStatus};
+use rdpcheck_report::wire::{ClientMessage, ProbeRequest};
+use rdpcheck_report::{Event, Report, Stage, VerdictStatus};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
@@ -24,121 +27,23 @@ use crate::reject::{Reject, CLOSE_NORMAL};
 use crate::server::ConnHandle;
 use crate::state::AppState;
 
+mod client;
+mod report;
+
+#[cfg(test)]
+mod tests;
+
+pub use client::Client;
+pub use report::sign_report;
+
+use report::to_message;
+
 /// The longest target (or gateway) text the relay looks at.
 const MAX_TARGET_CHARS: usize = 300;
 /// Stability handshakes when the request does not say.
 const DEFAULT_SAMPLES: u32 = 3;
 /// How often an idle probe pings the client, so proxies keep the socket open.
 const HEARTBEAT: Duration = Duration::from_secs(15);
-/// How long to wait for the client's close frame after ours.
-const CLOSE_DRAIN: Duration = Duration::from_secs(2);
-
-#[cfg(test)]
-mod tests;
-
-/// The session's side of the WebSocket: every send has a deadline (`write_timeout_s`, and never
-/// past the session's end), so a client that stops reading cannot hold its probe slot. A send
-/// that misses its deadline marks the client stalled; nothing more is sent to it.
-pub struct Client {
-    socket: WebSocket,
-    write_timeout: Duration,
-    /// Set at admission: the probe's deadline plus one write timeout. No send or wait goes past it.
-    end: Option<Instant>,
-    stalled: bool,
-    conn: Option<ConnHandle>,
-}
-
-impl Client {
-    pub fn new(socket: WebSocket, limits: &config::Limits, conn: Option<ConnHandle>) -> Client {
-        Client {
-            socket,
-            write_timeout: Duration::from_secs(limits.write_timeout_s),
-            end: None,
-            stalled: false,
-            conn,
-        }
-    }
-
-    /// How long the next send (or wait) may take.
-    fn budget(&self, at_most: Duration) -> Duration {
-        match self.end {
-            Some(end) => at_most.min(end.saturating_duration_since(Instant::now())),
-            None => at_most,
-        }
-    }
-
-    /// Send one frame within the budget; `false` if the client is gone or did not read in time.
-    async fn send_frame(&mut self, msg: Message) -> bool {
-        if self.stalled {
-            return false;
-        }
-        let budget = self.budget(self.write_timeout);
-        match tokio::time::timeout(budget, self.socket.send(msg)).await {
-            Ok(sent) => sent.is_ok(),
-            Err(_) => {
-                self.stalled = true;
-                false
-            }
-        }
-    }
-
-    async fn send(&mut self, msg: &ServerMessage) -> bool {
-        match serde_json::to_string(msg) {
-            Ok(text) => self.send_frame(Message::Text(text.into())).await,
-            Err(_) => false,
-        }
-    }
-
-    async fn recv(&mut self) -> Option<Result<Message, axum::Error>> {
-        self.socket.recv().await
-    }
-
-    /// Send a close frame, then read until the client's close arrives: dropping a socket with
-    /// unread data makes the kernel reset it, and the reset can destroy the frames just sent.
-    async fn close(&mut self, code: u16, reason: &str) {
-        let frame = Message::Close(Some(CloseFrame {
-            code,
-            reason: Utf8Bytes::from(reason.to_string()),
-        }));
-        if !self.send_frame(frame).await {
-            return;
-        }
-        let budget = self.budget(CLOSE_DRAIN);
-        let socket = &mut self.socket;
-        let drain = async {
-            while let Some(Ok(msg)) = socket.recv().await {
-                if matches!(msg, Message::Close(_)) {
-                    break;
-                }
-            }
-        };
-        let _ = tokio::time::timeout(budget, drain).await;
-    }
-
-    /// Tell the client why in one `error` message, then close (1008; 1001 when shutting down).
-    async fn refuse(&mut self, reject: &Reject) {
-        if self.send(&reject.to_message()).await {
-            self.close(reject.close_code(), reject.code).await;
-        }
-    }
-
-    /// Count and log a client that stopped reading, and have its connection reset rather than
-    /// left to the kernel with unsent data.
-    fn finish(&self, state: &AppState, client: IpAddr) {
-        if !self.stalled {
-            return;
-        }
-        state.metrics.write_timeout();
-        if let Some(conn) = &self.conn {
-            conn.reset_on_close();
-        }
-        tracing::warn!(
-            client = %client,
-            write_timeout_s = self.write_timeout.as_secs(),
-            "the client stopped reading (a send missed its deadline): session closed, slot freed"
-        );
-    }
-}
 
 /// A session refused before the upgrade (host, origin, token): tell the client and close.
 pub async fn reject(
@@ -396,54 +301,6 @@ fn finished(state: &AppState, client: IpAddr, report: &Report) {
         duration_ms = report.duration_ms,
         "probe finished"
     );
-}
-
-/// Stamp, serialise and sign the report and its redacted copy.
-pub fn sign_report(state: &AppState, mut report: Report) -> Result<ServerMessage, Reject> {
-    report.relay = Some(RelayStamp {
-        key_id: state.key.key_id.clone(),
-        signed_at: now_rfc3339(),
-    });
-    let text = encode(&report)?;
-    let redacted_text = encode(&redact(&report))?;
-    Ok(ServerMessage::Report {
-        signature: state.key.sign(&text),
-        report: text,
-        key_id: state.key.key_id.clone(),
-        redacted: Some(SignedReport {
-            signature: state.key.sign(&redacted_text),
-            report: redacted_text,
-            key_id: state.key.key_id.clone(),
-        }),
-    })
-}
-
-fn encode(report: &Report) -> Result<String, Reject> {
-    serde_json::to_string(report).map_err(|_| Reject::internal("the report could not be encoded"))
-}
-
-fn now_rfc3339() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
-
-fn to_message(event: Event) -> ServerMessage {
-    match event {
-        Event::StageStarted { name, at_ms } => ServerMessage::Stage {
-            state: StageState::Started,
-            name,
-            at_ms,
-            result: None,
-        },
-        Event::StageFinished { result, at_ms } => ServerMessage::Stage {
-            state: StageState::Finished,
-            name: result.name,
-            at_ms,
-            result: Some(result),
-        },
-        Event::Finding { finding } => ServerMessage::Finding { finding },
-    }
 }
 
 /// A spawned probe that is aborted if the session ends first.

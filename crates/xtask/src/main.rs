@@ -16,7 +16,6 @@ mod bench;
 mod check_deps;
 mod deps;
 mod fuzz;
-mod fuzz_seed;
 mod sh;
 mod web;
 

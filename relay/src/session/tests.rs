@@ -5,6 +5,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use rdpcheck_probe::observe::DnsOutcome;
 use rdpcheck_report::share;
+use rdpcheck_report::wire::{ServerMessage, SignedReport};
 
 use super::*;
 use crate::state::test_state;

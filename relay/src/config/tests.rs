@@ -1,0 +1,115 @@
+//! Merging the layers, the defaults and the checks, and the example file.
+
+use super::*;
+
+#[test]
+fn defaults_listen_on_loopback() {
+    let c = Config::resolve(Args::default()).expect("defaults work");
+    assert!(c.listen.ip().is_loopback());
+    assert_eq!(c.listen.port(), 8080);
+    assert_eq!(c.auth, None);
+}
+
+#[test]
+fn public_listener_needs_an_access_decision() {
+    let args = Args {
+        listen: Some("0.0.0.0:8080".parse().expect("addr")),
+        ..Args::default()
+    };
+    let e = Config::resolve(args).expect_err("refused");
+    assert!(e.contains("--auth"), "{e}");
+    let args = Args {
+        listen: Some("0.0.0.0:8080".parse().expect("addr")),
+        auth: Some("none".into()),
+        ..Args::default()
+    };
+    assert!(Config::resolve(args).is_ok());
+}
+
+#[test]
+fn connection_limits_default_and_read_from_the_file() {
+    let l = Config::resolve(Args::default()).expect("defaults").limits;
+    assert_eq!(
+        (
+            l.header_timeout_s,
+            l.idle_timeout_s,
+            l.write_timeout_s,
+            l.max_connections,
+            l.max_connections_per_client,
+            l.failed_auth_per_minute,
+        ),
+        (10, 30, 10, 4096, 64, 10)
+    );
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("relay.toml");
+    std::fs::write(
+        &path,
+        "public_url = \"https://rdpcheck.example.com\"\n[limits]\nheader_timeout_s = 2\n\
+         idle_timeout_s = 0\nwrite_timeout_s = 500\nmax_connections = 100\n\
+         max_connections_per_client = 5\nfailed_auth_per_minute = 3\n",
+    )
+    .expect("write");
+    let c = Config::resolve(Args {
+        config: Some(path.clone()),
+        public_url: vec!["http://relay.corp:8080".into()],
+        ..Args::default()
+    })
+    .expect("config");
+    let l = c.limits;
+    assert_eq!(
+        (
+            l.header_timeout_s,
+            l.idle_timeout_s,
+            l.write_timeout_s,
+            l.max_connections,
+            l.max_connections_per_client,
+            l.failed_auth_per_minute,
+        ),
+        (2, 1, 60, 100, 5, 3)
+    );
+    assert_eq!(
+        c.public_urls,
+        [
+            OwnName::new(true, "rdpcheck.example.com", 443),
+            OwnName::new(false, "relay.corp", 8080)
+        ]
+    );
+    std::fs::write(
+        &path,
+        "public_url = [\"https://a.example\", \"https://b.example:8443\"]\n",
+    )
+    .expect("write");
+    let c = Config::resolve(Args {
+        config: Some(path.clone()),
+        ..Args::default()
+    })
+    .expect("a list");
+    assert_eq!(c.public_urls.len(), 2);
+    std::fs::write(&path, "public_url = \"https://a.example/app\"\n").expect("write");
+    let e = Config::resolve(Args {
+        config: Some(path),
+        ..Args::default()
+    })
+    .expect_err("a path");
+    assert!(e.starts_with("public_url: "), "{e}");
+}
+
+#[test]
+fn the_example_config_has_every_key_right() {
+    let file: FileConfig =
+        toml::from_str(include_str!("../../relay.example.toml")).expect("relay.example.toml");
+    assert_eq!(file.public_url.into_vec(), ["https://rdpcheck.example.com"]);
+    let l = file.limits;
+    assert_eq!(l.write_timeout_s, Some(10));
+    assert_eq!(l.max_connections_per_client, Some(64));
+    assert_eq!(l.header_timeout_s, Some(10));
+}
+
+#[test]
+fn token_auth_needs_tokens() {
+    let args = Args {
+        auth: Some("token".into()),
+        ..Args::default()
+    };
+    assert!(Config::resolve(args).is_err());
+}
