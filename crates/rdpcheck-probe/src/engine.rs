@@ -2,7 +2,7 @@
 
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rdpcheck_proto::x224::{protocol, Negotiation};
 use rdpcheck_report::{Event, Stage};
@@ -14,8 +14,9 @@ use tokio::time::Instant;
 
 use crate::diagnose::judge_stage;
 use crate::observe::{
-    DnsOutcome, GatewayObs, GatewayTls, HttpOutcome, LegacyProbe, NlaOutcome, Observations,
-    ReplyOutcome, TcpAttempt, Timed, TlsFailure, TlsOutcome, TlsSession, MAIN_REQUEST,
+    ConnectOutcome, DnsOutcome, GatewayObs, GatewayTls, HttpOutcome, LegacyProbe, NlaOutcome,
+    Observations, ReplyOutcome, TcpAttempt, Timed, TlsFailure, TlsOutcome, TlsSession,
+    MAIN_REQUEST,
 };
 use crate::stages::{dns, gateway, layers, net, nla, stability, tls, udp};
 use crate::ProbeOptions;
@@ -81,6 +82,18 @@ impl Emitter {
             self.finished(stage, obs);
         }
     }
+}
+
+/// How long one layer-probe connect may take before it starts over: four round trips of the
+/// main connect plus 100 ms, between 100 ms and 1 s. A connect normally completes in one round
+/// trip whatever the server's load (the kernel answers the SYN); only a dropped SYN takes longer.
+fn layer_connect_try(tcp: &[TcpAttempt]) -> Duration {
+    let rtt_ms = tcp
+        .iter()
+        .find(|a| a.outcome == ConnectOutcome::Connected)
+        .map_or(0.0, |a| a.ms);
+    Duration::from_secs_f64((4.0 * rtt_ms + 100.0) / 1000.0)
+        .clamp(Duration::from_millis(100), Duration::from_secs(1))
 }
 
 /// Aborts a spawned task when dropped.
@@ -269,8 +282,10 @@ async fn direct_ladder(
     let layer_probes = tokio::spawn({
         let (main_answered, done) = (main_answered.clone(), layers_done.clone());
         let (port, connect, reply) = (opts.port, opts.connect_timeout, reply);
+        let connect_try = layer_connect_try(&obs.tcp);
         async move {
-            let probes = layers::probe_all(addr, port, connect, reply, main_answered).await;
+            let probes =
+                layers::probe_all(addr, port, connect, connect_try, reply, main_answered).await;
             done.notify_one();
             probes
         }
@@ -489,6 +504,7 @@ async fn fresh_tls_connection(opts: &ProbeOptions, addr: IpAddr) -> Option<TcpSt
         opts.port,
         MAIN_REQUEST,
         opts.connect_timeout,
+        None,
         opts.reply_timeout,
     )
     .await;

@@ -24,12 +24,15 @@ const FIRST_BURST: usize = 2;
 const REST_AFTER: Duration = Duration::from_millis(5);
 
 /// Every layer of [`LAYERS`]: the first [`FIRST_BURST`] at once, the rest when `main_answered`
-/// fires or after [`REST_AFTER`], whichever comes first. Results in [`LAYERS`] order. The probes
+/// fires or after [`REST_AFTER`], whichever comes first. A connect that takes longer than
+/// `connect_try` starts over with a fresh SYN (a full accept queue drops SYNs; see
+/// `net::connect_retrying`). Results in [`LAYERS`] order. The probes
 /// run as tasks of a `JoinSet`, so dropping this future (the whole-check deadline) ends them.
 pub async fn probe_all(
     addr: IpAddr,
     port: u16,
     connect: Duration,
+    connect_try: Duration,
     reply: Duration,
     main_answered: Arc<Notify>,
 ) -> Vec<LayerProbe> {
@@ -41,7 +44,8 @@ pub async fn probe_all(
         set.spawn(async move {
             // The stream is dropped (closed) as soon as the answer is in.
             let (outcome, _closed) =
-                connect_and_negotiate(addr, port, requested, connect, reply).await;
+                connect_and_negotiate(addr, port, requested, connect, Some(connect_try), reply)
+                    .await;
             let probe = LayerProbe {
                 layer,
                 requested,

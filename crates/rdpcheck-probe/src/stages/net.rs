@@ -33,6 +33,31 @@ pub async fn connect(
     }
 }
 
+/// Connect like [`connect`], but start over with a fresh SYN whenever one attempt takes longer
+/// than `try_limit`: a server whose accept queue is full drops SYNs silently, and the kernel's own
+/// retry comes only after its 1 s initial RTO (xrdp's listen backlog is 2, so a burst of probes
+/// can meet a full queue). A refusal or unreachable answer ends it at once; `limit` bounds the
+/// whole.
+pub async fn connect_retrying(
+    addr: IpAddr,
+    port: u16,
+    limit: Duration,
+    try_limit: Duration,
+) -> (ConnectOutcome, f64, Option<TcpStream>) {
+    let start = Instant::now();
+    let deadline = start + limit;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return (ConnectOutcome::TimedOut, elapsed_ms(start), None);
+        }
+        let (outcome, _, stream) = connect(addr, port, try_limit.min(left)).await;
+        if outcome != ConnectOutcome::TimedOut {
+            return (outcome, elapsed_ms(start), stream);
+        }
+    }
+}
+
 fn classify_connect_error(e: &io::Error) -> ConnectOutcome {
     match e.kind() {
         io::ErrorKind::ConnectionRefused => ConnectOutcome::Refused,
@@ -165,14 +190,19 @@ pub fn elapsed_ms(start: Instant) -> f64 {
 }
 
 /// Connect and negotiate on a fresh connection; the stream stays open for what follows.
+/// `try_limit`: see [`connect_retrying`] (`None`: one attempt).
 pub async fn connect_and_negotiate(
     addr: IpAddr,
     port: u16,
     requested: u32,
     connect_limit: Duration,
+    try_limit: Option<Duration>,
     reply_limit: Duration,
 ) -> (ReplyOutcome, Option<TcpStream>) {
-    let (outcome, _, stream) = connect(addr, port, connect_limit).await;
+    let (outcome, _, stream) = match try_limit {
+        Some(each) => connect_retrying(addr, port, connect_limit, each).await,
+        None => connect(addr, port, connect_limit).await,
+    };
     let Some(mut stream) = stream else {
         return (ReplyOutcome::ConnectFailed(outcome), None);
     };
@@ -211,5 +241,72 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    /// A listener with a tiny accept queue that never accepts (its queue fills at once).
+    fn full_queue_listener() -> (socket2::Socket, u16, Vec<std::net::TcpStream>) {
+        use socket2::{Domain, Socket, Type};
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, None).expect("socket");
+        let any = SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, 0));
+        socket.bind(&any.into()).expect("bind");
+        socket.listen(0).expect("listen");
+        let port = socket
+            .local_addr()
+            .ok()
+            .and_then(|a| a.as_socket())
+            .map_or(0, |a| a.port());
+        // Fill the queue (backlog 0 holds one; a second may squeeze in): later SYNs are dropped.
+        let mut held = Vec::new();
+        for _ in 0..3 {
+            let addr = SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, port));
+            if let Ok(s) = std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+                held.push(s);
+            }
+        }
+        (socket, port, held)
+    }
+
+    #[tokio::test]
+    async fn a_refusal_ends_the_retries_at_once() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = closed.local_addr().expect("addr").port();
+        drop(closed);
+        let local = IpAddr::from([127, 0, 0, 1]);
+        let (outcome, _, stream) =
+            connect_retrying(local, port, Duration::from_secs(5), Duration::from_millis(50)).await;
+        assert_eq!(outcome, ConnectOutcome::Refused);
+        assert!(stream.is_none());
+    }
+
+    #[tokio::test]
+    async fn a_dropped_syn_is_retried_until_the_queue_frees() {
+        let (listener, port, _held) = full_queue_listener();
+        let local = IpAddr::from([127, 0, 0, 1]);
+        // Nothing is accepted: every attempt times out, and the whole limit is honoured.
+        let (outcome, _, _) =
+            connect_retrying(local, port, Duration::from_millis(400), Duration::from_millis(100))
+                .await;
+        assert_eq!(outcome, ConnectOutcome::TimedOut);
+        // Free the queue a little later: a fresh SYN gets through.
+        let accepter = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            // Drain the queue for a while (bounded), so the retried SYN finds room.
+            let _ = listener.set_nonblocking(true);
+            let until = std::time::Instant::now() + Duration::from_secs(3);
+            let mut accepted = Vec::new();
+            while std::time::Instant::now() < until {
+                match listener.accept() {
+                    Ok(conn) => accepted.push(conn),
+                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
+                }
+            }
+            accepted
+        });
+        let (outcome, _, stream) =
+            connect_retrying(local, port, Duration::from_secs(5), Duration::from_millis(100)).await;
+        assert_eq!(outcome, ConnectOutcome::Connected);
+        assert!(stream.is_some());
+        drop(stream);
+        let _ = accepter.join();
     }
 }

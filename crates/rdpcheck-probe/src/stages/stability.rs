@@ -29,7 +29,8 @@ pub async fn sample(
         }
         let start = Instant::now();
         let requested = protocol::SSL | protocol::HYBRID | protocol::HYBRID_EX;
-        let (outcome, _stream) = connect_and_negotiate(addr, port, requested, connect, reply).await;
+        let (outcome, _stream) =
+            connect_and_negotiate(addr, port, requested, connect, None, reply).await;
         samples.push(match outcome {
             ReplyOutcome::Confirm { .. } => Sample::Ok {
                 ms: elapsed_ms(start),
