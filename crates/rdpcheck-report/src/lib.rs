@@ -11,6 +11,7 @@ mod report;
 pub mod share;
 mod stage;
 mod stage_result;
+mod vantage;
 pub mod wire;
 
 pub use code::{CodeFamily, CodeKey, FindingCode, NegFailure, Plain, UnknownCode};
@@ -24,3 +25,7 @@ pub use report::{
 };
 pub use stage::{LadderPart, Stage, UnknownStage};
 pub use stage_result::{StageResult, StageStatus};
+pub use vantage::{
+    failure_code, RelayFailure, RelaySide, SideVerdict, StagePair, Vantage, VantageDocument,
+    VantageKind,
+};

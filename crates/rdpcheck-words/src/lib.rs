@@ -8,6 +8,7 @@
 mod format;
 mod labels;
 mod sections;
+pub mod vantage;
 
 pub use format::{fixed, ms, opt_ms, skew, target, target_checked, yes_no};
 pub use labels::{
