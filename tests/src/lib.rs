@@ -13,6 +13,7 @@ pub mod fault;
 pub mod loopback;
 pub mod machine;
 pub mod mstsc;
+pub mod netns;
 pub mod nginx;
 pub mod process;
 pub mod shadow;
