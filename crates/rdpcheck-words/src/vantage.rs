@@ -58,12 +58,31 @@ pub fn local_label(viewer: Viewer) -> &'static str {
 pub const RELAY_LABEL: &str = "Relay";
 /// What marks the local report: nobody signed it.
 pub const LOCAL_NOT_SIGNED: &str = "from the user's computer, not signed";
+/// The local report's mark as its reader sees it.
+pub fn local_signed(viewer: Viewer) -> &'static str {
+    match viewer {
+        Viewer::Here => "made on this computer, not signed",
+        Viewer::Elsewhere => LOCAL_NOT_SIGNED,
+    }
+}
 /// The marker under the stage where the two diverge.
 pub const DIVERGES_HERE: &str = "diverges here";
 /// The heading of the comparison.
 pub const TITLE: &str = "Two vantage points";
 /// Above the meaning.
 pub const MEANING_LABEL: &str = "What it means";
+
+/// Above the two summaries of the stage where the sides diverge.
+pub fn at_stage(stage: Stage) -> String {
+    format!("At the {stage} stage")
+}
+/// Above the two verdicts.
+pub const VERDICTS: &str = "Verdicts";
+/// Before a note.
+pub const NOTE: &str = "note";
+/// Above the link with both reports.
+pub const OPEN_IN_PAGE: &str =
+    "Open both in the page (the relay's report stays verifiably signed, this computer's is marked as not signed)";
 
 /// "The relay could not check this target: <reason>" — the relay refused, or could not be
 /// reached; the local check stands on its own.

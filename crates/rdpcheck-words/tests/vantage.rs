@@ -552,3 +552,23 @@ fn the_issue_example_reads_as_written() {
          software — ends it."
     );
 }
+
+/// The link the CLI made in the netns test (crates/rdpcheck-report/tests/data/v2_links.json):
+/// what the page computes from it.
+#[test]
+fn a_real_two_vantage_link_compares_as_the_cli_said() {
+    let fixture: serde_json::Value = serde_json::from_str(include_str!(
+        "../../rdpcheck-report/tests/data/v2_links.json"
+    ))
+    .expect("fixture");
+    let fragment = fixture["cut_here_healthy_there"].as_str().expect("link");
+    let link = rdpcheck_report::share::decode_vantage(fragment).expect("a v2 link");
+    let local = link.local_report().expect("local");
+    let relay = rdpcheck_report::share::report(&link.relay).expect("relay");
+    let v = compare_as(&local, &relay, Viewer::Elsewhere);
+    assert_eq!(
+        (v.kind, v.diverges_at),
+        (VantageKind::LocalFails, Some(Stage::X224))
+    );
+    expect_file!["snapshots/vantage-v2-link.txt"].assert_eq(&render(&v));
+}
