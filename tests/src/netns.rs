@@ -179,8 +179,15 @@ impl TwoSites {
     pub fn create() -> Result<TwoSites, String> {
         let local = NetNs::create("local")?;
         let relay = NetNs::create("relay")?;
-        // Interface names are per namespace, but the pair is made in one call: keep them unique.
-        let tag = std::process::id() % 100_000;
+        // Interface names are per namespace, but the pair is made in one call: keep them unique
+        // (at most 15 characters).
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static PAIRS: AtomicU32 = AtomicU32::new(0);
+        let tag = format!(
+            "{}{}",
+            std::process::id() % 100_000,
+            PAIRS.fetch_add(1, Ordering::SeqCst) % 100
+        );
         let (l, r) = (format!("rdpv{tag}l"), format!("rdpv{tag}r"));
         ip(&[
             "link",

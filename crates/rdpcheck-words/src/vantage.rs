@@ -61,7 +61,7 @@ pub const LOCAL_NOT_SIGNED: &str = "from the user's computer, not signed";
 /// The local report's mark as its reader sees it.
 pub fn local_signed(viewer: Viewer) -> &'static str {
     match viewer {
-        Viewer::Here => "made on this computer, not signed",
+        Viewer::Here => "not signed (only a relay signs)",
         Viewer::Elsewhere => LOCAL_NOT_SIGNED,
     }
 }

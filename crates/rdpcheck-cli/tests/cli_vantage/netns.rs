@@ -164,7 +164,7 @@ fn the_comparison_names_the_path_when_the_same_address_hides_two_hosts() {
     assert_eq!(run.code, Some(1), "{run:?}");
     for line in [
         "Two vantage points — ws://10.213.0.2:8080/api/v1/probe",
-        "  This computer  made on this computer, not signed",
+        "  This computer  not signed (only a relay signs)",
         "  Relay          signed by the relay (key ",
         "                             ^ diverges here",
         "The two sides diverge at the x224 stage.",
