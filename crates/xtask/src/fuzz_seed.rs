@@ -11,8 +11,9 @@
 //! - `wire_server_message`: PROTOCOL.md's messages, and messages built from the real lab reports
 //!   (crates/rdpcheck-words/tests/fixtures, web/tests/fixtures) the way the relay streams them:
 //!   every stage result and finding, and the report itself; the reports as they are, too;
-//! - `share_link`: the v1 share links (crates/rdpcheck-report/tests/data/v1_links.json) and
-//!   signed-report JSON made from the lab reports.
+//! - `share_link`: the v1 share links (crates/rdpcheck-report/tests/data/v1_links.json), the v2
+//!   two-vantage link (v2_links.json), and signed-report and two-vantage JSON made from the lab
+//!   reports.
 //!
 //! No JSON library (xtask has no dependencies): the fixtures are compact-printed and cut with
 //! the small string-aware scanner below, which is enough for well-formed input.
@@ -29,6 +30,7 @@ pub struct Seed {
 const PROTO_DATA: &str = "crates/rdpcheck-proto/tests/data";
 const REPORT_FIXTURES: &[&str] = &["crates/rdpcheck-words/tests/fixtures", "web/tests/fixtures"];
 const V1_LINKS: &str = "crates/rdpcheck-report/tests/data/v1_links.json";
+const V2_LINKS: &str = "crates/rdpcheck-report/tests/data/v2_links.json";
 const KEY_ID: &str = "EWSRkmMeI4yT";
 
 /// The seeds of `target`; an unknown target has none (it starts from an empty corpus).
@@ -381,13 +383,29 @@ fn share_links(root: &Path) -> Result<Vec<Seed>, String> {
             out.push(seed(format!("v1_{key}_with_hash"), format!("#{link}")));
         }
     }
+    let vantage = compact_json(&read_text(&root.join(V2_LINKS))?);
+    if let Some(link) = string_field(&vantage, "cut_here_healthy_there") {
+        out.push(seed("v2_cut_here_healthy_there", link));
+    }
     let signature = "A".repeat(86);
-    for (name, report) in reports(root)?.into_iter().take(3) {
+    let reports = reports(root)?;
+    for (name, report) in reports.iter().take(3) {
         out.push(seed(
             format!("{name}_signed_json"),
             format!(
                 r#"{{"report":{},"signature":"{signature}","key_id":"{KEY_ID}"}}"#,
-                json_string(&report)
+                json_string(report)
+            ),
+        ));
+    }
+    // The JSON of a two-vantage link: a local report and a signed one.
+    if let [(local, l), (relay, r), ..] = reports.as_slice() {
+        out.push(seed(
+            format!("{local}_{relay}_vantage_json"),
+            format!(
+                r#"{{"local":{},"relay":{{"report":{},"signature":"{signature}","key_id":"{KEY_ID}"}}}}"#,
+                json_string(l),
+                json_string(r)
             ),
         ));
     }
