@@ -150,8 +150,24 @@ impl NetNs {
     }
 }
 
+impl NetNs {
+    /// A file that programs started with [`NetNs::command`] see as `/etc/<file>` (iproute2 binds
+    /// `/etc/netns/<ns>/<file>` over it), e.g. `hosts`: names that resolve only inside.
+    /// Removed with the namespace.
+    pub fn etc_file(&self, file: &str, contents: &str) -> Result<(), String> {
+        let dir = std::path::Path::new("/etc/netns").join(&self.name);
+        std::fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
+        let path = dir.join(file);
+        std::fs::write(&path, contents).map_err(|e| format!("write {}: {e}", path.display()))
+    }
+}
+
 impl Drop for NetNs {
     fn drop(&mut self) {
+        let etc = std::path::Path::new("/etc/netns").join(&self.name);
+        if etc.exists() {
+            let _ = std::fs::remove_dir_all(&etc);
+        }
         if let Err(e) = ip(&["netns", "del", &self.name]) {
             eprintln!("cannot delete network namespace {}: {e}", self.name);
         }

@@ -276,7 +276,12 @@ async fn fetch_key(session: &Session) -> Result<PublicKeyInfo, RelayFailure> {
             .to_bytes();
         let text = String::from_utf8_lossy(&body);
         if !status.is_success() {
-            return Err(no_key(format!("HTTP {status}: {}", text.trim())));
+            // A refusal of the relay's own (a name it is not served under) says why in its body.
+            let code = refusal_code(status.as_u16());
+            return Err(match text.trim() {
+                why if code != failure_code::NO_KEY && !why.is_empty() => failure(code, why),
+                why => failure(code, no_key(format!("HTTP {status}: {why}")).message),
+            });
         }
         let key: PublicKeyInfo =
             serde_json::from_str(&text).map_err(|e| no_key(format!("not a key ({e})")))?;
@@ -384,6 +389,17 @@ async fn probe(
     ))
 }
 
+/// The code for an HTTP refusal before any WebSocket: the relay's own for a missing token (401,
+/// 403) and a name it is not served under (421); otherwise the relay's key could not be read.
+fn refusal_code(status: u16) -> &'static str {
+    use rdpcheck_report::wire::error_code;
+    match status {
+        401 | 403 => error_code::AUTH_REQUIRED,
+        421 => error_code::HOST_DENIED,
+        _ => failure_code::NO_KEY,
+    }
+}
+
 /// A refused upgrade: before the WebSocket, the relay answers with an HTTP status (421 for a
 /// name it is not served under, 503 over a connection cap, 404 for no relay at that path).
 fn upgrade_refused(url: &str, e: tokio_tungstenite::tungstenite::Error) -> RelayFailure {
@@ -396,10 +412,9 @@ fn upgrade_refused(url: &str, e: tokio_tungstenite::tungstenite::Error) -> Relay
                 .map(|b| String::from_utf8_lossy(b).trim().to_string())
                 .unwrap_or_default();
             let status = resp.status();
-            let code = match status.as_u16() {
-                401 | 403 => rdpcheck_report::wire::error_code::AUTH_REQUIRED,
-                421 => rdpcheck_report::wire::error_code::HOST_DENIED,
-                _ => failure_code::UNREACHABLE,
+            let code = match refusal_code(status.as_u16()) {
+                failure_code::NO_KEY => failure_code::UNREACHABLE,
+                other => other,
             };
             failure(
                 code,
@@ -420,6 +435,13 @@ fn upgrade_refused(url: &str, e: tokio_tungstenite::tungstenite::Error) -> Relay
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn http_refusals_keep_the_relays_codes() {
+        assert_eq!(refusal_code(421), "host.denied");
+        assert_eq!(refusal_code(401), "auth.required");
+        assert_eq!(refusal_code(404), "relay.no_key");
+    }
 
     #[test]
     fn relay_urls_in_every_spelling() {

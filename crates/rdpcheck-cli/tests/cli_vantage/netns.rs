@@ -176,6 +176,45 @@ fn the_comparison_names_the_path_when_the_same_address_hides_two_hosts() {
         assert!(run.stdout.contains(line), "missing {line:?} in:\n{}", run.stdout);
     }
 
+    // A name the relay is not served under (it resolves only on this computer's side): the
+    // relay refuses the API (host.denied) before any probe, and the local check still stands —
+    // found by its own name, from its own hosts file.
+    sites
+        .local
+        .etc_file(
+            "hosts",
+            &format!(
+                "127.0.0.1 localhost\n{} relay.lab\n{} rdp.lab\n",
+                TwoSites::RELAY_ADDR,
+                TwoSites::SHARED
+            ),
+        )
+        .expect("hosts file for the local namespace");
+    let run = rdpcheck(
+        Some(&sites.local),
+        &[
+            "probe",
+            "rdp.lab",
+            "--relay",
+            &format!("http://relay.lab:{RELAY_PORT}"),
+            "--json",
+            "--no-udp",
+            "--samples",
+            "1",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, Some(1), "{run:?}");
+    let doc: VantageDocument = serde_json::from_value(run.json()).expect("a vantage document");
+    let error = doc.relay.error.as_ref().expect("refused");
+    assert_eq!(error.code, "host.denied", "{error:?}");
+    assert!(
+        error.message.contains("relay.lab"),
+        "the relay's own reason: {error:?}"
+    );
+    assert_eq!(doc.local.target.addresses, [TwoSites::SHARED.to_string()]);
+    assert_eq!(doc.local.verdict.stage, Some(Stage::X224));
+
     // The relay's veth address has xrdp behind it from both sides: nothing diverges.
     let target = format!("{}:{RDP_PORT}", TwoSites::RELAY_ADDR);
     let run = rdpcheck(
