@@ -291,12 +291,6 @@ pub fn compare_as(local: &Report, relay: &Report, viewer: Viewer) -> Vantage {
             ));
         }
     }
-    if let Some((stage, local_cut)) = cut {
-        let who = if local_cut { name } else { RELAY_NAME };
-        notes.push(format!(
-            "The comparison stops at the {stage} stage: {who}'s check ran out of time there."
-        ));
-    }
 
     let meaning = meaning(
         viewer,
