@@ -122,6 +122,10 @@ fn the_comparison_names_the_path_when_the_same_address_hides_two_hosts() {
     );
     let json: serde_json::Value = run.json();
     assert_eq!(json["vantage"]["diverges_at"], "x224");
+    println!(
+        "vantage: {}",
+        serde_json::to_string_pretty(&json["vantage"]).expect("JSON")
+    );
 
     // The relay's key, read by the test itself, verifies the report the CLI kept.
     let key: serde_json::Value =
