@@ -1,10 +1,11 @@
 #![no_main]
-//! Share links (`share::decode`, then `share::report` and `share::verify` as the page does):
-//! any fragment decodes or is refused, never panics, and never inflates past the 1 MiB limit.
+//! Share links (`share::decode_link`, then `share::report` and `share::verify` as the page does):
+//! any fragment decodes or is refused, never panics, and never inflates past its limit (1 MiB
+//! for a v1 link, 2 MiB for a v2 two-vantage link).
 //!
-//! Two readings of each input: as the fragment itself (`v1.<base64url(deflate(json))>`), and as
-//! the JSON inside one, wrapped into a link here (stored DEFLATE blocks), so the fuzzer reaches
-//! the JSON without having to find valid DEFLATE streams first.
+//! Three readings of each input: as the fragment itself (`v1.<base64url(deflate(json))>` or
+//! `v2.…`), and as the JSON inside a v1 and a v2 link, wrapped here (stored DEFLATE blocks), so
+//! the fuzzer reaches the JSON without having to find valid DEFLATE streams first.
 //!
 //! Properties, besides not panicking:
 //! - a link that decodes re-encodes (`share::encode`) to a link that decodes to the same value;
@@ -17,7 +18,7 @@ use std::sync::LazyLock;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use libfuzzer_sys::fuzz_target;
-use rdpcheck_report::share;
+use rdpcheck_report::share::{self, Link, VantageLink};
 use rdpcheck_report::wire::SignedReport;
 
 const FIXTURES: &str = include_str!("../../crates/rdpcheck-report/tests/data/v1_links.json");
@@ -59,6 +60,13 @@ fuzz_target!(|data: &[u8]| {
     check(&String::from_utf8_lossy(data), known);
     let json_link = format!("{}{}", share::PREFIX, URL_SAFE_NO_PAD.encode(stored(data)));
     check(&json_link, known);
+    // The same JSON as a two-vantage (v2) link: {"local": "…", "relay": {…}}.
+    let vantage_link = format!(
+        "{}{}",
+        share::VANTAGE_PREFIX,
+        URL_SAFE_NO_PAD.encode(stored(data))
+    );
+    check(&vantage_link, known);
 });
 
 /// `data` as raw DEFLATE in stored (uncompressed) blocks: what `share::decode` inflates back to
@@ -80,9 +88,35 @@ fn stored(data: &[u8]) -> Vec<u8> {
 }
 
 fn check(fragment: &str, known: &Known) {
-    let Ok(signed) = share::decode(fragment) else {
-        return;
-    };
+    match share::decode_link(fragment) {
+        Ok(Link::Report(signed)) => check_v1(signed, known),
+        Ok(Link::Vantage(link)) => check_v2(link, known),
+        Err(_) => {}
+    }
+}
+
+/// A two-vantage link: both halves read, the relay's verifies only as the relay signed it, and
+/// it re-encodes to itself.
+fn check_v2(link: VantageLink, known: &Known) {
+    assert!(link.local.len() + link.relay.report.len() <= share::MAX_VANTAGE_BYTES);
+    let _ = link.local_report();
+    let _ = share::report(&link.relay);
+    if share::verify(&link.relay, &known.public_key) {
+        let pair = (link.relay.report.clone(), signature_bytes(&link.relay));
+        assert!(
+            known.pairs.contains(&pair),
+            "a pair the relay never signed verifies: {link:?}"
+        );
+    }
+    let again = share::encode_vantage(&link);
+    assert_eq!(
+        share::decode_link(&again),
+        Ok(Link::Vantage(link)),
+        "re-encoded as {again}"
+    );
+}
+
+fn check_v1(signed: SignedReport, known: &Known) {
     assert!(signed.report.len() <= share::MAX_REPORT_BYTES);
     let _ = share::report(&signed);
     if share::verify(&signed, &known.public_key) {

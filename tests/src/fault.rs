@@ -100,6 +100,17 @@ impl FaultServer {
         }
     }
 
+    /// Serve `fault` on a listener the caller bound (another address, another namespace).
+    pub fn start_on(listener: std::net::TcpListener, fault: Fault) -> FaultServer {
+        let server =
+            LoopbackServer::spawn_on("fault server", listener, move |stream| serve(stream, fault));
+        FaultServer {
+            port: server.port,
+            fault,
+            server,
+        }
+    }
+
     /// How many connections were accepted so far.
     pub fn accepted(&self) -> usize {
         self.server.accepted()

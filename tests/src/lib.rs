@@ -14,6 +14,7 @@ pub mod fault;
 pub mod loopback;
 pub mod machine;
 pub mod mstsc;
+pub mod netns;
 pub mod nginx;
 pub mod process;
 pub mod replay;

@@ -30,6 +30,29 @@ impl LoopbackServer {
         let listener = TcpListener::bind(("127.0.0.1", 0))
             .await
             .unwrap_or_else(|e| panic!("bind {what}: {e}"));
+        LoopbackServer::serve(listener, handler)
+    }
+
+    /// Serve on a listener the caller bound (e.g. on an address inside a network namespace,
+    /// [`crate::netns::NetNs::enter`]), on the current tokio runtime.
+    pub fn spawn_on<H, F>(what: &str, listener: std::net::TcpListener, handler: H) -> LoopbackServer
+    where
+        H: Fn(TcpStream) -> F + Send + 'static,
+        F: Future<Output = ()> + Send + 'static,
+    {
+        listener
+            .set_nonblocking(true)
+            .unwrap_or_else(|e| panic!("{what}: non-blocking listener: {e}"));
+        let listener =
+            TcpListener::from_std(listener).unwrap_or_else(|e| panic!("{what}: listener: {e}"));
+        LoopbackServer::serve(listener, handler)
+    }
+
+    fn serve<H, F>(listener: TcpListener, handler: H) -> LoopbackServer
+    where
+        H: Fn(TcpStream) -> F + Send + 'static,
+        F: Future<Output = ()> + Send + 'static,
+    {
         let port = listener.local_addr().expect("local_addr").port();
         let accepted = Arc::new(AtomicUsize::new(0));
         let counter = Arc::clone(&accepted);

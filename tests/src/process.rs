@@ -99,6 +99,10 @@ impl ServerProcess {
     }
 
     /// If the server has exited: that it did, with its status and output.
+    pub fn exit_status(&mut self) -> Option<String> {
+        self.exited()
+    }
+
     fn exited(&mut self) -> Option<String> {
         let status = self.child.try_wait().ok().flatten()?;
         Some(format!(

@@ -7,6 +7,7 @@ use std::time::Duration;
 use tempfile::TempDir;
 
 use crate::certs::TestCert;
+use crate::netns::NetNs;
 use crate::process::{
     free_port_on, require_binary, try_wait_for_addr, ServerProcess, START_ATTEMPTS,
 };
@@ -285,6 +286,67 @@ impl Xrdp {
             }
         }
         panic!("xrdp did not start in {START_ATTEMPTS} attempts; last error: {last_error}");
+    }
+
+    /// xrdp inside the network namespace `ns`, on every IPv4 address there at `port`
+    /// (`tcp://:PORT`); returns once `ready` (an address of the namespace) accepts connections.
+    /// `host` is `ready`'s IP.
+    pub fn start_in(
+        ns: &NetNs,
+        layer: SecurityLayer,
+        cert: &TestCert,
+        port: u16,
+        ready: IpAddr,
+    ) -> Xrdp {
+        let binary = require_binary("xrdp", "xrdp");
+        let system_ini = std::fs::read_to_string(SYSTEM_INI).unwrap_or_else(|e| {
+            panic!(
+                "cannot read {SYSTEM_INI} ({e}): apt-get install -y --no-install-recommends xrdp"
+            )
+        });
+        let dir = tempfile::Builder::new()
+            .prefix("rdpcheck-xrdp-")
+            .tempdir()
+            .expect("scratch dir");
+        let (cert_path, key_path) = cert.write_pem(dir.path());
+        let log = dir.path().join("xrdp.log");
+        let ini_path = dir.path().join("xrdp.ini");
+        let ini = xrdp_ini(
+            &system_ini,
+            &IniChanges {
+                listen: &format!("tcp://:{port}"),
+                layer,
+                cert: &cert_path.to_string_lossy(),
+                key: &key_path.to_string_lossy(),
+                log: &log.to_string_lossy(),
+                extra: &[],
+            },
+        );
+        std::fs::write(&ini_path, ini).expect("write xrdp.ini");
+        let mut cmd = ns.command(&binary);
+        cmd.arg("--nodaemon")
+            .arg("--config")
+            .arg(&ini_path)
+            .current_dir(dir.path());
+        let mut process = ServerProcess::spawn("xrdp", cmd, &dir.path().join("stdout.log"));
+        if let Err(why) = ns.wait_for(
+            SocketAddr::new(ready, port),
+            Duration::from_secs(10),
+            &mut process,
+        ) {
+            let xrdp_log = std::fs::read_to_string(&log).unwrap_or_default();
+            panic!(
+                "xrdp did not start in {}: {why}\nxrdp.log:\n{xrdp_log}",
+                ns.name()
+            );
+        }
+        Xrdp {
+            process,
+            port,
+            layer,
+            host: ready.to_string(),
+            dir,
+        }
     }
 
     pub fn pid(&self) -> u32 {

@@ -6,7 +6,9 @@
 mod explain;
 mod plan;
 mod progress;
+mod relay;
 mod render;
+mod vantage;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -30,7 +32,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run real handshakes against a host: DNS, TCP, X.224, security layers, TLS, NLA, stability.
-    Probe(ProbeArgs),
+    Probe(Box<ProbeArgs>),
     /// Explain Remote Desktop error codes: paste the dialog text, a code, or a FreeRDP error line.
     Explain(ExplainArgs),
 }
@@ -63,9 +65,12 @@ struct ProbeArgs {
     #[arg(long)]
     no_udp: bool,
     /// Also print a share link for this page address (e.g. https://rdpcheck.example.com). The
-    /// CLI has no signing key, so the page shows the report as unsigned.
+    /// CLI has no signing key, so the page shows the report as unsigned. With --relay, the link
+    /// holds both reports (the relay's signed) and goes to the relay's page unless given here.
     #[arg(long, value_name = "URL")]
     share_link: Option<String>,
+    #[command(flatten)]
+    relay: vantage::RelayArgs,
     /// Print one JSON report on stdout instead of text.
     #[arg(long)]
     json: bool,
@@ -140,7 +145,7 @@ fn main() -> ExitCode {
     }));
     let cli = Cli::parse();
     match cli.command {
-        Command::Probe(args) => probe(args),
+        Command::Probe(args) => probe(*args),
         Command::Explain(args) => ExitCode::from(explain::run(&args.words, args.json)),
     }
 }
@@ -173,6 +178,25 @@ fn probe(args: ProbeArgs) -> ExitCode {
     opts.dns_server = args.dns_server;
     opts.udp = !args.no_udp;
     opts.client = args.client.0;
+
+    if let Some(url) = args.relay.relay.as_deref() {
+        let target = args
+            .target
+            .clone()
+            .unwrap_or_else(|| vantage::host_port(&plan.host, plan.port));
+        let run = vantage::Run {
+            opts,
+            rdp_file: plan.rdp_file,
+            target,
+            gateway: plan
+                .gateway
+                .as_ref()
+                .map(|(h, p)| vantage::host_port(h, *p)),
+            json: args.json,
+            share_link: args.share_link.clone(),
+        };
+        return vantage::run(&args.relay, url, run);
+    }
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -16,7 +16,7 @@ pub const MAX_CA_FILE: u64 = 4 * 1024 * 1024;
 
 /// Read at most `limit` bytes of `path`: a larger file (or `/dev/zero`, or a pipe that never
 /// ends) is an error naming the file and the limit, not a read until memory runs out.
-fn read_capped(path: &Path, limit: u64, flag: &str) -> Result<Vec<u8>, String> {
+pub(crate) fn read_capped(path: &Path, limit: u64, flag: &str) -> Result<Vec<u8>, String> {
     let shown = path.display();
     let file =
         std::fs::File::open(path).map_err(|e| format!("{flag} {shown}: cannot read it: {e}"))?;

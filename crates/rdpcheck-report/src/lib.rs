@@ -12,6 +12,7 @@ mod report;
 pub mod share;
 mod stage;
 mod stage_result;
+mod vantage;
 pub mod wire;
 
 pub use client::{ClientId, ClientOutcome, ClientVerdict, UnknownClient};
@@ -26,3 +27,7 @@ pub use report::{
 };
 pub use stage::{LadderPart, Stage, UnknownStage};
 pub use stage_result::{StageResult, StageStatus};
+pub use vantage::{
+    failure_code, RelayFailure, RelaySide, SideVerdict, StagePair, Vantage, VantageDocument,
+    VantageKind,
+};

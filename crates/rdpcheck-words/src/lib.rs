@@ -10,6 +10,7 @@ mod format;
 mod labels;
 pub mod release;
 mod sections;
+pub mod vantage;
 
 pub use clients::{client_about, client_name, client_outcome, other_clients, outcome_word};
 pub use format::{fixed, ms, opt_ms, skew, target, target_checked, yes_no};

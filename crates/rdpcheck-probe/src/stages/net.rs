@@ -272,8 +272,13 @@ mod tests {
         let port = closed.local_addr().expect("addr").port();
         drop(closed);
         let local = IpAddr::from([127, 0, 0, 1]);
-        let (outcome, _, stream) =
-            connect_retrying(local, port, Duration::from_secs(5), Duration::from_millis(50)).await;
+        let (outcome, _, stream) = connect_retrying(
+            local,
+            port,
+            Duration::from_secs(5),
+            Duration::from_millis(50),
+        )
+        .await;
         assert_eq!(outcome, ConnectOutcome::Refused);
         assert!(stream.is_none());
     }
@@ -283,9 +288,13 @@ mod tests {
         let (listener, port, _held) = full_queue_listener();
         let local = IpAddr::from([127, 0, 0, 1]);
         // Nothing is accepted: every attempt times out, and the whole limit is honoured.
-        let (outcome, _, _) =
-            connect_retrying(local, port, Duration::from_millis(400), Duration::from_millis(100))
-                .await;
+        let (outcome, _, _) = connect_retrying(
+            local,
+            port,
+            Duration::from_millis(400),
+            Duration::from_millis(100),
+        )
+        .await;
         assert_eq!(outcome, ConnectOutcome::TimedOut);
         // Free the queue a little later: a fresh SYN gets through.
         let accepter = std::thread::spawn(move || {
@@ -302,8 +311,13 @@ mod tests {
             }
             accepted
         });
-        let (outcome, _, stream) =
-            connect_retrying(local, port, Duration::from_secs(5), Duration::from_millis(100)).await;
+        let (outcome, _, stream) = connect_retrying(
+            local,
+            port,
+            Duration::from_secs(5),
+            Duration::from_millis(100),
+        )
+        .await;
         assert_eq!(outcome, ConnectOutcome::Connected);
         assert!(stream.is_some());
         drop(stream);

@@ -1,5 +1,6 @@
 //! Seeds for the relay protocol's messages, the reports and the share links: relay/PROTOCOL.md's
-//! examples, and messages built from the real lab reports the way the relay streams them.
+//! examples, and messages built from the real lab reports the way the relay streams them; the
+//! v1 share links and the v2 two-vantage link.
 
 use std::path::Path;
 
@@ -8,6 +9,7 @@ use super::{files, read_text, seed, Seed};
 
 const REPORT_FIXTURES: &[&str] = &["crates/rdpcheck-words/tests/fixtures", "web/tests/fixtures"];
 const V1_LINKS: &str = "crates/rdpcheck-report/tests/data/v1_links.json";
+const V2_LINKS: &str = "crates/rdpcheck-report/tests/data/v2_links.json";
 const KEY_ID: &str = "EWSRkmMeI4yT";
 
 /// The lab reports, compact-printed, by file name (duplicates across the two fixture
@@ -151,13 +153,29 @@ pub(super) fn share_links(root: &Path) -> Result<Vec<Seed>, String> {
             out.push(seed(format!("v1_{key}_with_hash"), format!("#{link}")));
         }
     }
+    let vantage = compact_json(&read_text(&root.join(V2_LINKS))?);
+    if let Some(link) = string_field(&vantage, "cut_here_healthy_there") {
+        out.push(seed("v2_cut_here_healthy_there", link));
+    }
     let signature = "A".repeat(86);
-    for (name, report) in reports(root)?.into_iter().take(3) {
+    let reports = reports(root)?;
+    for (name, report) in reports.iter().take(3) {
         out.push(seed(
             format!("{name}_signed_json"),
             format!(
                 r#"{{"report":{},"signature":"{signature}","key_id":"{KEY_ID}"}}"#,
-                json_string(&report)
+                json_string(report)
+            ),
+        ));
+    }
+    // The JSON of a two-vantage link: a local report and a signed one.
+    if let [(local, l), (relay, r), ..] = reports.as_slice() {
+        out.push(seed(
+            format!("{local}_{relay}_vantage_json"),
+            format!(
+                r#"{{"local":{},"relay":{{"report":{},"signature":"{signature}","key_id":"{KEY_ID}"}}}}"#,
+                json_string(l),
+                json_string(r)
             ),
         ));
     }
