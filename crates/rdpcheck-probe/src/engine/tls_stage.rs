@@ -1,0 +1,134 @@
+//! The TLS stage on the main connection, its retries and the legacy-version probe.
+
+use std::net::IpAddr;
+
+use rdpcheck_proto::x224::{protocol, Negotiation};
+use tokio::net::TcpStream;
+use tokio::sync::Notify;
+use tokio::time::Instant;
+
+use crate::observe::{LegacyProbe, ReplyOutcome, TlsFailure, TlsOutcome, TlsSession, MAIN_REQUEST};
+use crate::stages::{net, tls};
+use crate::ProbeOptions;
+
+/// What the TLS stage brings back: the outcome, the main connection when it goes on to NLA, and
+/// for a TLS 1.3 session what a TLS 1.0–1.2 hello got on a fresh connection.
+pub(super) struct TlsRun {
+    pub(super) outcome: TlsOutcome,
+    pub(super) session: Option<tls::Tls>,
+    pub(super) older: Option<LegacyProbe>,
+}
+
+/// TLS on the main connection, with the TLS 1.2 retry and the legacy-version probe on failure.
+/// `keep`: the main connection goes on to NLA; otherwise it is closed as soon as TLS is judged
+/// (a server that serves one connection at a time must not wait for it).
+pub(super) async fn run_tls(
+    opts: &ProbeOptions,
+    addr: IpAddr,
+    stream: TcpStream,
+    keep: bool,
+    layers_done: &Notify,
+) -> TlsRun {
+    let reply = opts.reply_timeout;
+    let first = tls::handshake(stream, &opts.host, true, Instant::now() + reply).await;
+    let tls::HandshakeError {
+        failure,
+        received,
+        chain,
+    } = match first {
+        Ok((tls_stream, session)) => {
+            return established(opts, addr, tls_stream, session, keep, layers_done).await;
+        }
+        Err(e) => e,
+    };
+    // Server 2019 with experimental TLS 1.3 resets 1.3 offers: retry once with 1.2 only.
+    if matches!(failure, TlsFailure::Reset | TlsFailure::ClosedAfterHello) {
+        if let Some(stream) = fresh_tls_connection(opts, addr).await {
+            if let Ok((tls_stream, mut session)) =
+                tls::handshake(stream, &opts.host, false, Instant::now() + reply).await
+            {
+                session.tls13_rejected = Some(failure);
+                return TlsRun {
+                    outcome: TlsOutcome::Established(session),
+                    session: keep.then_some(tls_stream),
+                    older: None,
+                };
+            }
+        }
+    }
+    let legacy = if failure == TlsFailure::Stalled {
+        None
+    } else {
+        legacy_probe(opts, addr, Some(layers_done)).await
+    };
+    TlsRun {
+        outcome: TlsOutcome::Failed {
+            failure,
+            received,
+            chain,
+            legacy,
+        },
+        session: None,
+        older: None,
+    }
+}
+
+/// A handshake that worked. On TLS 1.3, ask once more with a TLS 1.0–1.2 hello: Windows 10
+/// clients have no TLS 1.3. The main connection is closed first unless NLA follows on it (NLA
+/// servers serve several connections at once; the layer probes rely on that too).
+async fn established(
+    opts: &ProbeOptions,
+    addr: IpAddr,
+    tls_stream: tls::Tls,
+    session: TlsSession,
+    keep: bool,
+    layers_done: &Notify,
+) -> TlsRun {
+    let session_stream = keep.then_some(tls_stream);
+    // With NLA to follow, the main connection waits idle meanwhile: do not make it wait for the
+    // layer probes too (NLA servers serve several connections at once).
+    let older = if session.version == "TLSv1.3" {
+        legacy_probe(opts, addr, (!keep).then_some(layers_done)).await
+    } else {
+        None
+    };
+    TlsRun {
+        outcome: TlsOutcome::Established(session),
+        session: session_stream,
+        older,
+    }
+}
+
+/// The hand-built TLS 1.0–1.2 hello on a fresh connection; with `after`, once the layer probes
+/// are done (or a reply deadline has passed).
+async fn legacy_probe(
+    opts: &ProbeOptions,
+    addr: IpAddr,
+    after: Option<&Notify>,
+) -> Option<LegacyProbe> {
+    if let Some(layers_done) = after {
+        let _ = tokio::time::timeout(opts.reply_timeout, layers_done.notified()).await;
+    }
+    let mut stream = fresh_tls_connection(opts, addr).await?;
+    Some(tls::legacy_hello(&mut stream, &opts.host, Instant::now() + opts.reply_timeout).await)
+}
+
+/// A new connection whose negotiation selected a TLS-based layer, ready for a ClientHello.
+async fn fresh_tls_connection(opts: &ProbeOptions, addr: IpAddr) -> Option<TcpStream> {
+    let (reply, stream) = net::connect_and_negotiate(
+        addr,
+        opts.port,
+        MAIN_REQUEST,
+        opts.connect_timeout,
+        None,
+        opts.reply_timeout,
+    )
+    .await;
+    match reply {
+        ReplyOutcome::Confirm {
+            negotiation: Negotiation::Selected { selected, .. },
+            ..
+        } if selected != protocol::RDP => stream,
+        _ => None,
+    }
+}
