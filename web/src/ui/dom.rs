@@ -6,6 +6,17 @@ pub fn window() -> Option<web_sys::Window> {
     web_sys::window()
 }
 
+/// What a JavaScript error says: a thrown string, or an `Error`'s message.
+pub fn describe(e: wasm_bindgen::JsValue) -> String {
+    e.as_string()
+        .or_else(|| {
+            js_sys::Reflect::get(&e, &wasm_bindgen::JsValue::from_str("message"))
+                .ok()
+                .and_then(|m| m.as_string())
+        })
+        .unwrap_or_else(|| "unknown error".into())
+}
+
 /// Page clock in ms.
 pub fn now() -> f64 {
     window()

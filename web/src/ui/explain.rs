@@ -4,7 +4,6 @@
 use std::rc::Rc;
 
 use rdpcheck_kb::{explain, CodeMatch, ExplainError, Explanation};
-use rdpcheck_report::Report;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -12,7 +11,7 @@ use super::check::CheckPanel;
 use super::kbload::prefetch;
 use super::router::{use_location, use_navigator, Link, Route};
 use super::widgets::{article_body, article_link};
-use crate::logic::evidence::{seen, Seen};
+use crate::logic::evidence::{seen, Evidence, Seen};
 use crate::logic::symptoms::SYMPTOMS;
 
 /// `/explain?q=`
@@ -109,10 +108,10 @@ pub struct ExplainViewProps {
 /// The explanation of `q`, rendered straight from the knowledge base (no relay needed).
 #[component]
 pub fn ExplainView(props: &ExplainViewProps) -> Html {
-    let report = use_state(|| None::<Rc<Report>>);
-    let on_report = {
-        let report = report.clone();
-        Callback::from(move |r: Rc<Report>| report.set(Some(r)))
+    let evidence = use_state(|| None::<Rc<Evidence>>);
+    let on_evidence = {
+        let evidence = evidence.clone();
+        Callback::from(move |e: Rc<Evidence>| evidence.set(Some(e)))
     };
     match explain(&props.q) {
         Err(e) => not_understood(&e),
@@ -139,9 +138,9 @@ pub fn ExplainView(props: &ExplainViewProps) -> Html {
                         <ul>{ for ex.unknown.iter().map(|u| html! { <li><code>{ u.text.clone() }</code>{ format!(": {}", u.hint) }</li> }) }</ul>
                     }
                 </section>
-                { causes(&ex, report.as_deref()) }
+                { causes(&ex, evidence.as_deref()) }
                 if !ex.causes.is_empty() {
-                    <CheckPanel title={AttrValue::Static("Run these checks against your host")} on_report={on_report} />
+                    <CheckPanel title={AttrValue::Static("Run these checks against your host")} {on_evidence} />
                     { fixes_by_cause(&ex) }
                 }
             </>
@@ -218,7 +217,7 @@ fn seen_badge(s: Seen) -> Html {
     html! { <span class={classes!("seen", class)}>{ text }</span> }
 }
 
-fn causes(ex: &Explanation, report: Option<&Report>) -> Html {
+fn causes(ex: &Explanation, evidence: Option<&Evidence>) -> Html {
     if ex.causes.is_empty() {
         return html! {
             <section class="card">
@@ -230,7 +229,7 @@ fn causes(ex: &Explanation, report: Option<&Report>) -> Html {
     html! {
         <section class="card" aria-labelledby="causes-title">
             <h2 id="causes-title">{ "Likely causes, most likely first" }</h2>
-            if report.is_some() { <p class="note" role="status">{ "Marked with the result of your check below." }</p> }
+            if evidence.is_some() { <p class="note" role="status">{ "Marked with the result of your check below." }</p> }
             <ol class="causes">
                 { for ex.causes.iter().map(|c| html! {
                     <li>
@@ -243,7 +242,7 @@ fn causes(ex: &Explanation, report: Option<&Report>) -> Html {
                                     <li>
                                         if let Some(f) = &e.finding {
                                             <code class="finding-code">{ f.clone() }</code>{ " " }
-                                            if let Some(r) = report { { seen_badge(seen(f, r)) }{ " " } }
+                                            if let Some(e) = evidence { { seen_badge(seen(f, e)) }{ " " } }
                                         } else {
                                             <span class="muted">{ "check: " }</span>
                                         }

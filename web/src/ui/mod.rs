@@ -7,10 +7,10 @@ mod explain;
 mod home;
 mod kb;
 mod kbload;
+pub mod module;
 mod report;
 mod router;
 mod shared;
-mod timeline;
 mod widgets;
 
 use yew::prelude::*;
@@ -19,9 +19,9 @@ pub use check::{CheckPage, CheckPanel};
 pub use explain::{ExplainPage, ExplainView};
 pub use kb::{KbArticlePage, KbIndexPage, KbTablePage};
 use kbload::WithKb;
-pub use report::ReportView;
-use router::{navigate_on_click, use_location, use_navigator};
-pub use router::{Link, Route, Router};
+pub use report::ReportPanel;
+use router::{navigate_on_click, use_navigator};
+pub use router::{use_location, Link, Route, Router};
 pub use shared::{SharedPage, SharedView};
 
 fn switch(route: Route) -> Html {

@@ -162,11 +162,16 @@ pub fn use_navigator() -> Option<Navigator> {
     use_context::<Navigator>()
 }
 
-/// A click that should navigate in-page: a plain left click (new tab and friends still work).
+/// A plain left click: one that navigates in-page (new tab and friends still work).
+pub fn is_plain_click(e: &MouseEvent) -> bool {
+    !(e.ctrl_key() || e.meta_key() || e.shift_key() || e.alt_key() || e.button() != 0)
+}
+
+/// A click that should navigate in-page: a plain left click.
 pub fn navigate_on_click(navigator: &Option<Navigator>, url: String) -> Callback<MouseEvent> {
     let navigator = navigator.clone();
     Callback::from(move |e: MouseEvent| {
-        if e.ctrl_key() || e.meta_key() || e.shift_key() || e.alt_key() || e.button() != 0 {
+        if !is_plain_click(&e) {
             return;
         }
         if let Some(n) = &navigator {

@@ -7,7 +7,7 @@ use rdpcheck_report::wire::{PublicKeyInfo, SignedReport};
 use yew::prelude::*;
 
 use super::kbload::WithKb;
-use super::report::ReportView;
+use super::report::ReportPanel;
 use super::router::Link;
 use super::{dom, ed25519};
 use crate::logic::share::{cannot_check, conclude, open, prepare, Prepared, Verification};
@@ -90,17 +90,16 @@ pub struct SharedViewProps {
     pub relay_key: KeyState,
 }
 
-/// Renders a shared link's report with its verification banner.
+/// Renders a shared link's report with its verification banner. The link is decoded and its
+/// signature checked here; the report module reads and renders the report.
 #[component]
 pub fn SharedView(props: &SharedViewProps) -> Html {
-    let opened = use_memo(props.fragment.clone(), |f| {
-        open(f).map(|(s, r)| (Rc::new(s), Rc::new(r)))
-    });
+    let opened = use_memo(props.fragment.clone(), |f| open(f).map(Rc::new));
     let verification = use_state(|| None::<Verification>);
     // Check the signature whenever the link or the key changes (asynchronously: WebCrypto).
     {
         let verification = verification.clone();
-        let signed = opened.as_ref().as_ref().ok().map(|(s, _)| s.clone());
+        let signed = opened.as_ref().as_ref().ok().cloned();
         use_effect_with((signed, props.relay_key.clone()), move |(signed, key)| {
             verification.set(None);
             let cancelled = Rc::new(Cell::new(false));
@@ -116,8 +115,8 @@ pub fn SharedView(props: &SharedViewProps) -> Html {
             move || cancelled.set(true)
         });
     }
-    let (signed, report) = match &*opened {
-        Ok(x) => x.clone(),
+    let signed = match &*opened {
+        Ok(s) => s.clone(),
         Err(e) => {
             return html! {
                 <section class="card error" role="alert">
@@ -139,7 +138,7 @@ pub fn SharedView(props: &SharedViewProps) -> Html {
                 if verification.is_none() { <p role="status" class="muted">{ "Checking the signature…" }</p> }
             </section>
             <WithKb optional=true>
-                <ReportView report={report} verification={verification} source={signed} />
+                <ReportPanel {signed} {verification} shared=true />
             </WithKb>
         </>
     }

@@ -1,5 +1,6 @@
 //! Check a host: the form (host, port, gateway, or a saved .rdp file), the live stages as the
-//! relay streams them, then the report. `CheckPanel` only composes:
+//! relay streams them, then the report (rendered by the report module, `ReportPanel`).
+//! `CheckPanel` only composes:
 //!
 //! - `form.rs`: `<CheckForm>` and `<TextField>` (validation before anything is sent),
 //! - `rdp_input.rs`: `<RdpFileInput>` (file picker, drop, pasted text),
@@ -13,16 +14,16 @@ mod socket;
 
 use std::rc::Rc;
 
-use rdpcheck_report::Report;
 use yew::prelude::*;
 
 use self::form::CheckForm;
 use self::live::LiveProgress;
 use self::socket::use_check_run;
-use super::dom;
-use super::kbload::{use_kb, KbStatus, WithKb};
-use super::report::ReportView;
+use super::kbload::{prefetch, WithKb};
+use super::module;
+use super::report::ReportPanel;
 use super::router::use_location;
+use crate::logic::evidence::Evidence;
 use crate::logic::session::Phase;
 
 /// `/check?host=&port=&gateway=`
@@ -65,9 +66,10 @@ pub struct CheckPanelProps {
     pub port: AttrValue,
     #[prop_or_default]
     pub gateway: AttrValue,
-    /// Called with each finished report (the explain page marks its causes with it).
+    /// Called when a check has finished, with what it found (the explain page marks its
+    /// causes with it).
     #[prop_or_default]
-    pub on_report: Option<Callback<Rc<Report>>>,
+    pub on_evidence: Option<Callback<Rc<Evidence>>>,
     /// Heading level 2 title inside the panel (the explain page embeds it).
     #[prop_or_default]
     pub title: Option<AttrValue>,
@@ -84,23 +86,24 @@ pub fn CheckPanel(props: &CheckPanelProps) -> Html {
     };
 
     // The report shows the knowledge base's fixes: fetch it while the form is filled in.
-    let kb = use_kb();
-    let kb_settled = !matches!(kb, KbStatus::Idle | KbStatus::Loading);
+    use_effect_with((), |_| prefetch());
+    // A check started: fetch the report module while it runs, so the report shows at once.
+    use_effect_with(run.is_active(), |active| {
+        if *active {
+            module::prefetch();
+        }
+    });
 
-    // Tell the owner when a report arrives, and move focus to the verdict once it is shown.
+    // Tell the owner what the check found once it has finished (the report is in).
     {
-        let on_report = props.on_report.clone();
-        use_effect_with(done.clone(), move |done| {
-            if let (Some(r), Some(cb)) = (done, &on_report) {
-                cb.emit(r.report.clone());
+        let on_evidence = props.on_evidence.clone();
+        let evidence = done.as_ref().map(|_| Rc::new(run.evidence()));
+        use_effect_with(done.clone(), move |_| {
+            if let (Some(e), Some(cb)) = (evidence, &on_evidence) {
+                cb.emit(e);
             }
         });
     }
-    use_effect_with((done.clone(), kb_settled), |(done, shown)| {
-        if done.is_some() && *shown {
-            dom::focus("verdict-title");
-        }
-    });
 
     let needs_token = matches!(&run.phase, Phase::Failed(e) if e.needs_token);
     let title = props
@@ -114,7 +117,7 @@ pub fn CheckPanel(props: &CheckPanelProps) -> Html {
             <LiveProgress state={check.state.clone()} now={check.now} />
             if let Some(r) = done {
                 <WithKb optional=true>
-                    <ReportView report={r.report.clone()} full={r.full.clone()} redacted={r.redacted.clone()} />
+                    <ReportPanel signed={r.full.clone()} redacted={r.redacted.clone()} />
                 </WithKb>
             }
         </div>
