@@ -8,7 +8,10 @@ use rdpcheck_report::share;
 use rdpcheck_report::wire::{PublicKeyInfo, SignedReport};
 use rdpcheck_report::Report;
 use rdpcheck_web::ui::module::{use_native, Native};
-use rdpcheck_web::ui::{use_location, CheckPanel, ExplainPage, ReportPanel, Router, SharedView};
+use rdpcheck_web::ui::{
+    use_location, CheckPanel, ExplainPage, KbArticlePage, KbTablePage, ReportPanel, Router,
+    SharedView,
+};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -141,6 +144,25 @@ async fn pasted_dialog_text_renders_the_0x904_0x7_explanation() {
     assert!(count(&root, "ol.causes > li h3 a") == causes);
     assert!(root.query_selector("#check-host").unwrap().is_some());
     assert!(t.contains("Run these checks against your host"));
+}
+
+/// The knowledge base's screens are markup the page wires: links navigate in-page.
+#[wasm_bindgen_test]
+async fn knowledge_base_screens_link_in_page() {
+    let root = mount(html! { <KbTablePage table="client" /> }).await;
+    let row = find(&root, "table.codes tr#code-0x904");
+    assert!(text(&row).contains("0x904"), "{}", text(&row));
+    let link = find(&row, "a[href^='/kb/']");
+    let href = link.get_attribute("href").unwrap();
+    link.dyn_into::<web_sys::HtmlElement>().unwrap().click();
+    settle().await;
+    assert_eq!(text(&find(&root, "#where")), href);
+    let id = href.trim_start_matches("/kb/").to_string();
+    let root = mount(html! { <KbArticlePage id={AttrValue::from(id)} /> }).await;
+    assert!(count(&root, ".kb-article h2") >= 4);
+    assert!(count(&root, ".kb-article .code button.copy") >= 1);
+    let root = mount(html! { <KbArticlePage id="no-such-article" /> }).await;
+    assert!(text(&root).contains("No article called \"no-such-article\""));
 }
 
 #[wasm_bindgen_test]

@@ -23,6 +23,34 @@ pub fn push_esc(out: &mut String, s: &str) {
     out.push_str(rest);
 }
 
+/// Markup being written: [`Out::t`] appends text (escaped), [`Out::m`] markup of our own.
+#[derive(Debug, Default)]
+pub struct Out(pub String);
+
+impl Out {
+    pub fn new() -> Out {
+        Out(String::with_capacity(4096))
+    }
+
+    /// Our own markup, as it is.
+    pub fn m(&mut self, markup: &str) -> &mut Self {
+        self.0.push_str(markup);
+        self
+    }
+
+    /// Text, escaped.
+    pub fn t(&mut self, text: &str) -> &mut Self {
+        push_esc(&mut self.0, text);
+        self
+    }
+
+    /// `<a href="/path">text</a>`: a link to a screen of the page (`path` starts with `/` and
+    /// is escaped; the page navigates to it in-page).
+    pub fn link(&mut self, path: &str, text: &str) -> &mut Self {
+        self.m("<a href=\"").t(path).m("\">").t(text).m("</a>")
+    }
+}
+
 /// `s` escaped (see [`push_esc`]).
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -59,6 +87,7 @@ pub fn one_line(text: &str) -> String {
 pub fn audit(html: &str) -> Result<(), String> {
     const TAGS: &[&str] = &[
         "a",
+        "article",
         "br",
         "button",
         "caption",
@@ -70,6 +99,7 @@ pub fn audit(html: &str) -> Result<(), String> {
         "dt",
         "figcaption",
         "figure",
+        "h1",
         "h2",
         "h3",
         "h4",

@@ -10,8 +10,10 @@
 //! - [`share_link`]: the share link (`rdpcheck_report::share::encode`).
 //!
 //! Pure: no DOM, no clock, no network; native-tested. Every string from the report is escaped
-//! ([`html::esc`]). The page's shell uses [`timeline`] and [`html`] too, for the live progress.
+//! ([`html::esc`]). The page's shell uses [`timeline`], [`article`] and [`html`] too: the live
+//! progress draws the same timeline, the explain and knowledge-base screens the same articles.
 
+pub mod article;
 pub mod html;
 pub mod markdown;
 pub mod timeline;

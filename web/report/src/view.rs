@@ -4,27 +4,13 @@
 //! in the page. The copy buttons of the fixes' commands and the links to articles are wired by the
 //! page's event delegation on that container.
 
-use rdpcheck_kb::{Article, Step};
+use rdpcheck_kb::Article;
 use rdpcheck_report::{FindingCode, Plain, Report, Severity, VerdictStatus};
 use rdpcheck_words::{self as words, Fact, Tone};
 
-use crate::html::{one_line, percent_encode, push_esc};
+use crate::article::{article_link, fixes};
+use crate::html::{one_line, Out};
 use crate::timeline::{self, bars_from_report, layout};
-
-/// Markup being written: `t` appends escaped text, `m` our own markup.
-struct Out(String);
-
-impl Out {
-    fn m(&mut self, markup: &str) -> &mut Self {
-        self.0.push_str(markup);
-        self
-    }
-
-    fn t(&mut self, text: &str) -> &mut Self {
-        push_esc(&mut self.0, text);
-        self
-    }
-}
 
 /// The whole report below the banner.
 pub fn report_html(r: &Report) -> String {
@@ -240,56 +226,6 @@ fn details(o: &mut Out, r: &Report) {
         o.m("</dl></details>");
     }
     o.m("</section>");
-}
-
-/// A link to a knowledge-base article of the page (`/kb/<id>`).
-fn article_link(o: &mut Out, id: &str, title: &str) {
-    o.m("<a href=\"/kb/")
-        .t(&percent_encode(id))
-        .m("\">")
-        .t(title)
-        .m("</a>");
-}
-
-/// A command ready to paste, with its shell and a copy button (the page copies the `code`
-/// of the block whose button is clicked).
-fn code_block(o: &mut Out, code: &str, shell: &str) {
-    let shell_name = if shell.is_empty() { "the" } else { shell };
-    o.m("<div class=\"code\"><div class=\"code-bar\"><span class=\"shell\">")
-        .t(shell)
-        .m("</span><button type=\"button\" class=\"copy\" aria-label=\"Copy ")
-        .t(shell_name)
-        .m(" command\"><span aria-live=\"polite\">Copy</span></button></div><pre><code>")
-        .t(code)
-        .m("</code></pre></div>");
-}
-
-/// Numbered fix steps with their commands.
-fn steps(o: &mut Out, list: &[Step], none: Option<&str>) {
-    if list.is_empty() {
-        o.m("<p class=\"muted\">")
-            .t(&one_line(none.unwrap_or("Nothing to do on this side.")))
-            .m("</p>");
-        return;
-    }
-    o.m("<ol class=\"steps\">");
-    for s in list {
-        o.m("<li>").t(&one_line(&s.text));
-        for c in &s.commands {
-            code_block(o, &c.code, &c.shell);
-        }
-        o.m("</li>");
-    }
-    o.m("</ol>");
-}
-
-/// The fix for both sides of one article.
-fn fixes(o: &mut Out, a: &Article) {
-    o.m("<div class=\"fix-sides\"><section><h4>On your computer</h4>");
-    steps(o, &a.fix_user, a.none_user.as_deref());
-    o.m("</section><section><h4>On the host</h4>");
-    steps(o, &a.fix_host, a.none_host.as_deref());
-    o.m("</section></div>");
 }
 
 /// The articles behind a report's verdict (or its warnings when healthy), most relevant first,

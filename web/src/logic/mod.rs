@@ -6,7 +6,9 @@
 pub mod errors;
 pub mod evidence;
 pub mod format;
+pub mod json;
 pub mod kbsearch;
+pub mod markup;
 pub mod rdp;
 pub mod route;
 pub mod session;

@@ -8,17 +8,17 @@
 use std::rc::Rc;
 
 use rdpcheck_report::wire::{SignedReport, StageState};
-use rdpcheck_report::{Finding, Stage, StageStatus};
+use rdpcheck_report::{Finding, Severity, Stage, StageStatus};
 use rdpcheck_web_report::timeline::{Bar, BarKind};
-use serde::Deserialize;
 
 use super::errors::{self, UserError};
 use super::evidence::Evidence;
+use super::json;
 
 pub use rdpcheck_web_report::html::percent_encode;
 
 /// A stage's result as the live view shows it: `StageResult` without its `details`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StageOutcome {
     pub name: Stage,
     pub status: StageStatus,
@@ -43,74 +43,71 @@ pub enum Message {
     },
 }
 
-/// Reads one message of protocol v1 (`rdpcheck_report::wire::ServerMessage`): the `type`, then
-/// the variant's fields straight from the text. Unknown fields (a stage's `details`) are
-/// skipped, not parsed; the report stays text.
+/// Reads one message of protocol v1 (`rdpcheck_report::wire::ServerMessage`, whose own reader
+/// this agrees with: see the tests) from the one JSON reader the page has (`json.rs`). A
+/// stage's `details` are not read; the report stays text.
 pub fn read(text: &str) -> Result<Message, String> {
-    #[derive(Deserialize)]
-    struct Tag {
-        #[serde(rename = "type")]
-        kind: String,
-    }
-    #[derive(Deserialize)]
-    struct StageMsg {
-        state: StageState,
-        name: Stage,
-        at_ms: f64,
-        #[serde(default)]
-        result: Option<StageOutcome>,
-    }
-    #[derive(Deserialize)]
-    struct FindingMsg {
-        finding: Finding,
-    }
-    #[derive(Deserialize)]
-    struct ReportMsg {
-        report: String,
-        signature: String,
-        key_id: String,
-        #[serde(default)]
-        redacted: Option<SignedReport>,
-    }
-    #[derive(Deserialize)]
-    struct ErrorMsg {
-        code: String,
-        message: String,
-    }
-    fn parse<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, String> {
-        serde_json::from_str(text).map_err(|e| e.to_string())
-    }
-    let tag: Tag = parse(text)?;
-    Ok(match tag.kind.as_str() {
-        "stage" => {
-            let m: StageMsg = parse(text)?;
-            Message::Stage {
-                state: m.state,
-                name: m.name,
-                at_ms: m.at_ms,
-                result: m.result,
-            }
-        }
-        "finding" => Message::Finding(parse::<FindingMsg>(text)?.finding),
-        "report" => {
-            let m: ReportMsg = parse(text)?;
-            Message::Report(Received {
-                full: Rc::new(SignedReport {
-                    report: m.report,
-                    signature: m.signature,
-                    key_id: m.key_id,
-                }),
-                redacted: m.redacted.map(Rc::new),
-            })
-        }
-        "error" => {
-            let m: ErrorMsg = parse(text)?;
-            Message::Error {
-                code: m.code,
-                message: m.message,
-            }
-        }
+    let v = json::parse(text)?;
+    let m = json::object(&v)?;
+    Ok(match m.str("type")? {
+        "stage" => Message::Stage {
+            state: match m.one_of("state", &["started", "finished"])? {
+                0 => StageState::Started,
+                _ => StageState::Finished,
+            },
+            name: m.parsed("name")?,
+            at_ms: m.f64("at_ms")?,
+            result: m.opt_obj("result")?.map(|r| outcome(&r)).transpose()?,
+        },
+        "finding" => Message::Finding(finding(&m.obj("finding")?)?),
+        "report" => Message::Report(Received {
+            full: Rc::new(signed(&m)?),
+            redacted: m
+                .opt_obj("redacted")?
+                .map(|r| signed(&r).map(Rc::new))
+                .transpose()?,
+        }),
+        "error" => Message::Error {
+            code: m.string("code")?,
+            message: m.string("message")?,
+        },
         other => return Err(format!("unknown message type `{other}`")),
+    })
+}
+
+fn outcome(r: &json::Obj) -> Result<StageOutcome, String> {
+    const STATUS: [StageStatus; 5] = [
+        StageStatus::Pass,
+        StageStatus::Warn,
+        StageStatus::Fail,
+        StageStatus::Skip,
+        StageStatus::Unknown,
+    ];
+    Ok(StageOutcome {
+        name: r.parsed("name")?,
+        status: STATUS[r.one_of("status", &["pass", "warn", "fail", "skip", "unknown"])?],
+        duration_ms: r.f64("duration_ms")?,
+        summary: r.string("summary")?,
+    })
+}
+
+fn finding(f: &json::Obj) -> Result<Finding, String> {
+    const SEVERITY: [Severity; 3] = [Severity::Info, Severity::Warn, Severity::Fail];
+    Ok(Finding {
+        code: f.parsed("code")?,
+        severity: SEVERITY[f.one_of("severity", &["info", "warn", "fail"])?],
+        summary: f.string("summary")?,
+        evidence: f.string("evidence")?,
+    })
+}
+
+/// A signed report (`report`, `signature`, `key_id`), as the relay sends it and a share link
+/// holds it.
+pub fn signed(o: &json::Obj) -> Result<SignedReport, String> {
+    Ok(SignedReport {
+        report: o.string("report")?,
+        signature: o.string("signature")?,
+        key_id: o.string("key_id")?,
     })
 }
 
@@ -313,6 +310,38 @@ impl CheckRun {
     }
 }
 
+/// The `probe` message (protocol v1, `rdpcheck_report::wire::ClientMessage::Probe`) as JSON
+/// text, written here: the page then carries no JSON writer (the test holds it equal to
+/// serde's).
+pub fn probe_request(target: &str, gateway: Option<&str>, samples: u32) -> String {
+    let gateway = gateway.map_or_else(|| "null".to_string(), json_string);
+    format!(
+        "{{\"type\":\"probe\",\"target\":{},\"gateway\":{gateway},\"samples\":{samples},\"udp\":true}}",
+        json_string(target)
+    )
+}
+
+/// A JSON string literal (RFC 8259: quote, backslash and control characters escaped).
+fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// The WebSocket URL on the page's own origin.
 pub fn ws_url(protocol: &str, host: &str, token: Option<&str>) -> String {
     let scheme = if protocol == "https:" { "wss" } else { "ws" };
@@ -493,6 +522,25 @@ mod tests {
                 assert!(received.redacted.is_none());
             }
             p => panic!("{p:?}"),
+        }
+    }
+
+    #[test]
+    fn the_probe_request_is_what_serde_writes() {
+        use rdpcheck_report::wire::{ClientMessage, ProbeRequest};
+        for (target, gateway, samples) in [
+            ("rdp.example.com", None, 5),
+            ("[2001:db8::1]:3390", Some("gw.example:443"), 0),
+            ("we\"ird\\\n\u{1}\u{8}\u{c}\u{1f}\u{7f}✓", Some("\t\r"), 20),
+        ] {
+            let serde = serde_json::to_string(&ClientMessage::Probe(ProbeRequest {
+                target: target.into(),
+                gateway: gateway.map(str::to_string),
+                samples: Some(samples),
+                udp: Some(true),
+            }))
+            .expect("serde");
+            assert_eq!(probe_request(target, gateway, samples), serde);
         }
     }
 

@@ -1,11 +1,11 @@
 //! Ed25519 checks in the browser: WebCrypto first, the page's own verifier (web/verify, a wasm
-//! module loaded on demand) where WebCrypto has no Ed25519. The JS side is ondemand.js.
+//! module loaded on demand) where WebCrypto has no Ed25519. The JS side is page.js.
 
 use wasm_bindgen::prelude::*;
 
 use super::dom::describe;
 
-#[wasm_bindgen(module = "/src/ui/ondemand.js")]
+#[wasm_bindgen(module = "/src/ui/page.js")]
 extern "C" {
     #[wasm_bindgen(catch)]
     async fn webcrypto_verify(

@@ -81,17 +81,11 @@ pub fn prefetch() {
 
 async fn fetch() -> Result<Rc<str>, String> {
     let url = format!("/{}", rdpcheck_kb::BUNDLE_FILE);
-    let resp = gloo_net::http::Request::get(&url)
-        .send()
-        .await
-        .map_err(|_| "the page's server did not answer".to_string())?;
-    if !resp.ok() {
-        return Err(format!("{url} answered HTTP {}", resp.status()));
-    }
-    let text = resp
-        .text()
-        .await
-        .map_err(|_| format!("{url} could not be read"))?;
+    let text = dom::get_text(&url).await.map_err(|e| match e {
+        dom::GetError::NoAnswer => "the page's server did not answer".to_string(),
+        dom::GetError::Status(status) => format!("{url} answered HTTP {status}"),
+        dom::GetError::Unreadable => format!("{url} could not be read"),
+    })?;
     rdpcheck_kb::load_bundle(&text)?;
     Ok(text.into())
 }

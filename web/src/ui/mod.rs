@@ -7,6 +7,7 @@ mod explain;
 mod home;
 mod kb;
 mod kbload;
+mod markup;
 pub mod module;
 mod report;
 mod router;

@@ -1,7 +1,7 @@
 //! The report module (web/report, crate rdpcheck-web-report): a second wasm module, without
 //! Yew, that reads a finished report and writes its markup, its Markdown and its share link.
 //! The page imports it the first time a report must be shown (or when a check starts, so that
-//! it is there when the report arrives), through ondemand.js; once loaded, every call is
+//! it is there when the report arrives), through page.js; once loaded, every call is
 //! synchronous. The page itself never reads a report.
 
 use std::cell::Cell;
@@ -15,7 +15,7 @@ use wasm_bindgen::JsCast;
 use super::dom::describe;
 use super::kbload;
 
-#[wasm_bindgen(module = "/src/ui/ondemand.js")]
+#[wasm_bindgen(module = "/src/ui/page.js")]
 extern "C" {
     #[wasm_bindgen(catch)]
     async fn load_report_module() -> Result<JsValue, JsValue>;

@@ -1,20 +1,20 @@
 //! A finished report: the verification banner (shared links), the report itself as the report
 //! module renders it (verdict card, timeline, stages, findings, details), and the share box.
 //!
-//! The module's markup goes as it is into a container of this component; what is interactive
-//! in it is wired here by event delegation on that container: the copy buttons of the fixes'
-//! commands, and links to the page's own screens (in-page navigation).
+//! The module's markup goes as it is into a container (`Markup`) that wires what is interactive
+//! in it by event delegation: the copy buttons of the fixes' commands, and links to the page's
+//! own screens (in-page navigation).
 
 use std::cell::Cell;
 use std::rc::Rc;
 
 use rdpcheck_report::wire::SignedReport;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::dom;
+use super::markup::Markup;
 use super::module::{self, ReportModule, View};
-use super::router::{is_plain_click, use_navigator, Link};
+use super::router::Link;
 use super::widgets::CopyButton;
 use crate::logic::errors;
 use crate::logic::share::Verification;
@@ -81,11 +81,10 @@ pub fn ReportPanel(props: &ReportProps) -> Html {
             dom::focus("verdict-title");
         }
     });
-    let onclick = delegate(use_navigator());
     let body = match &*shown {
         None => html! { <p class="card muted" role="status">{ "Loading the report…" }</p> },
         Some(Shown::Ready(_, _, html)) => html! {
-            <div class="report-body" {onclick}>{ Html::from_html_unchecked(html.clone()) }</div>
+            <Markup html={html.clone()} class={AttrValue::Static("report-body")} />
         },
         Some(Shown::Unavailable(why)) => html! {
             <div class="card error" role="alert">
@@ -129,50 +128,6 @@ pub fn ReportPanel(props: &ReportProps) -> Html {
             }
         </article>
     }
-}
-
-/// Clicks inside the module's markup: a command's copy button copies its command; a link to a
-/// screen of the page navigates in-page.
-fn delegate(navigator: Option<super::router::Navigator>) -> Callback<MouseEvent> {
-    Callback::from(move |e: MouseEvent| {
-        let Some(target) = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        else {
-            return;
-        };
-        if let Ok(Some(button)) = target.closest("button.copy") {
-            let code = button
-                .closest(".code")
-                .ok()
-                .flatten()
-                .and_then(|block| block.query_selector("pre code").ok().flatten())
-                .and_then(|c| c.text_content());
-            let label = button.query_selector("span").ok().flatten();
-            if let Some(code) = code {
-                wasm_bindgen_futures::spawn_local(async move {
-                    let copied = dom::copy(&code).await;
-                    if let Some(label) = label {
-                        label.set_text_content(Some(if copied {
-                            "Copied"
-                        } else {
-                            "Copy failed — select the text"
-                        }));
-                    }
-                });
-            }
-            return;
-        }
-        let link = target.closest("a[href^='/']").ok().flatten();
-        if let (Some(a), Some(n)) = (link, &navigator) {
-            if let Some(href) = a.get_attribute("href").filter(|h| !h.starts_with("//")) {
-                if is_plain_click(&e) {
-                    e.prevent_default();
-                    n.push(&href);
-                }
-            }
-        }
-    })
 }
 
 fn banner(v: &Verification) -> Html {

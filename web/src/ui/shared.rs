@@ -10,7 +10,9 @@ use super::kbload::WithKb;
 use super::report::ReportPanel;
 use super::router::Link;
 use super::{dom, ed25519};
-use crate::logic::share::{cannot_check, conclude, open, prepare, Prepared, Verification};
+use crate::logic::share::{
+    cannot_check, conclude, key_info, open, prepare, Prepared, Verification,
+};
 
 /// Where the relay publishes its key.
 pub const KEY_PATH: &str = "/api/v1/key";
@@ -69,16 +71,12 @@ impl Drop for HashListener {
 }
 
 async fn fetch_key() -> Result<PublicKeyInfo, String> {
-    let resp = gloo_net::http::Request::get(KEY_PATH)
-        .send()
-        .await
-        .map_err(|_| "the relay did not answer".to_string())?;
-    if !resp.ok() {
-        return Err(format!("{KEY_PATH} answered HTTP {}", resp.status()));
-    }
-    resp.json::<PublicKeyInfo>()
-        .await
-        .map_err(|_| format!("{KEY_PATH} did not return a key"))
+    let text = dom::get_text(KEY_PATH).await.map_err(|e| match e {
+        dom::GetError::NoAnswer => "the relay did not answer".to_string(),
+        dom::GetError::Status(status) => format!("{KEY_PATH} answered HTTP {status}"),
+        dom::GetError::Unreadable => format!("{KEY_PATH} did not return a key"),
+    })?;
+    key_info(&text).map_err(|_| format!("{KEY_PATH} did not return a key"))
 }
 
 #[derive(Properties, PartialEq)]
