@@ -9,7 +9,7 @@ use rdpcheck_report::wire::{PublicKeyInfo, SignedReport};
 use rdpcheck_report::Report;
 use rdpcheck_web::ui::module::{use_native, Native};
 use rdpcheck_web::ui::{
-    use_location, CheckPanel, ExplainPage, KbArticlePage, KbTablePage, ReportPanel, Router,
+    explain_page, kb_article_page, kb_table_page, use_location, CheckPanel, ReportPanel, Router,
     SharedView,
 };
 use std::rc::Rc;
@@ -132,8 +132,10 @@ fn count(root: &web_sys::Element, sel: &str) -> u32 {
 
 #[wasm_bindgen_test]
 async fn pasted_dialog_text_renders_the_0x904_0x7_explanation() {
-    let root =
-        mount(html! { <ExplainPage q="Error code: 0x904\nExtended error code: 0x7" /> }).await;
+    let root = mount(explain_page(
+        "Error code: 0x904\nExtended error code: 0x7".into(),
+    ))
+    .await;
     let t = text(&root);
     assert!(t.contains("0x904"), "{t}");
     assert!(t.contains("Socket closed"), "{t}");
@@ -149,7 +151,7 @@ async fn pasted_dialog_text_renders_the_0x904_0x7_explanation() {
 /// The knowledge base's screens are markup the page wires: links navigate in-page.
 #[wasm_bindgen_test]
 async fn knowledge_base_screens_link_in_page() {
-    let root = mount(html! { <KbTablePage table="client" /> }).await;
+    let root = mount(kb_table_page("client")).await;
     let row = find(&root, "table.codes tr#code-0x904");
     assert!(text(&row).contains("0x904"), "{}", text(&row));
     let link = find(&row, "a[href^='/kb/']");
@@ -158,16 +160,16 @@ async fn knowledge_base_screens_link_in_page() {
     settle().await;
     assert_eq!(text(&find(&root, "#where")), href);
     let id = href.trim_start_matches("/kb/").to_string();
-    let root = mount(html! { <KbArticlePage id={AttrValue::from(id)} /> }).await;
+    let root = mount(kb_article_page(&id)).await;
     assert!(count(&root, ".kb-article h2") >= 4);
     assert!(count(&root, ".kb-article .code button.copy") >= 1);
-    let root = mount(html! { <KbArticlePage id="no-such-article" /> }).await;
+    let root = mount(kb_article_page("no-such-article")).await;
     assert!(text(&root).contains("No article called \"no-such-article\""));
 }
 
 #[wasm_bindgen_test]
 async fn unknown_text_says_what_was_not_understood() {
-    let root = mount(html! { <ExplainPage q="hello world" /> }).await;
+    let root = mount(explain_page("hello world".into())).await;
     assert!(text(&root).contains("No Remote Desktop error code recognised"));
 }
 

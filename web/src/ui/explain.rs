@@ -10,32 +10,19 @@ use yew::prelude::*;
 use super::check::CheckPanel;
 use super::kbload::prefetch;
 use super::markup::Markup;
-use super::router::{use_location, use_navigator, Route};
+use super::router::{use_navigator, Route};
 use crate::logic::evidence::Evidence;
 use crate::logic::markup;
 
-/// `/explain?q=`
-#[component]
-pub fn ExplainRoute() -> Html {
-    let q = use_location().param("q");
-    html! { <ExplainPage {q} /> }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct ExplainPageProps {
-    #[prop_or_default]
-    pub q: AttrValue,
-}
-
-#[component]
-pub fn ExplainPage(props: &ExplainPageProps) -> Html {
+/// `/explain?q=`: the paste box, then the explanation of `q` (or the symptoms to pick from).
+pub fn explain_page(q: AttrValue) -> Html {
     html! {
         <>
             <section class="card intro">
                 <h1>{ "What does this error mean?" }</h1>
-                <PasteForm q={props.q.clone()} />
+                <PasteForm q={q.clone()} />
             </section>
-            if props.q.trim().is_empty() { <Symptoms /> } else { <ExplainView q={props.q.clone()} /> }
+            if q.trim().is_empty() { { symptoms() } } else { <ExplainView {q} /> }
         </>
     }
 }
@@ -86,8 +73,7 @@ pub fn PasteForm(props: &PasteFormProps) -> Html {
 }
 
 /// "Pick a symptom" links.
-#[component]
-pub fn Symptoms() -> Html {
+pub fn symptoms() -> Html {
     html! { <Markup html={AttrValue::from(markup::symptoms())} /> }
 }
 

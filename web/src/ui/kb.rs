@@ -48,22 +48,12 @@ pub fn KbIndexPage() -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct KbArticleProps {
-    pub id: AttrValue,
+/// `/kb/<id>`: one article.
+pub fn kb_article_page(id: &str) -> Html {
+    html! { <Markup html={AttrValue::from(markup::kb_article(id))} /> }
 }
 
-#[component]
-pub fn KbArticlePage(props: &KbArticleProps) -> Html {
-    html! { <Markup html={AttrValue::from(markup::kb_article(&props.id))} /> }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct KbTableProps {
-    pub table: AttrValue,
-}
-
-#[component]
-pub fn KbTablePage(props: &KbTableProps) -> Html {
-    html! { <Markup html={AttrValue::from(markup::kb_table(&props.table))} /> }
+/// `/kb/codes/<table>`: one code table.
+pub fn kb_table_page(table: &str) -> Html {
+    html! { <Markup html={AttrValue::from(markup::kb_table(table))} /> }
 }

@@ -16,32 +16,30 @@ mod widgets;
 
 use yew::prelude::*;
 
-pub use check::{CheckPage, CheckPanel};
-pub use explain::{ExplainPage, ExplainView};
-pub use kb::{KbArticlePage, KbIndexPage, KbTablePage};
+pub use check::{check_page, CheckPanel};
+pub use explain::{explain_page, ExplainView};
+pub use kb::{kb_article_page, kb_table_page, KbIndexPage};
 use kbload::WithKb;
+use markup::Markup;
 pub use report::ReportPanel;
 use router::{navigate_on_click, use_navigator};
-pub use router::{use_location, Link, Route, Router};
+pub use router::{use_location, Route, Router};
 pub use shared::{SharedPage, SharedView};
 
-fn switch(route: Route) -> Html {
-    match route {
-        Route::Home => html! { <home::Home /> },
-        Route::Explain => html! { <WithKb><explain::ExplainRoute /></WithKb> },
-        Route::Check => html! { <check::CheckRoute /> },
+/// The screen at a location (plain functions, not components, where a screen keeps no state of
+/// its own: each component type costs the page's wasm a kilobyte or two).
+fn switch(l: &router::Location) -> Html {
+    match l.route() {
+        Route::Home => home::home(),
+        Route::Explain => html! { <WithKb>{ explain_page(l.param("q").into()) }</WithKb> },
+        Route::Check => check_page(l.param("host"), l.param("port"), l.param("gateway")),
         Route::Kb => html! { <WithKb><KbIndexPage /></WithKb> },
-        Route::KbTable { table } => html! { <WithKb><KbTablePage {table} /></WithKb> },
-        Route::KbArticle { id } => html! { <WithKb><KbArticlePage {id} /></WithKb> },
+        Route::KbTable { table } => html! { <WithKb>{ kb_table_page(&table) }</WithKb> },
+        Route::KbArticle { id } => html! { <WithKb>{ kb_article_page(&id) }</WithKb> },
         Route::Shared => html! { <SharedPage /> },
         Route::NotFound => html! {
-            <section class="card">
-                <h1>{ "Page not found" }</h1>
-                <p>{ "This address is not a page of rdpcheck. " }
-                   <Link to="/">{ "Start from the error" }</Link>
-                   { " or " }
-                   <Link to="/kb">{ "browse the knowledge base" }</Link>{ "." }</p>
-            </section>
+            <Markup html={AttrValue::Static("<section class=\"card\"><h1>Page not found</h1><p>This address is not a page of rdpcheck. \
+                <a href=\"/\">Start from the error</a> or <a href=\"/kb\">browse the knowledge base</a>.</p></section>")} />
         },
     }
 }
@@ -49,7 +47,7 @@ fn switch(route: Route) -> Html {
 /// The screen of the current location.
 #[component]
 fn Screen() -> Html {
-    switch(use_location().route())
+    switch(&use_location())
 }
 
 #[component]
@@ -66,7 +64,7 @@ fn Nav() -> Html {
     let nav_click = |r: Route| navigate_on_click(&navigator, r.path());
     html! {
         <header class="site-header">
-            <Link to="/" classes="brand">{ "rdpcheck" }</Link>
+            <a href="/" class="brand" onclick={nav_click(Route::Home)}>{ "rdpcheck" }</a>
             <nav aria-label="Main">
                 <ul>
                     <li><a href="/" aria-current={current(&Route::Home)} onclick={nav_click(Route::Home)}>{ "Explain an error" }</a></li>

@@ -14,10 +14,9 @@ use yew::prelude::*;
 use super::dom;
 use super::markup::Markup;
 use super::module::{self, ReportModule, View};
-use super::router::Link;
 use super::widgets::CopyButton;
-use crate::logic::errors;
 use crate::logic::share::Verification;
+use crate::logic::{errors, markup};
 
 #[derive(Properties, PartialEq)]
 pub struct ReportProps {
@@ -94,12 +93,7 @@ pub fn ReportPanel(props: &ReportProps) -> Html {
             </div>
         },
         Some(Shown::Unreadable(why)) if props.shared => html! {
-            <section class="card error" role="alert">
-                <h2>{ "This report link cannot be opened" }</h2>
-                <p>{ format!("The link does not hold a report: {why}.") }</p>
-                <p>{ "Ask for the link again: it must be copied whole, including everything after the #. " }
-                   <Link to="/">{ "Start a new check" }</Link>{ "." }</p>
-            </section>
+            <Markup html={AttrValue::from(markup::link_error(2, &format!("The link does not hold a report: {why}")))} />
         },
         Some(Shown::Unreadable(why)) => {
             let e = errors::protocol(&format!("the report is unreadable: {why}"));

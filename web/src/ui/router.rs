@@ -180,23 +180,3 @@ pub fn navigate_on_click(navigator: &Option<Navigator>, url: String) -> Callback
         }
     })
 }
-
-#[derive(Properties, PartialEq)]
-pub struct LinkProps {
-    /// A path of this page, with its query: `Route::…::path()` or `with_query(…)`.
-    pub to: AttrValue,
-    #[prop_or_default]
-    pub classes: Classes,
-    #[prop_or_default]
-    pub children: Html,
-}
-
-/// `<a href>` that navigates in-page.
-#[component]
-pub fn Link(props: &LinkProps) -> Html {
-    let navigator = use_navigator();
-    let onclick = navigate_on_click(&navigator, props.to.to_string());
-    html! {
-        <a href={props.to.clone()} class={props.classes.clone()} {onclick}>{ props.children.clone() }</a>
-    }
-}

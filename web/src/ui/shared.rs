@@ -7,12 +7,20 @@ use rdpcheck_report::wire::{PublicKeyInfo, SignedReport};
 use yew::prelude::*;
 
 use super::kbload::WithKb;
+use super::markup::Markup;
 use super::report::ReportPanel;
-use super::router::Link;
 use super::{dom, ed25519};
+use crate::logic::markup;
 use crate::logic::share::{
     cannot_check, conclude, key_info, open, prepare, Prepared, Verification,
 };
+
+const INTRO: &str = "<section class=\"card intro\"><h1>Shared report</h1><p class=\"muted\">A snapshot, \
+    read-only: the link holds the whole result. <a href=\"/check\">Run a new check</a>.</p></section>";
+const INTRO_CHECKING: &str =
+    "<section class=\"card intro\"><h1>Shared report</h1><p class=\"muted\">A snapshot, \
+    read-only: the link holds the whole result. <a href=\"/check\">Run a new check</a>.</p>\
+    <p role=\"status\" class=\"muted\">Checking the signature…</p></section>";
 
 /// Where the relay publishes its key.
 pub const KEY_PATH: &str = "/api/v1/key";
@@ -116,25 +124,13 @@ pub fn SharedView(props: &SharedViewProps) -> Html {
     let signed = match &*opened {
         Ok(s) => s.clone(),
         Err(e) => {
-            return html! {
-                <section class="card error" role="alert">
-                    <h1>{ "This report link cannot be opened" }</h1>
-                    <p>{ format!("{e}.") }</p>
-                    <p>{ "Ask for the link again: it must be copied whole, including everything after the #. " }
-                       <Link to="/">{ "Start a new check" }</Link>{ "." }</p>
-                </section>
-            };
+            return html! { <Markup html={AttrValue::from(markup::link_error(1, &e.to_string()))} /> };
         }
     };
     let verification = (*verification).clone();
     html! {
         <>
-            <section class="card intro">
-                <h1>{ "Shared report" }</h1>
-                <p class="muted">{ "A snapshot, read-only: the link holds the whole result. " }
-                    <Link to="/check">{ "Run a new check" }</Link>{ "." }</p>
-                if verification.is_none() { <p role="status" class="muted">{ "Checking the signature…" }</p> }
-            </section>
+            <Markup html={AttrValue::Static(if verification.is_none() { INTRO_CHECKING } else { INTRO })} />
             <WithKb optional=true>
                 <ReportPanel {signed} {verification} shared=true />
             </WithKb>

@@ -22,29 +22,11 @@ use self::socket::use_check_run;
 use super::kbload::{prefetch, WithKb};
 use super::module;
 use super::report::ReportPanel;
-use super::router::use_location;
 use crate::logic::evidence::Evidence;
 use crate::logic::session::Phase;
 
-/// `/check?host=&port=&gateway=`
-#[component]
-pub fn CheckRoute() -> Html {
-    let l = use_location();
-    html! { <CheckPage host={l.param("host")} port={l.param("port")} gateway={l.param("gateway")} /> }
-}
-
-#[derive(Properties, PartialEq, Clone)]
-pub struct CheckPageProps {
-    #[prop_or_default]
-    pub host: AttrValue,
-    #[prop_or_default]
-    pub port: AttrValue,
-    #[prop_or_default]
-    pub gateway: AttrValue,
-}
-
-#[component]
-pub fn CheckPage(props: &CheckPageProps) -> Html {
+/// `/check?host=&port=&gateway=`: the form pre-filled; the check starts on the user's click.
+pub fn check_page(host: String, port: String, gateway: String) -> Html {
     html! {
         <>
             <section class="card intro">
@@ -53,7 +35,7 @@ pub fn CheckPage(props: &CheckPageProps) -> Html {
                       TLS, the NLA challenge (no credentials are ever sent), repeated handshakes — and names \
                       the stage where a client would fail." }</p>
             </section>
-            <CheckPanel host={props.host.clone()} port={props.port.clone()} gateway={props.gateway.clone()} />
+            <CheckPanel host={host} port={port} gateway={gateway} />
         </>
     }
 }
