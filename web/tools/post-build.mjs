@@ -1,6 +1,8 @@
 // Trunk post_build hook (one script: Trunk runs the hooks of a stage at the same time, and two of
 // them must not rewrite index.html together). Run by Trunk with TRUNK_STAGING_DIR set.
 //
+// 0. Every JavaScript file is minified (terser, from e2e/node_modules: Trunk's own minifier
+//    cannot read wasm-bindgen's glue), and index.html's integrity hashes follow.
 // 1. The modules loaded on demand (data-type="worker" in index.html: the report module
 //    web/report and the fallback verifier web/verify) get content-hashed names, as Trunk gives
 //    the page's own files, so the relay can let browsers cache them for a year: NAME.js and
@@ -16,6 +18,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { minify } from "../../e2e/node_modules/terser/main.js";
 
 const dir = process.env.TRUNK_STAGING_DIR;
 if (!dir) {
@@ -35,19 +38,40 @@ const hex = (...parts) => {
 const file = join(dir, "index.html");
 let html = readFileSync(file, "utf8");
 
+const small = async (code) => {
+  const out = await minify(code, {
+    module: true,
+    compress: { passes: 2 },
+    mangle: true,
+    format: { comments: false },
+  });
+  if (typeof out.code !== "string") fail("terser gave no code");
+  return out.code + "\n";
+};
+const sri = (text) => "sha384-" + createHash("sha384").update(text).digest("base64");
+// Minifies a file in place; the integrity of index.html's link to it follows.
+const minifyFile = async (rel) => {
+  const path = join(dir, rel);
+  const code = await small(readFileSync(path, "utf8"));
+  writeFileSync(path, code);
+  const escaped = rel.replace(/[.]/g, "[.]");
+  const link = new RegExp(`(<link[^>]*href="?/${escaped}"?[^>]*integrity=)"?sha384-[A-Za-z0-9+/=]+"?`);
+  html = html.replace(link, `$1"${sri(code)}"`);
+};
+
 const metas = [];
 for (const name of ["rdpcheck-report", "rdpcheck-verify"]) {
   const js = join(dir, `${name}.js`);
   const wasm = join(dir, `${name}_bg.wasm`);
   if (!existsSync(js) || !existsSync(wasm)) fail(`${name}.js or ${name}_bg.wasm is missing`);
-  const glue = readFileSync(js, "utf8");
+  const glue = await small(readFileSync(js, "utf8"));
   const bytes = readFileSync(wasm);
   const hash = hex(bytes, glue);
-  const reference = `'${name}_bg.wasm'`;
-  if (!glue.includes(reference)) fail(`${name}.js does not load ${reference}`);
+  const reference = [`'${name}_bg.wasm'`, `"${name}_bg.wasm"`].find((r) => glue.includes(r));
+  if (!reference) fail(`${name}.js does not load ${name}_bg.wasm`);
   const hashedWasm = `${name}-${hash}_bg.wasm`;
   renameSync(wasm, join(dir, hashedWasm));
-  writeFileSync(join(dir, `${name}-${hash}.js`), glue.replace(reference, `'${hashedWasm}'`));
+  writeFileSync(join(dir, `${name}-${hash}.js`), glue.replace(reference, `"${hashedWasm}"`));
   unlinkSync(js);
   metas.push(`<meta name="rdpcheck:${name}" content="/${name}-${hash}.js">`);
 }
@@ -62,25 +86,29 @@ const walk = (d) =>
   readdirSync(d, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)],
   );
-if (existsSync(join(dir, "snippets"))) {
-  for (const path of walk(join(dir, "snippets"))) {
-    const rel = relative(dir, path).split("\\").join("/");
-    if (glue.includes(`./${rel}`)) continue;
-    unlinkSync(path);
-    const link = new RegExp(`<link[^>]*href="?/${rel.replace(/[.]/g, "[.]")}"?[^>]*>`);
-    html = html.replace(link, "");
+const snippets = existsSync(join(dir, "snippets")) ? walk(join(dir, "snippets")) : [];
+for (const path of snippets) {
+  const rel = relative(dir, path).split("\\").join("/");
+  if (glue.includes(`./${rel}`)) {
+    await minifyFile(rel);
+    continue;
   }
+  unlinkSync(path);
+  const link = new RegExp(`<link[^>]*href="?/${rel.replace(/[.]/g, "[.]")}"?[^>]*>`);
+  html = html.replace(link, "");
+}
+for (const f of readdirSync(dir).filter((f) => f.startsWith("rdpcheck-web-") && f.endsWith(".js"))) {
+  await minifyFile(f);
 }
 
-const re = /<script type="?module"?>([\s\S]*?)<\/script>/g;
-let n = 0;
-html = html.replace(re, (_, body) => {
-  n += 1;
-  const js = body.trim() + "\n";
-  const name = `loader-${hex(js)}.js`;
-  writeFileSync(join(dir, name), js);
-  const sri = "sha384-" + createHash("sha384").update(js).digest("base64");
-  return `<script type="module" src="/${name}" integrity="${sri}" crossorigin="anonymous"></script>`;
-});
-if (n !== 1) fail(`expected one inline module script in index.html, found ${n}`);
+const re = /<script type="?module"?>([\s\S]*?)<\/script>/;
+const inline = html.match(re);
+if (!inline || re.test(html.replace(re, ""))) fail("expected one inline module script in index.html");
+const loader = await small(inline[1]);
+const loaderName = `loader-${hex(loader)}.js`;
+writeFileSync(join(dir, loaderName), loader);
+html = html.replace(
+  re,
+  () => `<script type="module" src="/${loaderName}" integrity="${sri(loader)}" crossorigin="anonymous"></script>`,
+);
 writeFileSync(file, html);
