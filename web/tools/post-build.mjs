@@ -49,14 +49,19 @@ const small = async (code) => {
   return out.code + "\n";
 };
 const sri = (text) => "sha384-" + createHash("sha384").update(text).digest("base64");
-// Minifies a file in place; the integrity of index.html's link to it follows.
+// Minifies a file in place; the integrity of index.html's link to it follows (a link left
+// with the hash of the file before minifying would make the browser refuse the file).
 const minifyFile = async (rel) => {
   const path = join(dir, rel);
   const code = await small(readFileSync(path, "utf8"));
   writeFileSync(path, code);
-  const escaped = rel.replace(/[.]/g, "[.]");
-  const link = new RegExp(`(<link[^>]*href="?/${escaped}"?[^>]*integrity=)"?sha384-[A-Za-z0-9+/=]+"?`);
-  html = html.replace(link, `$1"${sri(code)}"`);
+  const href = new RegExp(`href="?/${rel.replace(/[.]/g, "[.]")}"?[\\s>]`);
+  html = html.replace(/<link[^>]*>/g, (tag) => {
+    if (!href.test(tag) || !tag.includes("integrity=")) return tag;
+    const updated = tag.replace(/integrity="?sha384-[A-Za-z0-9+/=]+"?/, `integrity="${sri(code)}"`);
+    if (updated === tag) fail(`could not update the integrity of /${rel}`);
+    return updated;
+  });
 };
 
 const metas = [];

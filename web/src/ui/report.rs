@@ -74,6 +74,12 @@ pub fn ReportPanel(props: &ReportProps) -> Html {
     }
     // A check's report takes the focus once it is there (a shared one is the whole screen).
     let ready = matches!(*shown, Some(Shown::Ready(..)));
+    // Once the module's markup is in the page (`cargo xtask bench page` reads the mark).
+    use_effect_with(ready, |ready| {
+        if *ready {
+            dom::mark("rdpcheck:report");
+        }
+    });
     let focus = ready && !props.shared;
     use_effect_with(focus, |focus| {
         if *focus {
