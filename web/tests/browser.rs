@@ -9,8 +9,7 @@ use rdpcheck_report::wire::{PublicKeyInfo, SignedReport};
 use rdpcheck_report::Report;
 use rdpcheck_web::ui::module::{use_native, Native};
 use rdpcheck_web::ui::{
-    explain_page, kb_article_page, kb_table_page, use_location, CheckPanel, ReportPanel, Router,
-    SharedView,
+    explain_page, use_location, CheckPanel, KbScreen, ReportPanel, Route, Router, SharedView,
 };
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -151,7 +150,8 @@ async fn pasted_dialog_text_renders_the_0x904_0x7_explanation() {
 /// The knowledge base's screens are markup the page wires: links navigate in-page.
 #[wasm_bindgen_test]
 async fn knowledge_base_screens_link_in_page() {
-    let root = mount(kb_table_page("client")).await;
+    let root =
+        mount(html! { <KbScreen route={Route::KbTable { table: "client".into() }} /> }).await;
     let row = find(&root, "table.codes tr#code-0x904");
     assert!(text(&row).contains("0x904"), "{}", text(&row));
     let link = find(&row, "a[href^='/kb/']");
@@ -160,11 +160,16 @@ async fn knowledge_base_screens_link_in_page() {
     settle().await;
     assert_eq!(text(&find(&root, "#where")), href);
     let id = href.trim_start_matches("/kb/").to_string();
-    let root = mount(kb_article_page(&id)).await;
+    let root = mount(html! { <KbScreen route={Route::KbArticle { id }} /> }).await;
     assert!(count(&root, ".kb-article h2") >= 4);
     assert!(count(&root, ".kb-article .code button.copy") >= 1);
-    let root = mount(kb_article_page("no-such-article")).await;
+    let root =
+        mount(html! { <KbScreen route={Route::KbArticle { id: "no-such-article".into() }} /> })
+            .await;
     assert!(text(&root).contains("No article called \"no-such-article\""));
+    let root = mount(html! { <KbScreen route={Route::Kb} /> }).await;
+    assert!(root.query_selector("#kb-q").unwrap().is_some());
+    assert!(count(&root, ".kb-list li a[href^='/kb/']") >= 10);
 }
 
 #[wasm_bindgen_test]
@@ -209,16 +214,30 @@ async fn recorded_failure_names_the_stage_and_the_fix() {
 #[wasm_bindgen_test]
 async fn a_checks_report_offers_its_share_link() {
     let signed = sign(HEALTHY);
-    let root = mount(html! { <ReportPanel signed={Rc::new(signed.clone())} /> }).await;
+    let redacted =
+        sign(&serde_json::to_string(&rdpcheck_report::redact(&report(HEALTHY))).unwrap());
+    let root = mount(html! {
+        <ReportPanel signed={Rc::new(signed.clone())} redacted={Rc::new(redacted.clone())} />
+    })
+    .await;
     wait_for(&root, ".verdict").await;
-    let link = find(&root, "#share-link")
-        .dyn_into::<web_sys::HtmlInputElement>()
-        .unwrap()
-        .value();
-    let fragment = link.split_once("/r#").map(|x| x.1).unwrap_or_default();
-    assert_eq!(share::decode(fragment).unwrap(), signed, "{link}");
+    let link_holds = |root: &web_sys::Element| {
+        let link = find(root, "#share-link")
+            .dyn_into::<web_sys::HtmlInputElement>()
+            .unwrap()
+            .value();
+        let fragment = link.split_once("/r#").map(|x| x.1).unwrap_or_default();
+        share::decode(fragment).unwrap()
+    };
+    assert_eq!(link_holds(&root), signed);
     assert!(text(&find(&root, ".share")).contains("Copy as Markdown"));
     assert!(text(&find(&root, ".share")).contains("Download JSON"));
+    // The redacted choice: the link holds the redacted copy, as the relay signed it.
+    let choices = root.query_selector_all("input[name=share-kind]").unwrap();
+    let redacted_choice: web_sys::HtmlElement = choices.get(1).unwrap().dyn_into().unwrap();
+    redacted_choice.click();
+    settle().await;
+    assert_eq!(link_holds(&root), redacted);
 }
 
 /// The module's markup is wired by the page: a link to an article navigates in-page, a

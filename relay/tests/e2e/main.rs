@@ -238,6 +238,26 @@ async fn check_a_real_host_and_share_the_verified_result() {
     let row = text_of(&c, "table.codes tr#code-0x904").await;
     assert!(row.contains("0x904"), "{row}");
     shot(&c, "0-kb-table.png").await;
+    // Opened directly (a fresh load: the knowledge base arrives after the screen is chosen), a
+    // code table and an article show their content, not "not found".
+    let article = c
+        .find(Locator::Css("table.codes tr#code-0x904 a[href^='/kb/']"))
+        .await
+        .expect("an article link in the row")
+        .attr("href")
+        .await
+        .expect("its href")
+        .expect("an href");
+    c.goto(&format!("{base}/kb/codes/client"))
+        .await
+        .expect("open a code table directly");
+    let row = text_of(&c, "table.codes tr#code-0x904").await;
+    assert!(row.contains("0x904"), "{row}");
+    c.goto(&format!("{base}{article}"))
+        .await
+        .expect("open an article directly");
+    let title = text_of(&c, "#article-title").await;
+    assert!(!title.is_empty(), "the article {article} shows its title");
 
     // 1. Open the check screen; measure the time until the form is usable.
     let start = Instant::now();

@@ -9,10 +9,26 @@ use super::router::{use_location, use_navigator, Route};
 use crate::logic::kbsearch::search;
 use crate::logic::markup;
 
+#[derive(Properties, PartialEq)]
+pub struct KbScreenProps {
+    /// `Route::KbTable`, `Route::KbArticle`, or the index (`Route::Kb`).
+    pub route: Route,
+}
+
+/// `/kb` (searchable), `/kb/codes/<table>`, `/kb/<article>`. One component for the three: its
+/// markup is written when it is shown, after `WithKb` has the knowledge base.
 #[component]
-pub fn KbIndexPage() -> Html {
+pub fn KbScreen(props: &KbScreenProps) -> Html {
     let q = use_location().param("q");
     let navigator = use_navigator();
+    let page = match &props.route {
+        Route::KbTable { table } => markup::kb_table(table),
+        Route::KbArticle { id } => markup::kb_article(id),
+        _ => String::new(),
+    };
+    if !page.is_empty() {
+        return html! { <Markup html={AttrValue::from(page)} /> };
+    }
     let oninput = Callback::from(move |e: InputEvent| {
         if let Some(i) = e
             .target()
@@ -24,7 +40,6 @@ pub fn KbIndexPage() -> Html {
         }
     });
     let hits = search(&q, 60);
-    let contents = use_memo((), |_| AttrValue::from(markup::kb_contents()));
     html! {
         <>
             <section class="card intro">
@@ -43,17 +58,7 @@ pub fn KbIndexPage() -> Html {
                     <Markup html={AttrValue::from(markup::hits(&hits))} />
                 </section>
             }
-            <Markup html={(*contents).clone()} />
+            <Markup html={AttrValue::from(markup::kb_contents())} />
         </>
     }
-}
-
-/// `/kb/<id>`: one article.
-pub fn kb_article_page(id: &str) -> Html {
-    html! { <Markup html={AttrValue::from(markup::kb_article(id))} /> }
-}
-
-/// `/kb/codes/<table>`: one code table.
-pub fn kb_table_page(table: &str) -> Html {
-    html! { <Markup html={AttrValue::from(markup::kb_table(table))} /> }
 }

@@ -28,29 +28,6 @@ pub const KEY_PATH: &str = "/api/v1/key";
 /// The key, as fetched: `None` while loading.
 type KeyState = Option<Result<PublicKeyInfo, String>>;
 
-#[component]
-pub fn SharedPage() -> Html {
-    let fragment = use_state(dom::hash);
-    let key = use_state(|| None::<Result<PublicKeyInfo, String>>);
-    // The fragment changes without a route change when another link is opened in this tab.
-    {
-        let fragment = fragment.clone();
-        use_effect_with((), move |_| {
-            let listener = hash_listener(fragment);
-            move || drop(listener)
-        });
-    }
-    {
-        let key = key.clone();
-        use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                key.set(Some(fetch_key().await));
-            });
-        });
-    }
-    html! { <SharedView fragment={AttrValue::from((*fragment).clone())} relay_key={(*key).clone()} /> }
-}
-
 fn hash_listener(fragment: UseStateHandle<String>) -> Option<HashListener> {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
@@ -89,24 +66,53 @@ async fn fetch_key() -> Result<PublicKeyInfo, String> {
 
 #[derive(Properties, PartialEq)]
 pub struct SharedViewProps {
-    /// The fragment, with or without `#`.
+    /// The link's fragment and the relay's key are the page's own: the fragment of its URL
+    /// (followed when another link is opened in this tab) and the key fetched from the relay.
+    #[prop_or_default]
+    pub from_page: bool,
+    /// Otherwise: the fragment, with or without `#`...
+    #[prop_or_default]
     pub fragment: AttrValue,
-    /// The relay's key; `None` while it is being fetched.
+    /// ...and the relay's key (`None`: still being fetched).
     #[prop_or_default]
     pub relay_key: KeyState,
 }
 
-/// Renders a shared link's report with its verification banner. The link is decoded and its
-/// signature checked here; the report module reads and renders the report.
+/// `/r#v1.…`: a shared link's report with its verification banner. The link is decoded and
+/// its signature checked here; the report module reads and renders the report.
 #[component]
 pub fn SharedView(props: &SharedViewProps) -> Html {
-    let opened = use_memo(props.fragment.clone(), |f| open(f).map(Rc::new));
+    let from_page = props.from_page;
+    let page_fragment = use_state(dom::hash);
+    let page_key = use_state(|| None::<Result<PublicKeyInfo, String>>);
+    {
+        let (fragment, key) = (page_fragment.clone(), page_key.clone());
+        use_effect_with(from_page, move |from_page| {
+            // The fragment changes without a route change when another link is opened.
+            let listener = from_page.then(|| hash_listener(fragment)).flatten();
+            if *from_page {
+                wasm_bindgen_futures::spawn_local(async move {
+                    key.set(Some(fetch_key().await));
+                });
+            }
+            move || drop(listener)
+        });
+    }
+    let (fragment, relay_key) = if from_page {
+        (
+            AttrValue::from((*page_fragment).clone()),
+            (*page_key).clone(),
+        )
+    } else {
+        (props.fragment.clone(), props.relay_key.clone())
+    };
+    let opened = use_memo(fragment, |f| open(f).map(Rc::new));
     let verification = use_state(|| None::<Verification>);
     // Check the signature whenever the link or the key changes (asynchronously: WebCrypto).
     {
         let verification = verification.clone();
         let signed = opened.as_ref().as_ref().ok().cloned();
-        use_effect_with((signed, props.relay_key.clone()), move |(signed, key)| {
+        use_effect_with((signed, relay_key), move |(signed, key)| {
             verification.set(None);
             let cancelled = Rc::new(Cell::new(false));
             if let (Some(signed), Some(key)) = (signed.clone(), key.clone()) {

@@ -8,19 +8,11 @@ use crate::logic::errors::UserError;
 use crate::logic::format::{ms, severity_word, stage_title, status_word};
 use crate::logic::session::{CheckRun, Phase};
 
-#[derive(Properties, PartialEq)]
-pub struct LiveProgressProps {
-    pub state: UseReducerHandle<RunState>,
-    /// Page clock (ms).
-    pub now: f64,
-}
-
 /// Progress while the check runs (and what it reached when it stopped), then nothing once the
-/// report is in: the report shows all of it and more.
-#[component]
-pub fn LiveProgress(props: &LiveProgressProps) -> Html {
-    let run = &props.state.run;
-    let now = props.now;
+/// report is in: the report shows all of it and more. `now` is the page clock (ms). (A function:
+/// it keeps no state, and its panel re-renders on every tick anyway.)
+pub fn live_progress(state: &RunState, now: f64) -> Html {
+    let run = &state.run;
     if matches!(run.phase, Phase::Idle) {
         return html! {};
     }

@@ -2,9 +2,9 @@
 //! relay streams them, then the report (rendered by the report module, `ReportPanel`).
 //! `CheckPanel` only composes:
 //!
-//! - `form.rs`: `<CheckForm>` and `<TextField>` (validation before anything is sent),
+//! - `form.rs`: `<CheckForm>` and its `text_field`s (validation before anything is sent),
 //! - `rdp_input.rs`: `<RdpFileInput>` (file picker, drop, pasted text),
-//! - `live.rs`: `<LiveProgress>` (and why a check stopped),
+//! - `live.rs`: `live_progress` (and why a check stopped),
 //! - `socket.rs`: `use_check_run`, the run's state, clock and WebSocket.
 
 mod form;
@@ -17,7 +17,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use self::form::CheckForm;
-use self::live::LiveProgress;
+use self::live::live_progress;
 use self::socket::use_check_run;
 use super::kbload::{prefetch, WithKb};
 use super::module;
@@ -96,7 +96,7 @@ pub fn CheckPanel(props: &CheckPanelProps) -> Html {
         <div class="check-panel">
             <CheckForm host={props.host.clone()} port={props.port.clone()} gateway={props.gateway.clone()}
                 {title} busy={run.is_active()} {needs_token} on_start={check.start.clone()} />
-            <LiveProgress state={check.state.clone()} now={check.now} />
+            { live_progress(&check.state, check.now) }
             if let Some(r) = done {
                 <WithKb optional=true>
                     <ReportPanel signed={r.full.clone()} redacted={r.redacted.clone()} />
