@@ -228,6 +228,38 @@ async fn check_a_real_host_and_share_the_verified_result() {
             .any(|r| r.contains("rdpcheck-report")),
         "the explain screen does not load the report module"
     );
+    // The explain screen's own check: the causes are marked with what it found (the findings and
+    // stage results the relay streamed), and its report shows below.
+    type_into(&c, "#check-host", "127.0.0.1").await;
+    type_into(&c, "#check-port", &port).await;
+    c.find(Locator::Css("form.check-form button[type=submit]"))
+        .await
+        .expect("the explain screen's run button")
+        .click()
+        .await
+        .expect("run the check from the explain screen");
+    let explained_verdict = text_of(&c, ".report-body #verdict-title").await;
+    assert!(explained_verdict.contains("Healthy"), "{explained_verdict}");
+    let marks = c
+        .find_all(Locator::Css("ol.causes .seen"))
+        .await
+        .expect("the causes' evidence");
+    assert!(
+        !marks.is_empty(),
+        "the causes are marked with the check's evidence"
+    );
+    let note = text_of(&c, "#causes-title + p.note").await;
+    assert!(
+        note.contains("Marked with the result of your check"),
+        "{note}"
+    );
+    c.execute(
+        "document.querySelector('ol.causes').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .expect("scroll to the causes");
+    shot(&c, "0-explain-marked.png").await;
     // In-page navigation to a code table of the knowledge base (already loaded).
     c.find(Locator::Css("a[href='/kb/codes/client']"))
         .await
