@@ -48,6 +48,19 @@ pub fn is_page_route(path: &str) -> bool {
         || path.starts_with("/r/")
 }
 
+/// Whether a file's name carries its content hash, so it never changes: Trunk's
+/// `name-<hash>.ext` and `name-<hash>_bg.wasm`, and the same names the page's build gives the
+/// modules it loads on demand (web/tools/post-build.mjs). Those are cached for a year.
+pub fn is_hashed(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.rsplit_once('-').is_some_and(|(_, tail)| {
+        tail.split('.').next().is_some_and(|h| {
+            let h = h.strip_suffix("_bg").unwrap_or(h);
+            h.len() >= 8 && h.chars().all(|c| c.is_ascii_hexdigit())
+        })
+    })
+}
+
 fn find(rel: &str) -> Option<&'static Embedded> {
     ASSETS.iter().find(|e| e.path == rel)
 }
@@ -95,16 +108,10 @@ pub fn get(path: &str) -> Option<Asset> {
 fn lookup(path: &str) -> Option<(&'static Embedded, Asset)> {
     let rel = path.trim_start_matches('/');
     let embedded = find(rel)?;
-    // Trunk names built files name-<hash>.ext: those never change, cache them for a year.
-    let hashed = rel.rsplit_once('-').is_some_and(|(_, tail)| {
-        tail.split('.')
-            .next()
-            .is_some_and(|h| h.len() >= 8 && h.chars().all(|c| c.is_ascii_hexdigit()))
-    });
     let asset = Asset {
         body: embedded.raw,
         content_type: content_type(rel),
-        cache: if hashed {
+        cache: if is_hashed(rel) {
             "public, max-age=31536000, immutable"
         } else {
             "no-cache"
@@ -175,6 +182,60 @@ mod tests {
         assert!(is_page_route("/kb/server-certificate"));
         assert!(!is_page_route("/api/v1/key"));
         assert_eq!(content_type("a/b-0123abcd.wasm"), "application/wasm");
+    }
+
+    #[test]
+    fn hashed_names_are_cached_for_a_year() {
+        for name in [
+            "rdpcheck-web-37510537f025e08c_bg.wasm",
+            "rdpcheck-web-37510537f025e08c.js",
+            "rdpcheck-report-ea02af5e8e432837_bg.wasm",
+            "rdpcheck-report-ea02af5e8e432837.js",
+            "rdpcheck-verify-114cc36643f4842c_bg.wasm",
+            "loader-1ce4f505f54b7f46.js",
+            "style-76bba8a7c62933a4.css",
+            "kb-ecce925ca104ea0f.json",
+        ] {
+            assert!(is_hashed(name), "{name}");
+        }
+        for name in [
+            "index.html",
+            "rdpcheck-report.js",
+            "rdpcheck-verify_bg.wasm",
+            "snippets/rdpcheck-web-b8ef45b5390acfc0/src/ui/ondemand.js",
+            "snippets/x-0123abcd/a.js",
+        ] {
+            assert!(!is_hashed(name), "{name}");
+        }
+    }
+
+    /// Every file the page's build names by its content is served for a year, and the modules
+    /// loaded on demand come as JavaScript and wasm.
+    #[test]
+    fn a_built_pages_modules_are_typed_and_cached() {
+        if !built() {
+            eprintln!("no page built into this test binary (web/dist empty): nothing to check");
+            return;
+        }
+        let index = String::from_utf8_lossy(index().body).into_owned();
+        for module in ["rdpcheck-report", "rdpcheck-verify"] {
+            let meta = format!("<meta name=\"rdpcheck:{module}\" content=\"/");
+            let start = index
+                .find(&meta)
+                .unwrap_or_else(|| panic!("index.html names the {module} module"))
+                + meta.len();
+            let js = &index[start..start + index[start..].find('"').unwrap_or(0)];
+            let wasm = js.replace(".js", "_bg.wasm");
+            for (file, kind) in [(js, "text/javascript"), (wasm.as_str(), "application/wasm")] {
+                let a = get(&format!("/{file}")).unwrap_or_else(|| panic!("{file} is embedded"));
+                assert!(
+                    a.content_type.starts_with(kind),
+                    "{file}: {}",
+                    a.content_type
+                );
+                assert_eq!(a.cache, "public, max-age=31536000, immutable", "{file}");
+            }
+        }
     }
 
     #[test]

@@ -7,7 +7,10 @@ use ed25519_dalek::{Signer, SigningKey};
 use rdpcheck_report::share;
 use rdpcheck_report::wire::{PublicKeyInfo, SignedReport};
 use rdpcheck_report::Report;
-use rdpcheck_web::ui::{CheckPanel, ExplainPage, ReportView, Router, SharedView};
+use rdpcheck_web::ui::module::{use_native, Native};
+use rdpcheck_web::ui::{
+    explain_page, use_location, CheckPanel, KbScreen, ReportPanel, Route, Router, SharedView,
+};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -44,18 +47,34 @@ fn report(text: &str) -> Report {
     serde_json::from_str(text).unwrap()
 }
 
+/// The report module's functions, linked into this test instead of loaded: the test server
+/// has no built module to serve (the relay's e2e test loads the real one).
+static MODULE: Native = Native {
+    view: rdpcheck_web_report::view,
+    markdown: rdpcheck_web_report::markdown,
+    share_link: rdpcheck_web_report::share_link,
+};
+
 #[derive(Properties, PartialEq)]
 struct HarnessProps {
     children: Html,
 }
 
-/// A router on an in-memory location, so links work and the test page's URL never changes.
+/// A router on an in-memory location, so links work and the test page's URL never changes;
+/// the location is shown in `#where`.
 #[component]
 fn Harness(props: &HarnessProps) -> Html {
-    html! { <Router memory=true>{ props.children.clone() }</Router> }
+    html! { <Router memory=true><Where />{ props.children.clone() }</Router> }
+}
+
+#[component]
+fn Where() -> Html {
+    let location = use_location();
+    html! { <span id="where">{ location.path }</span> }
 }
 
 async fn mount(content: Html) -> web_sys::Element {
+    use_native(&MODULE);
     let doc = web_sys::window().unwrap().document().unwrap();
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
@@ -112,8 +131,10 @@ fn count(root: &web_sys::Element, sel: &str) -> u32 {
 
 #[wasm_bindgen_test]
 async fn pasted_dialog_text_renders_the_0x904_0x7_explanation() {
-    let root =
-        mount(html! { <ExplainPage q="Error code: 0x904\nExtended error code: 0x7" /> }).await;
+    let root = mount(explain_page(
+        "Error code: 0x904\nExtended error code: 0x7".into(),
+    ))
+    .await;
     let t = text(&root);
     assert!(t.contains("0x904"), "{t}");
     assert!(t.contains("Socket closed"), "{t}");
@@ -126,17 +147,42 @@ async fn pasted_dialog_text_renders_the_0x904_0x7_explanation() {
     assert!(t.contains("Run these checks against your host"));
 }
 
+/// The knowledge base's screens are markup the page wires: links navigate in-page.
+#[wasm_bindgen_test]
+async fn knowledge_base_screens_link_in_page() {
+    let root =
+        mount(html! { <KbScreen route={Route::KbTable { table: "client".into() }} /> }).await;
+    let row = find(&root, "table.codes tr#code-0x904");
+    assert!(text(&row).contains("0x904"), "{}", text(&row));
+    let link = find(&row, "a[href^='/kb/']");
+    let href = link.get_attribute("href").unwrap();
+    link.dyn_into::<web_sys::HtmlElement>().unwrap().click();
+    settle().await;
+    assert_eq!(text(&find(&root, "#where")), href);
+    let id = href.trim_start_matches("/kb/").to_string();
+    let root = mount(html! { <KbScreen route={Route::KbArticle { id }} /> }).await;
+    assert!(count(&root, ".kb-article h2") >= 4);
+    assert!(count(&root, ".kb-article .code button.copy") >= 1);
+    let root =
+        mount(html! { <KbScreen route={Route::KbArticle { id: "no-such-article".into() }} /> })
+            .await;
+    assert!(text(&root).contains("No article called \"no-such-article\""));
+    let root = mount(html! { <KbScreen route={Route::Kb} /> }).await;
+    assert!(root.query_selector("#kb-q").unwrap().is_some());
+    assert!(count(&root, ".kb-list li a[href^='/kb/']") >= 10);
+}
+
 #[wasm_bindgen_test]
 async fn unknown_text_says_what_was_not_understood() {
-    let root = mount(html! { <ExplainPage q="hello world" /> }).await;
+    let root = mount(explain_page("hello world".into())).await;
     assert!(text(&root).contains("No Remote Desktop error code recognised"));
 }
 
 #[wasm_bindgen_test]
 async fn recorded_healthy_report_renders() {
-    let r = Rc::new(report(HEALTHY));
-    let root = mount(html! { <ReportView report={r.clone()} /> }).await;
-    let verdict = find(&root, ".verdict");
+    let r = report(HEALTHY);
+    let root = mount(html! { <ReportPanel signed={Rc::new(sign(HEALTHY))} /> }).await;
+    let verdict = wait_for(&root, ".verdict").await;
     assert!(has_class(&verdict, "healthy"));
     assert!(text(&verdict).contains("Healthy: a client would reach the logon"));
     assert!(text(&verdict).contains("security.standard_rdp_allowed"));
@@ -151,8 +197,8 @@ async fn recorded_healthy_report_renders() {
 
 #[wasm_bindgen_test]
 async fn recorded_failure_names_the_stage_and_the_fix() {
-    let root = mount(html! { <ReportView report={Rc::new(report(REFUSED))} /> }).await;
-    let verdict = find(&root, ".verdict");
+    let root = mount(html! { <ReportPanel signed={Rc::new(sign(REFUSED))} /> }).await;
+    let verdict = wait_for(&root, ".verdict").await;
     assert!(has_class(&verdict, "problem"));
     let t = text(&verdict);
     assert!(t.contains("A client would fail at the tcp stage"), "{t}");
@@ -163,11 +209,107 @@ async fn recorded_failure_names_the_stage_and_the_fix() {
     assert_eq!(text(&find(&root, ".tl-failed .tl-name")), "tcp");
 }
 
+/// A check's report: the share box offers the link (the report module makes it) and the
+/// Markdown copy; the link holds exactly the signed text.
+#[wasm_bindgen_test]
+async fn a_checks_report_offers_its_share_link() {
+    let signed = sign(HEALTHY);
+    let redacted =
+        sign(&serde_json::to_string(&rdpcheck_report::redact(&report(HEALTHY))).unwrap());
+    let root = mount(html! {
+        <ReportPanel signed={Rc::new(signed.clone())} redacted={Rc::new(redacted.clone())} />
+    })
+    .await;
+    wait_for(&root, ".verdict").await;
+    let link_holds = |root: &web_sys::Element| {
+        let link = find(root, "#share-link")
+            .dyn_into::<web_sys::HtmlInputElement>()
+            .unwrap()
+            .value();
+        let fragment = link.split_once("/r#").map(|x| x.1).unwrap_or_default();
+        share::decode(fragment).unwrap()
+    };
+    assert_eq!(link_holds(&root), signed);
+    assert!(text(&find(&root, ".share")).contains("Copy as Markdown"));
+    assert!(text(&find(&root, ".share")).contains("Download JSON"));
+    // The redacted choice: the link holds the redacted copy, as the relay signed it.
+    let choices = root.query_selector_all("input[name=share-kind]").unwrap();
+    let redacted_choice: web_sys::HtmlElement = choices.get(1).unwrap().dyn_into().unwrap();
+    redacted_choice.click();
+    settle().await;
+    assert_eq!(link_holds(&root), redacted);
+}
+
+/// The module's markup is wired by the page: a link to an article navigates in-page, a
+/// command's copy button answers.
+#[wasm_bindgen_test]
+async fn links_and_copy_buttons_in_the_report_work() {
+    let root = mount(html! { <ReportPanel signed={Rc::new(sign(REFUSED))} /> }).await;
+    wait_for(&root, ".verdict").await;
+    let link = find(&root, ".report-body a[href^='/kb/']");
+    let href = link.get_attribute("href").unwrap();
+    link.dyn_into::<web_sys::HtmlElement>().unwrap().click();
+    settle().await;
+    assert_eq!(text(&find(&root, "#where")), href);
+    let copy: web_sys::HtmlElement = find(&root, ".report-body .code button.copy")
+        .dyn_into()
+        .unwrap();
+    copy.click();
+    for _ in 0..40 {
+        if text(&copy) != "Copy" {
+            break;
+        }
+        yew::platform::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    // Headless Chromium may refuse the clipboard: either answer is an answer.
+    let answer = text(&copy);
+    assert!(
+        answer == "Copied" || answer == "Copy failed — select the text",
+        "{answer}"
+    );
+}
+
+/// Everything the probed host writes is text in the page, never markup.
+#[wasm_bindgen_test]
+async fn hostile_report_strings_stay_text() {
+    let evil =
+        "<img src=x onerror=\"document.title='owned'\"><script>document.title='owned'</script>";
+    let mut r: serde_json::Value = serde_json::from_str(REFUSED).unwrap();
+    r["target"]["host"] = evil.into();
+    r["verdict"]["summary"] = evil.into();
+    r["stages"][0]["summary"] = evil.into();
+    r["findings"][0]["evidence"] = evil.into();
+    let text_of_report = serde_json::to_string(&r).unwrap();
+    let root = mount(html! { <ReportPanel signed={Rc::new(sign(&text_of_report))} /> }).await;
+    let verdict = wait_for(&root, ".verdict").await;
+    assert!(text(&verdict).contains(evil), "{}", text(&verdict));
+    assert_eq!(count(&root, ".report img, .report script"), 0);
+    assert_ne!(
+        web_sys::window().unwrap().document().unwrap().title(),
+        "owned"
+    );
+}
+
+/// A report the deadline cut short is neither healthy nor a failure.
+#[wasm_bindgen_test]
+async fn an_incomplete_report_says_so() {
+    let mut r: serde_json::Value = serde_json::from_str(REFUSED).unwrap();
+    r["verdict"]["status"] = "incomplete".into();
+    let root = mount(html! {
+        <ReportPanel signed={Rc::new(sign(&serde_json::to_string(&r).unwrap()))} />
+    })
+    .await;
+    let verdict = wait_for(&root, ".verdict").await;
+    assert!(has_class(&verdict, "incomplete"));
+    assert!(text(&verdict).contains("Incomplete"), "{}", text(&verdict));
+}
+
 #[wasm_bindgen_test]
 async fn share_link_round_trip_renders_the_same_report() {
     let signed = sign(HEALTHY);
     let fragment = share::encode(&signed);
-    let direct = mount(html! { <ReportView report={Rc::new(report(HEALTHY))} /> }).await;
+    let direct = mount(html! { <ReportPanel signed={Rc::new(signed.clone())} /> }).await;
+    wait_for(&direct, ".verdict").await;
     let shared = mount(html! {
         <SharedView fragment={AttrValue::from(format!("#{fragment}"))} relay_key={Some(Ok(key_info()))} />
     })
@@ -177,6 +319,7 @@ async fn share_link_round_trip_renders_the_same_report() {
         banner.contains(&format!("Signed by relay {KEY_ID} — verified")),
         "{banner}"
     );
+    wait_for(&shared, ".verdict").await;
     for sel in [".verdict", "table.stages", ".timeline", ".details"] {
         assert_eq!(
             find(&direct, sel).outer_html(),
@@ -197,6 +340,7 @@ async fn redacted_link_verifies() {
     .await;
     assert!(has_class(&wait_for(&root, ".banner").await, "ok"));
     assert!(text(&find(&root, ".banner")).contains("verified"));
+    wait_for(&root, ".verdict").await;
     let t = text(&find(&root, ".report"));
     assert!(t.contains("Redacted"), "{t}");
     assert!(!t.contains("127.0.0.1"), "{t}");

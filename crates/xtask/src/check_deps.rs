@@ -1,7 +1,7 @@
 //! `cargo xtask check-deps`: the dependency rules of ARCHITECTURE.md, checked. The pure crates
 //! (proto, report, kb, words, diagnose) pull in no async runtime, no socket library and no HTTP/TLS
 //! stack, and their sources call no clock, socket, file or process API; the page never links
-//! the engine. Reads `cargo tree`, so it checks what is really built, not what a manifest says.
+//! the engine; its report module links no Yew, and its shell never reads a report. Reads `cargo tree`, so it checks what is really built, not what a manifest says.
 
 use std::path::Path;
 use std::process::Command;
@@ -99,6 +99,30 @@ const RULES: &[Rule] = &[
         pure: false,
         src: "web/src",
     },
+    // The report module, loaded on demand: no Yew (its point is to be small and separate),
+    // and pure apart from its wasm-bindgen exports.
+    Rule {
+        package: "rdpcheck-web-report",
+        target: Some("wasm32-unknown-unknown"),
+        forbidden: &[
+            "rdpcheck-probe",
+            "rdpcheck-diagnose",
+            "yew",
+            "gloo-net",
+            "web-sys",
+        ],
+        pure: true,
+        src: "web/report/src",
+    },
+];
+
+/// The page's shell (web/src) never reads a report: the report module does. These are the ways
+/// it could: the `Report` type, its reader, or the report's sections.
+const SHELL_NEVER_READS_A_REPORT: &[&str] = &[
+    "rdpcheck_report::Report",
+    "share::report(",
+    "words::sections(",
+    "from_str::<Report>",
 ];
 
 pub fn run(root: &Path) -> Result<(), String> {
@@ -129,6 +153,7 @@ pub fn run(root: &Path) -> Result<(), String> {
             problems.extend(impure_calls(&root.join(rule.src))?);
         }
     }
+    problems.extend(shell_reads_a_report(&root.join("web/src"))?);
     if problems.is_empty() {
         eprintln!("xtask: check-deps: the dependency rules hold");
         Ok(())
@@ -178,10 +203,9 @@ fn dependencies(root: &Path, rule: &Rule) -> Result<Vec<String>, String> {
     Ok(names)
 }
 
-/// `file:line: api` for every use of an impure API under `dir` (test modules included: they
-/// live in the same files, and a pure crate's tests have no reason to read the clock either).
-fn impure_calls(dir: &Path) -> Result<Vec<String>, String> {
-    let mut found = Vec::new();
+/// Rust files under `dir`, with their text.
+fn rust_files(dir: &Path) -> Result<Vec<(std::path::PathBuf, String)>, String> {
+    let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         let entries =
@@ -193,13 +217,55 @@ fn impure_calls(dir: &Path) -> Result<Vec<String>, String> {
             } else if path.extension().is_some_and(|e| e == "rs") {
                 let text = std::fs::read_to_string(&path)
                     .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                for (n, line) in text.lines().enumerate() {
-                    let code = line.split("//").next().unwrap_or_default();
-                    for api in IMPURE_APIS {
-                        if code.contains(api) {
-                            found.push(format!("{}:{}: {api}", path.display(), n + 1));
-                        }
-                    }
+                files.push((path, text));
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// `file:line: what` for every place under `dir` (the page's shell) that reads a report, or
+/// names the `Report` type in a `use`.
+fn shell_reads_a_report(dir: &Path) -> Result<Vec<String>, String> {
+    let mut found = Vec::new();
+    for (path, text) in rust_files(dir)? {
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or_default();
+            let names_report = code.trim_start().starts_with("use rdpcheck_report")
+                && code
+                    .split(|c: char| !c.is_alphanumeric() && c != '_')
+                    .any(|w| w == "Report");
+            for what in SHELL_NEVER_READS_A_REPORT {
+                if code.contains(what) {
+                    found.push(format!(
+                        "{}:{}: the shell reads a report ({what}): the report module does",
+                        path.display(),
+                        n + 1
+                    ));
+                }
+            }
+            if names_report {
+                found.push(format!(
+                    "{}:{}: the shell uses rdpcheck_report::Report: the report module reads reports",
+                    path.display(),
+                    n + 1
+                ));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// `file:line: api` for every use of an impure API under `dir` (test modules included: they
+/// live in the same files, and a pure crate's tests have no reason to read the clock either).
+fn impure_calls(dir: &Path) -> Result<Vec<String>, String> {
+    let mut found = Vec::new();
+    for (path, text) in rust_files(dir)? {
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or_default();
+            for api in IMPURE_APIS {
+                if code.contains(api) {
+                    found.push(format!("{}:{}: {api}", path.display(), n + 1));
                 }
             }
         }

@@ -3,7 +3,9 @@
 //! the check, sees the stages stream and the verdict, then opens the share link in a fresh
 //! browser session and sees the same report, verified by WebCrypto, and once more with WebCrypto's
 //! Ed25519 taken away, verified by the page's own verifier loaded on demand. Before that, the home
-//! and explain screens (the knowledge base arrives as a file of its own). Screenshots go to
+//! and explain screens (the knowledge base arrives as a file of its own). The reports are rendered
+//! by the page's report module (web/report), which the page loads only when a check starts or a
+//! report is shown: the home and explain screens never fetch it. Screenshots go to
 //! tests/output/e2e/.
 //!
 //! Needs the page built into the relay (`cargo xtask test` builds it first) and Debian's
@@ -197,6 +199,13 @@ async fn check_a_real_host_and_share_the_verified_result() {
         .expect("read the mark");
     eprintln!("home interactive {interactive} ms after navigation start (performance mark)");
     shot(&c, "0-home.png").await;
+    assert!(
+        !resources(&c)
+            .await
+            .iter()
+            .any(|r| r.contains("rdpcheck-report")),
+        "the home screen does not load the report module"
+    );
     c.goto(&format!("{base}/explain?q=0x904%200x7"))
         .await
         .expect("open /explain");
@@ -212,6 +221,45 @@ async fn check_a_real_host_and_share_the_verified_result() {
         "the knowledge base came as a file of its own"
     );
     shot(&c, "0-explain.png").await;
+    assert!(
+        !resources(&c)
+            .await
+            .iter()
+            .any(|r| r.contains("rdpcheck-report")),
+        "the explain screen does not load the report module"
+    );
+    // The explain screen's own check: the causes are marked with what it found (the findings and
+    // stage results the relay streamed), and its report shows below.
+    type_into(&c, "#check-host", "127.0.0.1").await;
+    type_into(&c, "#check-port", &port).await;
+    c.find(Locator::Css("form.check-form button[type=submit]"))
+        .await
+        .expect("the explain screen's run button")
+        .click()
+        .await
+        .expect("run the check from the explain screen");
+    let explained_verdict = text_of(&c, ".report-body #verdict-title").await;
+    assert!(explained_verdict.contains("Healthy"), "{explained_verdict}");
+    let marks = c
+        .find_all(Locator::Css("ol.causes .seen"))
+        .await
+        .expect("the causes' evidence");
+    assert!(
+        !marks.is_empty(),
+        "the causes are marked with the check's evidence"
+    );
+    let note = text_of(&c, "#causes-title + p.note").await;
+    assert!(
+        note.contains("Marked with the result of your check"),
+        "{note}"
+    );
+    c.execute(
+        "document.querySelector('ol.causes').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .expect("scroll to the causes");
+    shot(&c, "0-explain-marked.png").await;
     // In-page navigation to a code table of the knowledge base (already loaded).
     c.find(Locator::Css("a[href='/kb/codes/client']"))
         .await
@@ -222,6 +270,26 @@ async fn check_a_real_host_and_share_the_verified_result() {
     let row = text_of(&c, "table.codes tr#code-0x904").await;
     assert!(row.contains("0x904"), "{row}");
     shot(&c, "0-kb-table.png").await;
+    // Opened directly (a fresh load: the knowledge base arrives after the screen is chosen), a
+    // code table and an article show their content, not "not found".
+    let article = c
+        .find(Locator::Css("table.codes tr#code-0x904 a[href^='/kb/']"))
+        .await
+        .expect("an article link in the row")
+        .attr("href")
+        .await
+        .expect("its href")
+        .expect("an href");
+    c.goto(&format!("{base}/kb/codes/client"))
+        .await
+        .expect("open a code table directly");
+    let row = text_of(&c, "table.codes tr#code-0x904").await;
+    assert!(row.contains("0x904"), "{row}");
+    c.goto(&format!("{base}{article}"))
+        .await
+        .expect("open an article directly");
+    let title = text_of(&c, "#article-title").await;
+    assert!(!title.is_empty(), "the article {article} shows its title");
 
     // 1. Open the check screen; measure the time until the form is usable.
     let start = Instant::now();
@@ -263,6 +331,24 @@ async fn check_a_real_host_and_share_the_verified_result() {
     for stage in ["security_layers", "stability", "udp"] {
         assert!(page.contains(stage), "the report shows the {stage} stage");
     }
+    // The report module rendered it: its markup is in the page's container, and the module
+    // came under its content-hashed name.
+    let rendered = text_of(&c, ".report-body .verdict").await;
+    assert!(rendered.contains("Healthy"), "{rendered}");
+    let stages = c
+        .find_all(Locator::Css(".report-body table.stages tbody tr"))
+        .await
+        .expect("the stages table");
+    assert!(stages.len() >= 7, "one row per stage: {}", stages.len());
+    let loaded = resources(&c).await;
+    assert!(
+        loaded
+            .iter()
+            .any(|r| r.contains("/rdpcheck-report-") && r.ends_with("_bg.wasm")),
+        "the report module was loaded: {loaded:?}"
+    );
+    let markdown = text_of(&c, ".share .actions").await;
+    assert!(markdown.contains("Copy as Markdown"), "{markdown}");
 
     // 3. The share link, opened in a fresh browser session, shows the same report, verified.
     let link = c
@@ -324,7 +410,7 @@ async fn check_a_real_host_and_share_the_verified_result() {
         resources(&fresh)
             .await
             .iter()
-            .any(|r| r.contains("rdpcheck-verify_bg.wasm")),
+            .any(|r| r.contains("/rdpcheck-verify-") && r.ends_with("_bg.wasm")),
         "the fallback verifier was loaded"
     );
     shot(&fresh, "2-shared-verified-fallback-phone.png").await;

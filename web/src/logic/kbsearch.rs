@@ -20,14 +20,19 @@ pub enum Hit {
     },
 }
 
-/// Every word of `query` (case-insensitive) must occur; at most `limit` hits, articles first.
+/// Every word of `query` (case-insensitive: the knowledge base is English, ASCII case folding is
+/// enough, and it spares the page Unicode's case tables) must occur; at most `limit` hits,
+/// articles first.
 pub fn search(query: &str, limit: usize) -> Vec<Hit> {
-    let words: Vec<String> = query.split_whitespace().map(|w| w.to_lowercase()).collect();
+    let words: Vec<String> = query
+        .split_whitespace()
+        .map(str::to_ascii_lowercase)
+        .collect();
     if words.is_empty() {
         return Vec::new();
     }
     let all = |hay: &str| {
-        let hay = hay.to_lowercase();
+        let hay = hay.to_ascii_lowercase();
         words.iter().all(|w| hay.contains(w.as_str()))
     };
     let mut out = Vec::new();

@@ -1,12 +1,115 @@
 //! One check through the relay, as a state machine fed by the relay's messages (protocol v1).
 //! The component owns the socket and the clock; this decides what the page shows.
+//!
+//! The page reads of each message only what the live view shows ([`read`]): stage results
+//! without their `details` and the final report as the signed text it is. The report itself
+//! is read and rendered by the report module (web/report), loaded when it is shown.
 
 use std::rc::Rc;
 
-use rdpcheck_report::wire::{ServerMessage, SignedReport, StageState};
-use rdpcheck_report::{share, Finding, Report, Stage, StageResult};
+use rdpcheck_report::wire::{SignedReport, StageState};
+use rdpcheck_report::{Finding, Severity, Stage, StageStatus};
+use rdpcheck_web_report::timeline::{Bar, BarKind};
 
 use super::errors::{self, UserError};
+use super::evidence::Evidence;
+use super::json;
+
+pub use rdpcheck_web_report::html::percent_encode;
+
+/// A stage's result as the live view shows it: `StageResult` without its `details`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StageOutcome {
+    pub name: Stage,
+    pub status: StageStatus,
+    pub duration_ms: f64,
+    pub summary: String,
+}
+
+/// One message of the relay, as the page reads it (see [`read`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    Stage {
+        state: StageState,
+        name: Stage,
+        at_ms: f64,
+        result: Option<StageOutcome>,
+    },
+    Finding(Finding),
+    Report(Received),
+    Error {
+        code: String,
+        message: String,
+    },
+}
+
+/// Reads one message of protocol v1 (`rdpcheck_report::wire::ServerMessage`, whose own reader
+/// this agrees with: see the tests) from the one JSON reader the page has (`json.rs`). A
+/// stage's `details` are not read; the report stays text.
+pub fn read(text: &str) -> Result<Message, String> {
+    let v = json::parse(text)?;
+    let m = json::object(&v)?;
+    Ok(match m.str("type")? {
+        "stage" => Message::Stage {
+            state: match m.one_of("state", &["started", "finished"])? {
+                0 => StageState::Started,
+                _ => StageState::Finished,
+            },
+            name: m.parsed("name")?,
+            at_ms: m.f64("at_ms")?,
+            result: m.opt_obj("result")?.map(|r| outcome(&r)).transpose()?,
+        },
+        "finding" => Message::Finding(finding(&m.obj("finding")?)?),
+        "report" => Message::Report(Received {
+            full: Rc::new(signed(&m)?),
+            redacted: m
+                .opt_obj("redacted")?
+                .map(|r| signed(&r).map(Rc::new))
+                .transpose()?,
+        }),
+        "error" => Message::Error {
+            code: m.string("code")?,
+            message: m.string("message")?,
+        },
+        other => return Err(format!("unknown message type `{other}`")),
+    })
+}
+
+fn outcome(r: &json::Obj) -> Result<StageOutcome, String> {
+    const STATUS: [StageStatus; 5] = [
+        StageStatus::Pass,
+        StageStatus::Warn,
+        StageStatus::Fail,
+        StageStatus::Skip,
+        StageStatus::Unknown,
+    ];
+    Ok(StageOutcome {
+        name: r.parsed("name")?,
+        status: STATUS[r.one_of("status", &["pass", "warn", "fail", "skip", "unknown"])?],
+        duration_ms: r.f64("duration_ms")?,
+        summary: r.string("summary")?,
+    })
+}
+
+fn finding(f: &json::Obj) -> Result<Finding, String> {
+    const SEVERITY: [Severity; 3] = [Severity::Info, Severity::Warn, Severity::Fail];
+    Ok(Finding {
+        code: f.parsed("code")?,
+        severity: SEVERITY[f.one_of("severity", &["info", "warn", "fail"])?],
+        summary: f.string("summary")?,
+        evidence: f.string("evidence")?,
+    })
+}
+
+/// A signed report (`report`, `signature`, `key_id`), as the relay sends it and a share link
+/// holds it.
+pub fn signed(o: &json::Obj) -> Result<SignedReport, String> {
+    Ok(SignedReport {
+        report: o.string("report")?,
+        signature: o.string("signature")?,
+        key_id: o.string("key_id")?,
+    })
+}
 
 /// A stage as it streams in.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,17 +119,16 @@ pub struct LiveStage {
     pub started_ms: f64,
     /// When the page saw it start (page clock, ms), for the live timer.
     pub seen_at: f64,
-    pub result: Option<StageResult>,
+    pub result: Option<StageOutcome>,
     pub finished_ms: Option<f64>,
 }
 
-/// The signed report as received, with both shareable forms. Shared, never copied: the page
-/// renders it, shares it and hands it to the explain screen as it is.
+/// The signed report as received, with both shareable forms. Shared, never copied: the report
+/// module renders it, the share box shares it and offers its exact text as the download.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Received {
     pub full: Rc<SignedReport>,
     pub redacted: Option<Rc<SignedReport>>,
-    pub report: Rc<Report>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -74,7 +176,7 @@ impl CheckRun {
 
     /// Applies one text message from the relay; `now` is the page clock.
     pub fn apply_text(&mut self, text: &str, now: f64) {
-        match ServerMessage::from_json(text) {
+        match read(text) {
             Ok(m) => self.apply(m, now),
             Err(e) => {
                 if self.is_active() {
@@ -87,12 +189,12 @@ impl CheckRun {
         }
     }
 
-    pub fn apply(&mut self, msg: ServerMessage, now: f64) {
+    pub fn apply(&mut self, msg: Message, now: f64) {
         if !self.is_active() {
             return;
         }
         match msg {
-            ServerMessage::Stage {
+            Message::Stage {
                 state,
                 name,
                 at_ms,
@@ -132,35 +234,14 @@ impl CheckRun {
                     }
                 }
             }
-            ServerMessage::Finding { finding } => {
+            Message::Finding(finding) => {
                 self.phase = Phase::Running;
                 if !self.findings.contains(&finding) {
                     self.findings.push(finding);
                 }
             }
-            ServerMessage::Report {
-                report,
-                signature,
-                key_id,
-                redacted,
-            } => {
-                let full = SignedReport {
-                    report,
-                    signature,
-                    key_id,
-                };
-                self.phase = match share::report(&full) {
-                    Ok(parsed) => Phase::Done(Rc::new(Received {
-                        full: Rc::new(full),
-                        redacted: redacted.map(Rc::new),
-                        report: Rc::new(parsed),
-                    })),
-                    Err(e) => {
-                        Phase::Failed(errors::protocol(&format!("the report is unreadable: {e}")))
-                    }
-                };
-            }
-            ServerMessage::Error { code, message } => {
+            Message::Report(received) => self.phase = Phase::Done(Rc::new(received)),
+            Message::Error { code, message } => {
                 self.phase = Phase::Failed(errors::from_relay(&code, &message));
             }
         }
@@ -188,6 +269,77 @@ impl CheckRun {
     pub fn running_stage(&self) -> Option<&LiveStage> {
         self.stages.iter().rev().find(|s| s.result.is_none())
     }
+
+    /// The timeline's bars; a running stage grows up to `elapsed_ms` (relay-relative).
+    pub fn bars(&self, elapsed_ms: f64) -> Vec<Bar> {
+        self.stages
+            .iter()
+            .map(|s| match &s.result {
+                Some(r) => Bar {
+                    name: s.name,
+                    start_ms: s.started_ms.max(0.0),
+                    dur_ms: r.duration_ms.max(0.0),
+                    kind: BarKind::from_status(r.status),
+                },
+                None => Bar {
+                    name: s.name,
+                    start_ms: s.started_ms.max(0.0),
+                    dur_ms: (elapsed_ms - s.started_ms).max(0.0),
+                    kind: BarKind::Running,
+                },
+            })
+            .collect()
+    }
+
+    /// What the check found, for the explain screen's causes: the streamed findings, and the
+    /// stages that ran.
+    pub fn evidence(&self) -> Evidence {
+        Evidence {
+            findings: self.findings.iter().map(|f| f.code).collect(),
+            ran: self
+                .stages
+                .iter()
+                .filter(|s| {
+                    s.result.as_ref().is_some_and(|r| {
+                        !matches!(r.status, StageStatus::Skip | StageStatus::Unknown)
+                    })
+                })
+                .map(|s| s.name)
+                .collect(),
+        }
+    }
+}
+
+/// The `probe` message (protocol v1, `rdpcheck_report::wire::ClientMessage::Probe`) as JSON
+/// text, written here: the page then carries no JSON writer (the test holds it equal to
+/// serde's).
+pub fn probe_request(target: &str, gateway: Option<&str>, samples: u32) -> String {
+    let gateway = gateway.map_or_else(|| "null".to_string(), json_string);
+    format!(
+        "{{\"type\":\"probe\",\"target\":{},\"gateway\":{gateway},\"samples\":{samples},\"udp\":true}}",
+        json_string(target)
+    )
+}
+
+/// A JSON string literal (RFC 8259: quote, backslash and control characters escaped).
+fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The WebSocket URL on the page's own origin.
@@ -197,19 +349,6 @@ pub fn ws_url(protocol: &str, host: &str, token: Option<&str>) -> String {
         Some(t) => format!("{scheme}://{host}/api/v1/probe?token={}", percent_encode(t)),
         None => format!("{scheme}://{host}/api/v1/probe"),
     }
-}
-
-/// Percent-encodes everything but unreserved characters (RFC 3986).
-pub fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -271,6 +410,138 @@ mod tests {
         let mut r = CheckRun::connecting(0.0);
         r.timed_out(60);
         assert!(matches!(&r.phase, Phase::Failed(e) if e.code == errors::TIMEOUT));
+    }
+
+    /// The page's reading agrees with the protocol's own (`ServerMessage::from_json`) on
+    /// every message, details aside, and refuses what it refuses.
+    #[test]
+    fn read_agrees_with_the_protocol() {
+        use rdpcheck_report::wire::ServerMessage;
+        let messages = [
+            r#"{"type":"stage","state":"started","name":"dns","at_ms":0.0}"#,
+            r#"{"type":"stage","state":"finished","name":"tcp","at_ms":1.5,"result":{"name":"tcp","status":"pass","duration_ms":1.5,"summary":"ok","details":{"rtt_ms":[1,2],"addr":{"a":null}}}}"#,
+            r#"{"name":"tcp","type":"stage","state":"started","at_ms":2,"extra":[1,{"a":null}]}"#,
+            r#"{"type":"finding","finding":{"code":"tcp.refused","severity":"fail","summary":"s","evidence":"e"}}"#,
+            r#"{"type":"report","report":"{\"schema\":1}","signature":"c2ln","key_id":"k","redacted":{"report":"{}","signature":"","key_id":"k"}}"#,
+            r#"{"type":"report","report":"not even json","signature":"c2ln","key_id":"k"}"#,
+            r#"{"type":"error","code":"policy.denied","message":"private address"}"#,
+        ];
+        for text in messages {
+            let ours = read(text).expect(text);
+            let theirs = ServerMessage::from_json(text).expect(text);
+            match (ours, theirs) {
+                (
+                    Message::Stage {
+                        state,
+                        name,
+                        at_ms,
+                        result,
+                    },
+                    ServerMessage::Stage {
+                        state: s,
+                        name: n,
+                        at_ms: a,
+                        result: r,
+                    },
+                ) => {
+                    assert_eq!((state, name, at_ms), (s, n, a), "{text}");
+                    assert_eq!(
+                        result.map(|o| (o.name, o.status, o.duration_ms, o.summary)),
+                        r.map(|o| (o.name, o.status, o.duration_ms, o.summary)),
+                        "{text}"
+                    );
+                }
+                (Message::Finding(f), ServerMessage::Finding { finding }) => assert_eq!(f, finding),
+                (
+                    Message::Report(received),
+                    ServerMessage::Report {
+                        report,
+                        signature,
+                        key_id,
+                        redacted,
+                    },
+                ) => {
+                    assert_eq!(
+                        *received.full,
+                        SignedReport {
+                            report,
+                            signature,
+                            key_id
+                        }
+                    );
+                    assert_eq!(received.redacted.map(|r| (*r).clone()), redacted);
+                }
+                (
+                    Message::Error { code, message },
+                    ServerMessage::Error {
+                        code: c,
+                        message: m,
+                    },
+                ) => {
+                    assert_eq!((code, message), (c, m));
+                }
+                (ours, theirs) => panic!("{text}: {ours:?} against {theirs:?}"),
+            }
+        }
+        for bad in [
+            r#"{"type":"nope"}"#,
+            r#"{"type":"stage","state":"started"}"#,
+            r#"{"state":"started"}"#,
+            "[]",
+            "nonsense",
+        ] {
+            assert!(read(bad).is_err(), "{bad}");
+            assert!(ServerMessage::from_json(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_report_ends_the_run_as_text_and_the_evidence_is_what_streamed() {
+        let mut r = CheckRun::connecting(0.0);
+        for text in [
+            r#"{"type":"stage","state":"finished","name":"dns","at_ms":1,"result":{"name":"dns","status":"pass","duration_ms":1,"summary":""}}"#,
+            r#"{"type":"stage","state":"finished","name":"tcp","at_ms":2,"result":{"name":"tcp","status":"fail","duration_ms":1,"summary":""}}"#,
+            r#"{"type":"stage","state":"finished","name":"x224","at_ms":2,"result":{"name":"x224","status":"skip","duration_ms":0,"summary":""}}"#,
+            r#"{"type":"finding","finding":{"code":"tcp.refused","severity":"fail","summary":"s","evidence":"e"}}"#,
+        ] {
+            r.apply_text(text, 1.0);
+        }
+        let bars = r.bars(5.0);
+        assert_eq!(bars.len(), 3);
+        assert_eq!(bars[1].kind, BarKind::Fail);
+        let e = r.evidence();
+        assert_eq!(e.ran, vec![Stage::Dns, Stage::Tcp]);
+        assert_eq!(e.findings.len(), 1);
+        r.apply_text(
+            r#"{"type":"report","report":"{ \"any\": \"text\" }","signature":"s","key_id":"k"}"#,
+            2.0,
+        );
+        match &r.phase {
+            Phase::Done(received) => {
+                assert_eq!(received.full.report, "{ \"any\": \"text\" }");
+                assert!(received.redacted.is_none());
+            }
+            p => panic!("{p:?}"),
+        }
+    }
+
+    #[test]
+    fn the_probe_request_is_what_serde_writes() {
+        use rdpcheck_report::wire::{ClientMessage, ProbeRequest};
+        for (target, gateway, samples) in [
+            ("rdp.example.com", None, 5),
+            ("[2001:db8::1]:3390", Some("gw.example:443"), 0),
+            ("we\"ird\\\n\u{1}\u{8}\u{c}\u{1f}\u{7f}✓", Some("\t\r"), 20),
+        ] {
+            let serde = serde_json::to_string(&ClientMessage::Probe(ProbeRequest {
+                target: target.into(),
+                gateway: gateway.map(str::to_string),
+                samples: Some(samples),
+                udp: Some(true),
+            }))
+            .expect("serde");
+            assert_eq!(probe_request(target, gateway, samples), serde);
+        }
     }
 
     #[test]

@@ -1,13 +1,16 @@
-//! Share links and their verification against the relay's published key.
+//! Shared links and their verification against the relay's published key. (The links
+//! themselves are made by the report module, web/report: the page opens them but never makes
+//! them, so it carries no DEFLATE compressor.)
 //!
 //! The signature check itself (Ed25519 over the exact report text) is the browser's: WebCrypto
 //! where it has Ed25519, otherwise a small compiled verifier loaded on demand (ui/ed25519.rs).
 //! This module decides everything around it: [`prepare`] says what to check (or the verdict
 //! when there is nothing to check), [`conclude`] turns the check's answer into the banner.
 
-use rdpcheck_report::share::{self, ShareError};
+use rdpcheck_report::share::{ShareError, MAX_REPORT_BYTES, PREFIX};
 use rdpcheck_report::wire::{PublicKeyInfo, SignedReport};
-use rdpcheck_report::Report;
+
+use super::json;
 
 /// Whether a shared report can be trusted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,8 +95,8 @@ pub fn prepare(signed: &SignedReport, key: Result<&PublicKeyInfo, &str>) -> Prep
             ),
         });
     }
-    let public_key = share::base64url_decode(&key.public_key).filter(|k| k.len() == 32);
-    let signature = share::base64url_decode(&signed.signature).filter(|s| s.len() == 64);
+    let public_key = base64url_decode(&key.public_key).filter(|k| k.len() == 32);
+    let signature = base64url_decode(&signed.signature).filter(|s| s.len() == 64);
     match (public_key, signature) {
         (Some(public_key), Some(signature)) => Prepared::Check {
             public_key,
@@ -143,26 +146,85 @@ pub fn cannot_check(signed: &SignedReport, why: &str) -> Verification {
     }
 }
 
-/// Decodes a link fragment (`#v1.…`) into the signed text and the report.
-pub fn open(fragment: &str) -> Result<(SignedReport, Report), ShareError> {
-    let signed = share::decode(fragment)?;
-    let report = share::report(&signed)?;
-    Ok((signed, report))
+/// The relay's key as `GET /api/v1/key` answers it (`PublicKeyInfo`).
+pub fn key_info(text: &str) -> Result<PublicKeyInfo, String> {
+    let v = json::parse(text)?;
+    let o = json::object(&v)?;
+    Ok(PublicKeyInfo {
+        key_id: o.string("key_id")?,
+        algorithm: o.string("algorithm")?,
+        public_key: o.string("public_key")?,
+    })
 }
 
-/// The full link: `<origin>/r#v1.<payload>`.
-pub fn link(origin: &str, signed: &SignedReport) -> String {
-    format!(
-        "{}/r#{}",
-        origin.trim_end_matches('/'),
-        share::encode(signed)
-    )
+/// Decodes a link fragment (`#v1.…`) into the signed report, as text: the report module reads
+/// the report itself when it renders it. The same rules and errors as
+/// `rdpcheck_report::share::decode` (the tests hold them equal), with the page's own base64url
+/// reader and JSON reader.
+pub fn open(fragment: &str) -> Result<SignedReport, ShareError> {
+    let body = fragment
+        .trim_start_matches('#')
+        .strip_prefix(PREFIX)
+        .ok_or(ShareError::UnknownVersion)?;
+    let deflated = base64url_decode(body.trim()).ok_or(ShareError::NotBase64)?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, MAX_REPORT_BYTES)
+        .map_err(|e| match e.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
+            _ => ShareError::NotDeflate,
+        })?;
+    let text = String::from_utf8(json).map_err(|e| ShareError::NotJson(e.to_string()))?;
+    let v = json::parse(&text).map_err(ShareError::NotJson)?;
+    json::object(&v)
+        .and_then(|o| super::session::signed(&o))
+        .map_err(ShareError::NotJson)
+}
+
+/// The bytes of base64url without padding (RFC 4648 §5), strictly: no padding, no other
+/// alphabet, no length that leaves 6 bits, no set bits after the last byte; `None` otherwise.
+/// (As the `base64` crate's URL_SAFE_NO_PAD reads it, in a few lines instead of its engine.)
+pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    let digit = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' => 62,
+            b'_' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let bytes = text.as_bytes();
+    if bytes.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
+    for chunk in bytes.chunks(4) {
+        let mut n = 0u32;
+        for &c in chunk {
+            n = n << 6 | digit(c)?;
+        }
+        // A short last chunk: 2 digits = 1 byte (4 spare bits), 3 digits = 2 bytes (2 spare).
+        let (len, spare) = match chunk.len() {
+            4 => (3, 0),
+            3 => (2, 2),
+            _ => (1, 4),
+        };
+        if n & ((1 << spare) - 1) != 0 {
+            return None;
+        }
+        let n = n >> spare;
+        for i in (0..len).rev() {
+            out.push((n >> (8 * i)) as u8);
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use ed25519_dalek::{Signer, SigningKey, Verifier, VerifyingKey};
+    use rdpcheck_report::share;
 
     fn signed(text: &str, key: &SigningKey, id: &str) -> SignedReport {
         SignedReport {
@@ -220,10 +282,7 @@ mod tests {
             verify(&s, Err("offline")),
             Verification::KeyUnavailable { .. }
         ));
-        let link = link("https://relay.example/", &s);
-        assert!(link.starts_with("https://relay.example/r#v1."));
-        let frag = link.split_once('#').map(|x| x.1).unwrap_or_default();
-        assert_eq!(share::decode(frag).ok(), Some(s));
+        assert_eq!(open(&format!("#{}", share::encode(&s))).ok(), Some(s));
     }
 
     #[test]
@@ -247,6 +306,62 @@ mod tests {
         assert!(!cannot_check(&s, "offline").is_verified());
     }
 
+    /// The page's link reader agrees with rdpcheck_report's on good and damaged links.
+    #[test]
+    fn links_open_as_the_report_crate_opens_them() {
+        let k = SigningKey::from_bytes(&[1; 32]);
+        let good = share::encode(&signed("{\"schema\":1, \"x\": \"\u{e9}\"}", &k, "k1"));
+        let deflate =
+            |bytes: &[u8]| share::base64url(&miniz_oxide::deflate::compress_to_vec(bytes, 6));
+        let cases = [
+            good.clone(),
+            format!("#{good}"),
+            format!("##{good} "),
+            "v2.abc".to_string(),
+            "v1.***".to_string(),
+            "v1.AAAA".to_string(),
+            "v1.A".to_string(),
+            "v1.AB".to_string(),
+            "v1.AB==".to_string(),
+            format!("v1.{}", deflate(b"hello")),
+            format!("v1.{}", deflate(&[0xff, 0xfe])),
+            format!(
+                "v1.{}",
+                deflate(b"{\"report\":1,\"signature\":\"\",\"key_id\":\"\"}")
+            ),
+            format!("v1.{}", deflate(&vec![b' '; 2 << 20])),
+        ];
+        for c in &cases {
+            let ours = open(c);
+            let theirs = share::decode(c);
+            assert_eq!(ours.is_ok(), theirs.is_ok(), "{c:.40}: {ours:?} {theirs:?}");
+            match (ours, theirs) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b),
+                (Err(ShareError::NotJson(_)), Err(ShareError::NotJson(_))) => {}
+                (Err(a), Err(b)) => assert_eq!(a, b, "{c:.40}"),
+                _ => unreachable!(),
+            }
+        }
+    }
+
+    #[test]
+    fn base64url_reads_exactly_what_the_base64_crate_reads() {
+        let mut state = 7u32;
+        for len in 0..70 {
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    (state >> 16) as u8
+                })
+                .collect();
+            let text = share::base64url(&bytes);
+            assert_eq!(base64url_decode(&text), Some(bytes), "{text}");
+        }
+        for bad in ["A", "AB=", "AB==", "A+B/", "ABC ", "AB", "AC", "AAB"] {
+            assert_eq!(base64url_decode(bad), share::base64url_decode(bad), "{bad}");
+        }
+    }
+
     /// A link made by the relay as it is today (protocol v1), with the key it published: it
     /// must keep verifying (crates/rdpcheck-report/tests/data/share-v1.json, see the README there).
     #[test]
@@ -256,10 +371,13 @@ mod tests {
         ))
         .expect("fixture JSON");
         let link = fixture["link"].as_str().expect("link");
-        let key: PublicKeyInfo =
-            serde_json::from_value(fixture["key"].clone()).expect("the relay's key");
-        let (signed, report) = open(link.split_once('#').map_or(link, |x| x.1)).expect("opens");
-        assert_eq!(report.schema, 1);
+        let key = key_info(&fixture["key"].to_string()).expect("the relay's key");
+        assert_eq!(
+            key,
+            serde_json::from_value::<PublicKeyInfo>(fixture["key"].clone()).expect("serde")
+        );
+        let signed = open(link.split_once('#').map_or(link, |x| x.1)).expect("opens");
+        assert!(signed.report.contains("\"schema\":1"));
         assert!(verify(&signed, Ok(&key)).is_verified());
         let mut tampered = signed.clone();
         tampered.report = tampered.report.replacen("\"schema\":1", "\"schema\": 1", 1);

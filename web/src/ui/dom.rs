@@ -1,9 +1,48 @@
 //! Thin access to the browser: clock, origin, storage, clipboard, downloads.
 
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+
+#[wasm_bindgen(module = "/src/ui/page.js")]
+extern "C" {
+    #[wasm_bindgen(catch)]
+    async fn fetch_text(url: &str) -> Result<JsValue, JsValue>;
+}
+
+/// Why a GET gave no text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GetError {
+    /// No answer at all (offline, refused, blocked).
+    NoAnswer,
+    /// An answer that is not OK.
+    Status(u16),
+    /// An OK answer whose body could not be read.
+    Unreadable,
+}
+
+/// GET `url` (the page's origin): the body as text.
+pub async fn get_text(url: &str) -> Result<String, GetError> {
+    let v = fetch_text(url).await.map_err(|_| GetError::NoAnswer)?;
+    match (v.as_string(), v.as_f64()) {
+        (Some(text), _) => Ok(text),
+        (None, Some(status)) if status > 0.0 => Err(GetError::Status(status as u16)),
+        _ => Err(GetError::Unreadable),
+    }
+}
 
 pub fn window() -> Option<web_sys::Window> {
     web_sys::window()
+}
+
+/// What a JavaScript error says: a thrown string, or an `Error`'s message.
+pub fn describe(e: wasm_bindgen::JsValue) -> String {
+    e.as_string()
+        .or_else(|| {
+            js_sys::Reflect::get(&e, &wasm_bindgen::JsValue::from_str("message"))
+                .ok()
+                .and_then(|m| m.as_string())
+        })
+        .unwrap_or_else(|| "unknown error".into())
 }
 
 /// Page clock in ms.

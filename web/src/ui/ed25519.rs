@@ -1,9 +1,11 @@
 //! Ed25519 checks in the browser: WebCrypto first, the page's own verifier (web/verify, a wasm
-//! module loaded on demand) where WebCrypto has no Ed25519. The JS side is ed25519.js.
+//! module loaded on demand) where WebCrypto has no Ed25519. The JS side is page.js.
 
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(module = "/src/ui/ed25519.js")]
+use super::dom::describe;
+
+#[wasm_bindgen(module = "/src/ui/page.js")]
 extern "C" {
     #[wasm_bindgen(catch)]
     async fn webcrypto_verify(
@@ -44,11 +46,4 @@ pub async fn verify(
         .await
         .map_err(describe)?;
     Ok((valid.is_truthy(), Checker::Fallback))
-}
-
-fn describe(e: JsValue) -> String {
-    js_sys::Reflect::get(&e, &JsValue::from_str("message"))
-        .ok()
-        .and_then(|m| m.as_string())
-        .unwrap_or_else(|| "unknown error".into())
 }

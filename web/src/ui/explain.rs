@@ -3,40 +3,26 @@
 
 use std::rc::Rc;
 
-use rdpcheck_kb::{explain, CodeMatch, ExplainError, Explanation};
-use rdpcheck_report::Report;
+use rdpcheck_kb::explain;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::check::CheckPanel;
 use super::kbload::prefetch;
-use super::router::{use_location, use_navigator, Link, Route};
-use super::widgets::{article_body, article_link};
-use crate::logic::evidence::{seen, Seen};
-use crate::logic::symptoms::SYMPTOMS;
+use super::markup::Markup;
+use super::router::{use_navigator, Route};
+use crate::logic::evidence::Evidence;
+use crate::logic::markup;
 
-/// `/explain?q=`
-#[component]
-pub fn ExplainRoute() -> Html {
-    let q = use_location().param("q");
-    html! { <ExplainPage {q} /> }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct ExplainPageProps {
-    #[prop_or_default]
-    pub q: AttrValue,
-}
-
-#[component]
-pub fn ExplainPage(props: &ExplainPageProps) -> Html {
+/// `/explain?q=`: the paste box, then the explanation of `q` (or the symptoms to pick from).
+pub fn explain_page(q: AttrValue) -> Html {
     html! {
         <>
             <section class="card intro">
                 <h1>{ "What does this error mean?" }</h1>
-                <PasteForm q={props.q.clone()} />
+                <PasteForm q={q.clone()} />
             </section>
-            if props.q.trim().is_empty() { <Symptoms /> } else { <ExplainView q={props.q.clone()} /> }
+            if q.trim().is_empty() { { symptoms() } } else { <ExplainView {q} /> }
         </>
     }
 }
@@ -87,18 +73,8 @@ pub fn PasteForm(props: &PasteFormProps) -> Html {
 }
 
 /// "Pick a symptom" links.
-#[component]
-pub fn Symptoms() -> Html {
-    html! {
-        <section class="card" aria-labelledby="symptoms-title">
-            <h2 id="symptoms-title">{ "Or pick what you saw" }</h2>
-            <ul class="symptoms">
-                { for SYMPTOMS.iter().map(|(label, q)| html! {
-                    <li><Link to={Route::Explain.with_query(&[("q", q)])}>{ label.to_string() }</Link></li>
-                }) }
-            </ul>
-        </section>
-    }
+pub fn symptoms() -> Html {
+    html! { <Markup html={AttrValue::from(markup::symptoms())} /> }
 }
 
 #[derive(Properties, PartialEq)]
@@ -109,166 +85,28 @@ pub struct ExplainViewProps {
 /// The explanation of `q`, rendered straight from the knowledge base (no relay needed).
 #[component]
 pub fn ExplainView(props: &ExplainViewProps) -> Html {
-    let report = use_state(|| None::<Rc<Report>>);
-    let on_report = {
-        let report = report.clone();
-        Callback::from(move |r: Rc<Report>| report.set(Some(r)))
+    let evidence = use_state(|| None::<Rc<Evidence>>);
+    let on_evidence = {
+        let evidence = evidence.clone();
+        Callback::from(move |e: Rc<Evidence>| evidence.set(Some(e)))
     };
     match explain(&props.q) {
-        Err(e) => not_understood(&e),
-        Ok(ex) => html! {
-            <>
-                <section class="card" aria-labelledby="meaning-title">
-                    <h2 id="meaning-title">{ "What it means" }</h2>
-                    { for ex.codes.iter().map(code_card) }
-                    { for ex.findings.iter().map(|f| html! {
-                        <div class="code-card">
-                            <h3><code>{ f.code.to_string() }</code>{ " — rdpcheck finding" }</h3>
-                            <p>{ f.meaning.clone() }</p>
-                        </div>
-                    }) }
-                    if let Some(c) = &ex.combination {
-                        <div class="combo">
-                            <h3>{ format!("Together: {}", c.title) }</h3>
-                            <p>{ c.summary.clone() }</p>
-                            { for c.notes.iter().map(|n| html! { <p class="muted">{ n.clone() }</p> }) }
-                        </div>
+        Err(e) => html! { <Markup html={AttrValue::from(markup::not_understood(&e))} /> },
+        Ok(ex) => {
+            let head = format!(
+                "{}{}",
+                markup::meaning(&ex),
+                markup::causes(&ex, evidence.as_deref())
+            );
+            html! {
+                <>
+                    <Markup html={AttrValue::from(head)} />
+                    if !ex.causes.is_empty() {
+                        <CheckPanel title={AttrValue::Static("Run these checks against your host")} {on_evidence} />
+                        <Markup html={AttrValue::from(markup::fixes_by_cause(&ex))} />
                     }
-                    if !ex.unknown.is_empty() {
-                        <h3>{ "Not understood" }</h3>
-                        <ul>{ for ex.unknown.iter().map(|u| html! { <li><code>{ u.text.clone() }</code>{ format!(": {}", u.hint) }</li> }) }</ul>
-                    }
-                </section>
-                { causes(&ex, report.as_deref()) }
-                if !ex.causes.is_empty() {
-                    <CheckPanel title={AttrValue::Static("Run these checks against your host")} on_report={on_report} />
-                    { fixes_by_cause(&ex) }
-                }
-            </>
-        },
-    }
-}
-
-fn not_understood(e: &ExplainError) -> Html {
-    let (title, unknown) = match e {
-        ExplainError::Empty { .. } => ("Nothing to explain yet".to_string(), Vec::new()),
-        ExplainError::NotUnderstood { input, unknown, .. } => (
-            format!("No Remote Desktop error code recognised in \"{input}\""),
-            unknown.clone(),
-        ),
-    };
-    html! {
-        <>
-            <section class="card error" role="alert">
-                <h2>{ title }</h2>
-                if !unknown.is_empty() {
-                    <ul>{ for unknown.iter().map(|u| html! { <li><code>{ u.text.clone() }</code>{ format!(": {}", u.hint) }</li> }) }</ul>
-                }
-                <p>{ "Paste the codes exactly as the dialog shows them, e.g. \"Error code: 0x904 Extended error code: 0x7\", \
-                      a number such as 0x204 or 2308, a FreeRDP name such as ERRCONNECT_CONNECT_TRANSPORT_FAILED, \
-                      or an rdpcheck finding such as tls.closed_after_hello." }</p>
-            </section>
-            <Symptoms />
-        </>
-    }
-}
-
-fn code_card(m: &CodeMatch) -> Html {
-    let (name, short, meaning) = match (&m.entry, &m.range) {
-        (Some(e), _) => (e.name.clone(), e.short.clone(), e.meaning.clone()),
-        (None, Some(r)) => (r.name.clone(), r.short.clone(), r.meaning.clone()),
-        _ => (String::new(), String::new(), String::new()),
-    };
-    let undocumented = m.entry.as_ref().is_some_and(|e| !e.documented);
-    html! {
-        <div class="code-card">
-            <h3>
-                <span class="code-label">{ format!("{} ", m.label) }</span>
-                <code>{ m.hex.clone() }</code>
-                <span class="muted">{ format!(" ({})", m.decimal) }</span>
-                { " — " }{ if short.is_empty() { name.clone() } else { short } }
-            </h3>
-            <p class="muted">
-                <Link to={Route::KbTable { table: m.table.clone() }.path()}>{ m.table_title.clone() }</Link>
-                { format!(": {name}") }
-                if undocumented { { " (not in Microsoft's documentation)" } }
-                { format!(". Read as {}.", m.interpretation) }
-            </p>
-            <p>{ meaning.split_whitespace().collect::<Vec<_>>().join(" ") }</p>
-            { for m.related.iter().map(|r| html! {
-                <p class="muted">{ format!("Same number in {}: {} {} — {}", r.table_title, r.hex, r.name, r.meaning) }</p>
-            }) }
-            if !m.also.is_empty() {
-                <p class="muted">{ "The same number also means: " }
-                    { m.also.iter().map(|r| format!("{} {} ({})", r.hex, r.name, r.table_title)).collect::<Vec<_>>().join("; ") }</p>
+                </>
             }
-        </div>
-    }
-}
-
-fn seen_badge(s: Seen) -> Html {
-    let (class, text) = match s {
-        Seen::Found => ("found", "found — supports this cause"),
-        Seen::Absent => ("absent", "not found — less likely"),
-        Seen::Untested => (
-            "untested",
-            "not tested (an earlier stage stopped the check)",
-        ),
-    };
-    html! { <span class={classes!("seen", class)}>{ text }</span> }
-}
-
-fn causes(ex: &Explanation, report: Option<&Report>) -> Html {
-    if ex.causes.is_empty() {
-        return html! {
-            <section class="card">
-                <h2>{ "Nothing to fix" }</h2>
-                <p>{ "These codes describe a normal end of the session or a condition on the client itself." }</p>
-            </section>
-        };
-    }
-    html! {
-        <section class="card" aria-labelledby="causes-title">
-            <h2 id="causes-title">{ "Likely causes, most likely first" }</h2>
-            if report.is_some() { <p class="note" role="status">{ "Marked with the result of your check below." }</p> }
-            <ol class="causes">
-                { for ex.causes.iter().map(|c| html! {
-                    <li>
-                        <h3>{ article_link(&c.article, &c.title) }</h3>
-                        { for c.why.iter().map(|w| html! { <p>{ w.split_whitespace().collect::<Vec<_>>().join(" ") }</p> }) }
-                        if !c.evidence.is_empty() {
-                            <p class="muted">{ "What confirms or rules it out:" }</p>
-                            <ul class="evidence">
-                                { for c.evidence.iter().map(|e| html! {
-                                    <li>
-                                        if let Some(f) = &e.finding {
-                                            <code class="finding-code">{ f.clone() }</code>{ " " }
-                                            if let Some(r) = report { { seen_badge(seen(f, r)) }{ " " } }
-                                        } else {
-                                            <span class="muted">{ "check: " }</span>
-                                        }
-                                        { e.means.split_whitespace().collect::<Vec<_>>().join(" ") }
-                                    </li>
-                                }) }
-                            </ul>
-                        }
-                    </li>
-                }) }
-            </ol>
-        </section>
-    }
-}
-
-fn fixes_by_cause(ex: &Explanation) -> Html {
-    html! {
-        <section class="card" aria-labelledby="fixes-title">
-            <h2 id="fixes-title">{ "Fixes, by cause" }</h2>
-            { for ex.articles.iter().enumerate().map(|(i, a)| html! {
-                <details class="fix">
-                    <summary>{ format!("{}. {}", i + 1, a.title) }</summary>
-                    { article_body(a, 3) }
-                </details>
-            }) }
-        </section>
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! wherever the page is served, with or without the relay's API.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use yew::prelude::*;
 
@@ -20,6 +21,8 @@ pub enum KbStatus {
 
 struct Shared {
     status: KbStatus,
+    /// The bundle's text, once loaded: the report module gets it for the verdict's fixes.
+    text: Option<Rc<str>>,
     /// Components to re-render when the fetch settles: (id, re-render).
     waiting: Vec<(u32, Callback<()>)>,
     next_id: u32,
@@ -28,6 +31,7 @@ struct Shared {
 thread_local! {
     static SHARED: RefCell<Shared> = RefCell::new(Shared {
         status: if rdpcheck_kb::is_loaded() { KbStatus::Ready } else { KbStatus::Idle },
+        text: None,
         waiting: Vec::new(),
         next_id: 0,
     });
@@ -35,6 +39,11 @@ thread_local! {
 
 pub fn status() -> KbStatus {
     SHARED.with(|s| s.borrow().status.clone())
+}
+
+/// The knowledge base's text as fetched (`None` before, or when it was compiled in).
+pub fn bundle_text() -> Option<Rc<str>> {
+    SHARED.with(|s| s.borrow().text.clone())
 }
 
 /// Starts fetching the knowledge base unless it is there or on its way (e.g. when the user
@@ -50,16 +59,17 @@ pub fn prefetch() {
     });
     if start {
         wasm_bindgen_futures::spawn_local(async {
-            let status = match fetch().await {
-                Ok(()) => {
+            let (status, text) = match fetch().await {
+                Ok(text) => {
                     dom::mark("rdpcheck:kb");
-                    KbStatus::Ready
+                    (KbStatus::Ready, Some(text))
                 }
-                Err(e) => KbStatus::Failed(e),
+                Err(e) => (KbStatus::Failed(e), None),
             };
             let waiting = SHARED.with(|s| {
                 let mut s = s.borrow_mut();
                 s.status = status;
+                s.text = text;
                 std::mem::take(&mut s.waiting)
             });
             for (_, rerender) in waiting {
@@ -69,20 +79,15 @@ pub fn prefetch() {
     }
 }
 
-async fn fetch() -> Result<(), String> {
+async fn fetch() -> Result<Rc<str>, String> {
     let url = format!("/{}", rdpcheck_kb::BUNDLE_FILE);
-    let resp = gloo_net::http::Request::get(&url)
-        .send()
-        .await
-        .map_err(|_| "the page's server did not answer".to_string())?;
-    if !resp.ok() {
-        return Err(format!("{url} answered HTTP {}", resp.status()));
-    }
-    let text = resp
-        .text()
-        .await
-        .map_err(|_| format!("{url} could not be read"))?;
-    rdpcheck_kb::load_bundle(&text)
+    let text = dom::get_text(&url).await.map_err(|e| match e {
+        dom::GetError::NoAnswer => "the page's server did not answer".to_string(),
+        dom::GetError::Status(status) => format!("{url} answered HTTP {status}"),
+        dom::GetError::Unreadable => format!("{url} could not be read"),
+    })?;
+    rdpcheck_kb::load_bundle(&text)?;
+    Ok(text.into())
 }
 
 /// The knowledge base's status; fetches it if needed and re-renders the component when it

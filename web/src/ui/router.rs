@@ -162,11 +162,16 @@ pub fn use_navigator() -> Option<Navigator> {
     use_context::<Navigator>()
 }
 
-/// A click that should navigate in-page: a plain left click (new tab and friends still work).
+/// A plain left click: one that navigates in-page (new tab and friends still work).
+pub fn is_plain_click(e: &MouseEvent) -> bool {
+    !(e.ctrl_key() || e.meta_key() || e.shift_key() || e.alt_key() || e.button() != 0)
+}
+
+/// A click that should navigate in-page: a plain left click.
 pub fn navigate_on_click(navigator: &Option<Navigator>, url: String) -> Callback<MouseEvent> {
     let navigator = navigator.clone();
     Callback::from(move |e: MouseEvent| {
-        if e.ctrl_key() || e.meta_key() || e.shift_key() || e.alt_key() || e.button() != 0 {
+        if !is_plain_click(&e) {
             return;
         }
         if let Some(n) = &navigator {
@@ -174,24 +179,4 @@ pub fn navigate_on_click(navigator: &Option<Navigator>, url: String) -> Callback
             n.push(&url);
         }
     })
-}
-
-#[derive(Properties, PartialEq)]
-pub struct LinkProps {
-    /// A path of this page, with its query: `Route::…::path()` or `with_query(…)`.
-    pub to: AttrValue,
-    #[prop_or_default]
-    pub classes: Classes,
-    #[prop_or_default]
-    pub children: Html,
-}
-
-/// `<a href>` that navigates in-page.
-#[component]
-pub fn Link(props: &LinkProps) -> Html {
-    let navigator = use_navigator();
-    let onclick = navigate_on_click(&navigator, props.to.to_string());
-    html! {
-        <a href={props.to.clone()} class={props.classes.clone()} {onclick}>{ props.children.clone() }</a>
-    }
 }

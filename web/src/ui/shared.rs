@@ -7,39 +7,26 @@ use rdpcheck_report::wire::{PublicKeyInfo, SignedReport};
 use yew::prelude::*;
 
 use super::kbload::WithKb;
-use super::report::ReportView;
-use super::router::Link;
+use super::markup::Markup;
+use super::report::ReportPanel;
 use super::{dom, ed25519};
-use crate::logic::share::{cannot_check, conclude, open, prepare, Prepared, Verification};
+use crate::logic::markup;
+use crate::logic::share::{
+    cannot_check, conclude, key_info, open, prepare, Prepared, Verification,
+};
+
+const INTRO: &str = "<section class=\"card intro\"><h1>Shared report</h1><p class=\"muted\">A snapshot, \
+    read-only: the link holds the whole result. <a href=\"/check\">Run a new check</a>.</p></section>";
+const INTRO_CHECKING: &str =
+    "<section class=\"card intro\"><h1>Shared report</h1><p class=\"muted\">A snapshot, \
+    read-only: the link holds the whole result. <a href=\"/check\">Run a new check</a>.</p>\
+    <p role=\"status\" class=\"muted\">Checking the signature…</p></section>";
 
 /// Where the relay publishes its key.
 pub const KEY_PATH: &str = "/api/v1/key";
 
 /// The key, as fetched: `None` while loading.
 type KeyState = Option<Result<PublicKeyInfo, String>>;
-
-#[component]
-pub fn SharedPage() -> Html {
-    let fragment = use_state(dom::hash);
-    let key = use_state(|| None::<Result<PublicKeyInfo, String>>);
-    // The fragment changes without a route change when another link is opened in this tab.
-    {
-        let fragment = fragment.clone();
-        use_effect_with((), move |_| {
-            let listener = hash_listener(fragment);
-            move || drop(listener)
-        });
-    }
-    {
-        let key = key.clone();
-        use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                key.set(Some(fetch_key().await));
-            });
-        });
-    }
-    html! { <SharedView fragment={AttrValue::from((*fragment).clone())} relay_key={(*key).clone()} /> }
-}
 
 fn hash_listener(fragment: UseStateHandle<String>) -> Option<HashListener> {
     use wasm_bindgen::closure::Closure;
@@ -69,39 +56,63 @@ impl Drop for HashListener {
 }
 
 async fn fetch_key() -> Result<PublicKeyInfo, String> {
-    let resp = gloo_net::http::Request::get(KEY_PATH)
-        .send()
-        .await
-        .map_err(|_| "the relay did not answer".to_string())?;
-    if !resp.ok() {
-        return Err(format!("{KEY_PATH} answered HTTP {}", resp.status()));
-    }
-    resp.json::<PublicKeyInfo>()
-        .await
-        .map_err(|_| format!("{KEY_PATH} did not return a key"))
+    let text = dom::get_text(KEY_PATH).await.map_err(|e| match e {
+        dom::GetError::NoAnswer => "the relay did not answer".to_string(),
+        dom::GetError::Status(status) => format!("{KEY_PATH} answered HTTP {status}"),
+        dom::GetError::Unreadable => format!("{KEY_PATH} did not return a key"),
+    })?;
+    key_info(&text).map_err(|_| format!("{KEY_PATH} did not return a key"))
 }
 
 #[derive(Properties, PartialEq)]
 pub struct SharedViewProps {
-    /// The fragment, with or without `#`.
+    /// The link's fragment and the relay's key are the page's own: the fragment of its URL
+    /// (followed when another link is opened in this tab) and the key fetched from the relay.
+    #[prop_or_default]
+    pub from_page: bool,
+    /// Otherwise: the fragment, with or without `#`...
+    #[prop_or_default]
     pub fragment: AttrValue,
-    /// The relay's key; `None` while it is being fetched.
+    /// ...and the relay's key (`None`: still being fetched).
     #[prop_or_default]
     pub relay_key: KeyState,
 }
 
-/// Renders a shared link's report with its verification banner.
+/// `/r#v1.…`: a shared link's report with its verification banner. The link is decoded and
+/// its signature checked here; the report module reads and renders the report.
 #[component]
 pub fn SharedView(props: &SharedViewProps) -> Html {
-    let opened = use_memo(props.fragment.clone(), |f| {
-        open(f).map(|(s, r)| (Rc::new(s), Rc::new(r)))
-    });
+    let from_page = props.from_page;
+    let page_fragment = use_state(dom::hash);
+    let page_key = use_state(|| None::<Result<PublicKeyInfo, String>>);
+    {
+        let (fragment, key) = (page_fragment.clone(), page_key.clone());
+        use_effect_with(from_page, move |from_page| {
+            // The fragment changes without a route change when another link is opened.
+            let listener = from_page.then(|| hash_listener(fragment)).flatten();
+            if *from_page {
+                wasm_bindgen_futures::spawn_local(async move {
+                    key.set(Some(fetch_key().await));
+                });
+            }
+            move || drop(listener)
+        });
+    }
+    let (fragment, relay_key) = if from_page {
+        (
+            AttrValue::from((*page_fragment).clone()),
+            (*page_key).clone(),
+        )
+    } else {
+        (props.fragment.clone(), props.relay_key.clone())
+    };
+    let opened = use_memo(fragment, |f| open(f).map(Rc::new));
     let verification = use_state(|| None::<Verification>);
     // Check the signature whenever the link or the key changes (asynchronously: WebCrypto).
     {
         let verification = verification.clone();
-        let signed = opened.as_ref().as_ref().ok().map(|(s, _)| s.clone());
-        use_effect_with((signed, props.relay_key.clone()), move |(signed, key)| {
+        let signed = opened.as_ref().as_ref().ok().cloned();
+        use_effect_with((signed, relay_key), move |(signed, key)| {
             verification.set(None);
             let cancelled = Rc::new(Cell::new(false));
             if let (Some(signed), Some(key)) = (signed.clone(), key.clone()) {
@@ -116,30 +127,18 @@ pub fn SharedView(props: &SharedViewProps) -> Html {
             move || cancelled.set(true)
         });
     }
-    let (signed, report) = match &*opened {
-        Ok(x) => x.clone(),
+    let signed = match &*opened {
+        Ok(s) => s.clone(),
         Err(e) => {
-            return html! {
-                <section class="card error" role="alert">
-                    <h1>{ "This report link cannot be opened" }</h1>
-                    <p>{ format!("{e}.") }</p>
-                    <p>{ "Ask for the link again: it must be copied whole, including everything after the #. " }
-                       <Link to="/">{ "Start a new check" }</Link>{ "." }</p>
-                </section>
-            };
+            return html! { <Markup html={AttrValue::from(markup::link_error(1, &e.to_string()))} /> };
         }
     };
     let verification = (*verification).clone();
     html! {
         <>
-            <section class="card intro">
-                <h1>{ "Shared report" }</h1>
-                <p class="muted">{ "A snapshot, read-only: the link holds the whole result. " }
-                    <Link to="/check">{ "Run a new check" }</Link>{ "." }</p>
-                if verification.is_none() { <p role="status" class="muted">{ "Checking the signature…" }</p> }
-            </section>
+            <Markup html={AttrValue::Static(if verification.is_none() { INTRO_CHECKING } else { INTRO })} />
             <WithKb optional=true>
-                <ReportView report={report} verification={verification} source={signed} />
+                <ReportPanel {signed} {verification} shared=true />
             </WithKb>
         </>
     }

@@ -1,6 +1,6 @@
 //! Ed25519 verification for the page where WebCrypto has none (older browsers, or a page served
 //! over plain HTTP to a non-local address, where `crypto.subtle` does not exist). The page imports
-//! this module only then (web/src/ui/ed25519.js); it is never part of the page's start-up.
+//! this module only then (web/src/ui/ondemand.js); it is never part of the page's start-up.
 //!
 //! The same check as the relay's and the CLI's (`rdpcheck_report::share::verify`): strict
 //! Ed25519 (RFC 8032 with canonical encodings, no small-order keys) over the exact bytes.

@@ -165,7 +165,7 @@ impl GatewayUsage {
 impl RdpFile {
     /// The value of `name` (case-insensitive); the last occurrence wins, as in mstsc.
     pub fn get(&self, name: &str) -> Option<&Value> {
-        let name = name.trim().to_lowercase();
+        let name = name.trim().to_ascii_lowercase();
         self.settings
             .iter()
             .rev()

@@ -69,7 +69,7 @@ fn parse_line(raw: &str) -> Result<(String, Value), String> {
     let (Some(name), Some(kind), Some(value)) = (parts.next(), parts.next(), parts.next()) else {
         return Err("expected name:type:value (two colons)".into());
     };
-    let name = name.trim().to_lowercase();
+    let name = name.trim().to_ascii_lowercase();
     if name.is_empty() {
         return Err("empty setting name".into());
     }

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use fantoccini::Client;
 use serde_json::Value;
 
+use crate::screens::Screen;
 use crate::servers::Driver;
 use crate::{MARK_GRACE, STEP};
 
@@ -27,6 +28,7 @@ return {
   resources: performance.getEntriesByType("resource").map(pick),
   marks: Object.fromEntries(arguments[0].map((n) => [n, mark(n)])),
   interactive_ok: document.querySelector("main a, main button, main textarea, main input") !== null,
+  shown: document.querySelector(arguments[1]) !== null,
 };
 "#;
 
@@ -69,23 +71,24 @@ fn entry(v: &Value) -> Entry {
     }
 }
 
-pub async fn load_once(driver: &Driver, url: &str, marks: &[&str]) -> Result<Load, String> {
+pub async fn load_once(driver: &Driver, url: &str, screen: &Screen) -> Result<Load, String> {
     let profile = tempfile::Builder::new()
         .prefix("rdpcheck-bench-page-profile-")
         .tempdir()
         .map_err(|e| format!("profile dir: {e}"))?;
     let client = driver.browser(profile.path()).await?;
-    let result = measure(&client, url, marks).await;
+    let result = measure(&client, url, screen).await;
     let _ = client.close().await;
     result
 }
 
-async fn measure(client: &Client, url: &str, marks: &[&str]) -> Result<Load, String> {
+async fn measure(client: &Client, url: &str, screen: &Screen) -> Result<Load, String> {
+    let marks = screen.marks;
     client
         .goto(url)
         .await
         .map_err(|e| format!("open {url}: {e}"))?;
-    let args = vec![serde_json::json!(marks)];
+    let args = vec![serde_json::json!(marks), serde_json::json!(screen.ready)];
     let deadline = Instant::now() + STEP;
     // Ready: every mark set, the document loaded, and no new resource for 300 ms.
     let mut last_count = usize::MAX;
@@ -109,6 +112,7 @@ async fn measure(client: &Client, url: &str, marks: &[&str]) -> Result<Load, Str
         // A page without the marks (built before them) is measured without its times.
         let unmarked = loaded_at.is_some_and(|t| t.elapsed() > MARK_GRACE);
         if (all_marks || unmarked)
+            && v["shown"] == true
             && complete
             && stable_since.elapsed() > Duration::from_millis(300)
         {

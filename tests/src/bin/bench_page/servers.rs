@@ -52,6 +52,7 @@ impl Drop for Group {
 pub struct Relay {
     group: Group,
     pub base: String,
+    pub port: u16,
     log: PathBuf,
 }
 
@@ -91,6 +92,7 @@ impl Relay {
         let mut relay = Relay {
             group: Group::spawn("rdpcheck-relay", &mut cmd)?,
             base: format!("{scheme}://{host}:{port}"),
+            port,
             log,
         };
         let deadline = Instant::now() + STEP;
@@ -125,7 +127,7 @@ impl Relay {
 }
 
 /// GET over plain HTTP/1.0 on loopback; the body.
-async fn http_get(port: u16, path: &str) -> Result<String, String> {
+pub async fn http_get(port: u16, path: &str) -> Result<String, String> {
     let io = async {
         let mut s = TcpStream::connect(("127.0.0.1", port)).await?;
         s.write_all(format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").as_bytes())

@@ -41,6 +41,11 @@ pub struct Summary {
 }
 
 pub fn report(scheme: &'static str, screen: &'static str, url: &str, loads: &[Load]) -> Summary {
+    // A share link's fragment is long: its head says what it is.
+    let url = match url.char_indices().nth(44) {
+        Some((end, _)) => format!("{}…", &url[..end]),
+        None => url.to_string(),
+    };
     println!(
         "\n### {scheme} — {screen} (`{url}`), median of {} loads\n",
         loads.len()

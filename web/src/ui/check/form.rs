@@ -131,20 +131,22 @@ pub fn CheckForm(props: &CheckFormProps) -> Html {
     };
     let on_dragover = Callback::from(|e: DragEvent| e.prevent_default());
 
-    let field = |f: Field,
-                 label: &'static str,
-                 value: &UseStateHandle<String>,
-                 hint: &'static str| {
-        let error = errors
-            .iter()
-            .find(|e| e.field == f)
-            .map(|e| AttrValue::from(e.message.clone()));
-        let value = value.clone();
-        html! {
-            <TextField id={field_id(f)} {label} {hint} {error} value={AttrValue::from((*value).clone())}
-                on_change={Callback::from(move |v| value.set(v))} />
-        }
-    };
+    let field =
+        |f: Field, label: &'static str, value: &UseStateHandle<String>, hint: &'static str| {
+            let error = errors
+                .iter()
+                .find(|e| e.field == f)
+                .map(|e| AttrValue::from(e.message.clone()));
+            let value = value.clone();
+            text_field(
+                field_id(f),
+                label,
+                hint,
+                AttrValue::from((*value).clone()),
+                error,
+                Callback::from(move |v| value.set(v)),
+            )
+        };
     let busy = props.busy;
     html! {
         <form class="card check-form" novalidate=true {onsubmit} ondrop={on_drop} ondragover={on_dragover}
@@ -187,25 +189,19 @@ fn on_input(s: &UseStateHandle<String>) -> Callback<InputEvent> {
     })
 }
 
-#[derive(Properties, PartialEq)]
-pub struct TextFieldProps {
-    pub id: &'static str,
-    pub label: &'static str,
-    pub hint: &'static str,
-    pub value: AttrValue,
-    #[prop_or_default]
-    pub error: Option<AttrValue>,
-    pub on_change: Callback<String>,
-}
-
 /// A labelled text input with its hint and, when invalid, its error (announced, and linked
-/// with aria-describedby).
-#[component]
-pub fn TextField(props: &TextFieldProps) -> Html {
-    let id = props.id;
+/// with aria-describedby). `on_change` gets every new value.
+fn text_field(
+    id: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    value: AttrValue,
+    error: Option<AttrValue>,
+    on_change: Callback<String>,
+) -> Html {
     let err_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    let describedby = if props.error.is_some() {
+    let describedby = if error.is_some() {
         format!("{hint_id} {err_id}")
     } else {
         hint_id.clone()
@@ -216,30 +212,27 @@ pub fn TextField(props: &TextFieldProps) -> Html {
             .map(|i| i.value())
     };
     let oninput = {
-        let on_change = props.on_change.clone();
+        let on_change = on_change.clone();
         Callback::from(move |e: InputEvent| {
             if let Some(v) = value_of(&e) {
                 on_change.emit(v);
             }
         })
     };
-    let onchange = {
-        let on_change = props.on_change.clone();
-        Callback::from(move |e: Event| {
-            if let Some(v) = value_of(&e) {
-                on_change.emit(v);
-            }
-        })
-    };
-    let invalid = props.error.is_some();
+    let onchange = Callback::from(move |e: Event| {
+        if let Some(v) = value_of(&e) {
+            on_change.emit(v);
+        }
+    });
+    let invalid = error.is_some();
     html! {
         <div class={classes!("field", invalid.then_some("invalid"))}>
-            <label for={id}>{ props.label }</label>
-            <input id={id} name={id} type="text" value={props.value.clone()} {oninput} {onchange}
+            <label for={id}>{ label }</label>
+            <input id={id} name={id} type="text" {value} {oninput} {onchange}
                 autocomplete="off" autocapitalize="off" spellcheck="false"
                 aria-invalid={invalid.then_some("true")} aria-describedby={describedby} />
-            <span id={hint_id} class="hint">{ props.hint }</span>
-            if let Some(m) = &props.error { <span id={err_id} class="field-error" role="alert">{ m.clone() }</span> }
+            <span id={hint_id} class="hint">{ hint }</span>
+            if let Some(m) = error { <span id={err_id} class="field-error" role="alert">{ m }</span> }
         </div>
     }
 }

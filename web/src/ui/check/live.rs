@@ -1,27 +1,18 @@
 //! The stages and findings as the relay streams them, and why a check stopped.
 
+use rdpcheck_web_report::timeline;
 use yew::prelude::*;
 
 use super::socket::RunState;
 use crate::logic::errors::UserError;
 use crate::logic::format::{ms, severity_word, stage_title, status_word};
 use crate::logic::session::{CheckRun, Phase};
-use crate::logic::timeline::{bars_from_live, layout};
-use crate::ui::timeline::Timeline;
-
-#[derive(Properties, PartialEq)]
-pub struct LiveProgressProps {
-    pub state: UseReducerHandle<RunState>,
-    /// Page clock (ms).
-    pub now: f64,
-}
 
 /// Progress while the check runs (and what it reached when it stopped), then nothing once the
-/// report is in: the report shows all of it and more.
-#[component]
-pub fn LiveProgress(props: &LiveProgressProps) -> Html {
-    let run = &props.state.run;
-    let now = props.now;
+/// report is in: the report shows all of it and more. `now` is the page clock (ms). (A function:
+/// it keeps no state, and its panel re-renders on every tick anyway.)
+pub fn live_progress(state: &RunState, now: f64) -> Html {
+    let run = &state.run;
     if matches!(run.phase, Phase::Idle) {
         return html! {};
     }
@@ -40,7 +31,8 @@ fn progress(run: &CheckRun, now: f64) -> Html {
         .running_stage()
         .map(|s| s.started_ms + (now - s.seen_at).max(0.0))
         .unwrap_or(0.0);
-    let geometry = layout(&bars_from_live(&run.stages, elapsed));
+    // The same picture as the report's (the report module draws that one with the same code).
+    let timeline = AttrValue::from(timeline::html(&timeline::layout(&run.bars(elapsed))));
     let status = match &run.phase {
         Phase::Connecting => "Connecting to the relay…".to_string(),
         Phase::Running => match run.running_stage() {
@@ -71,7 +63,7 @@ fn progress(run: &CheckRun, now: f64) -> Html {
                     }
                 }) }
             </ol>
-            <Timeline {geometry} />
+            { Html::from_html_unchecked(timeline) }
             if !run.findings.is_empty() {
                 <h3>{ "Findings so far" }</h3>
                 <ul class="findings" aria-live="polite">

@@ -1,9 +1,10 @@
 //! Check a host: the form (host, port, gateway, or a saved .rdp file), the live stages as the
-//! relay streams them, then the report. `CheckPanel` only composes:
+//! relay streams them, then the report (rendered by the report module, `ReportPanel`).
+//! `CheckPanel` only composes:
 //!
-//! - `form.rs`: `<CheckForm>` and `<TextField>` (validation before anything is sent),
+//! - `form.rs`: `<CheckForm>` and its `text_field`s (validation before anything is sent),
 //! - `rdp_input.rs`: `<RdpFileInput>` (file picker, drop, pasted text),
-//! - `live.rs`: `<LiveProgress>` (and why a check stopped),
+//! - `live.rs`: `live_progress` (and why a check stopped),
 //! - `socket.rs`: `use_check_run`, the run's state, clock and WebSocket.
 
 mod form;
@@ -13,37 +14,19 @@ mod socket;
 
 use std::rc::Rc;
 
-use rdpcheck_report::Report;
 use yew::prelude::*;
 
 use self::form::CheckForm;
-use self::live::LiveProgress;
+use self::live::live_progress;
 use self::socket::use_check_run;
-use super::dom;
-use super::kbload::{use_kb, KbStatus, WithKb};
-use super::report::ReportView;
-use super::router::use_location;
+use super::kbload::{prefetch, WithKb};
+use super::module;
+use super::report::ReportPanel;
+use crate::logic::evidence::Evidence;
 use crate::logic::session::Phase;
 
-/// `/check?host=&port=&gateway=`
-#[component]
-pub fn CheckRoute() -> Html {
-    let l = use_location();
-    html! { <CheckPage host={l.param("host")} port={l.param("port")} gateway={l.param("gateway")} /> }
-}
-
-#[derive(Properties, PartialEq, Clone)]
-pub struct CheckPageProps {
-    #[prop_or_default]
-    pub host: AttrValue,
-    #[prop_or_default]
-    pub port: AttrValue,
-    #[prop_or_default]
-    pub gateway: AttrValue,
-}
-
-#[component]
-pub fn CheckPage(props: &CheckPageProps) -> Html {
+/// `/check?host=&port=&gateway=`: the form pre-filled; the check starts on the user's click.
+pub fn check_page(host: String, port: String, gateway: String) -> Html {
     html! {
         <>
             <section class="card intro">
@@ -52,7 +35,7 @@ pub fn CheckPage(props: &CheckPageProps) -> Html {
                       TLS, the NLA challenge (no credentials are ever sent), repeated handshakes — and names \
                       the stage where a client would fail." }</p>
             </section>
-            <CheckPanel host={props.host.clone()} port={props.port.clone()} gateway={props.gateway.clone()} />
+            <CheckPanel host={host} port={port} gateway={gateway} />
         </>
     }
 }
@@ -65,9 +48,10 @@ pub struct CheckPanelProps {
     pub port: AttrValue,
     #[prop_or_default]
     pub gateway: AttrValue,
-    /// Called with each finished report (the explain page marks its causes with it).
+    /// Called when a check has finished, with what it found (the explain page marks its
+    /// causes with it).
     #[prop_or_default]
-    pub on_report: Option<Callback<Rc<Report>>>,
+    pub on_evidence: Option<Callback<Rc<Evidence>>>,
     /// Heading level 2 title inside the panel (the explain page embeds it).
     #[prop_or_default]
     pub title: Option<AttrValue>,
@@ -84,23 +68,24 @@ pub fn CheckPanel(props: &CheckPanelProps) -> Html {
     };
 
     // The report shows the knowledge base's fixes: fetch it while the form is filled in.
-    let kb = use_kb();
-    let kb_settled = !matches!(kb, KbStatus::Idle | KbStatus::Loading);
+    use_effect_with((), |_| prefetch());
+    // A check started: fetch the report module while it runs, so the report shows at once.
+    use_effect_with(run.is_active(), |active| {
+        if *active {
+            module::prefetch();
+        }
+    });
 
-    // Tell the owner when a report arrives, and move focus to the verdict once it is shown.
+    // Tell the owner what the check found once it has finished (the report is in).
     {
-        let on_report = props.on_report.clone();
-        use_effect_with(done.clone(), move |done| {
-            if let (Some(r), Some(cb)) = (done, &on_report) {
-                cb.emit(r.report.clone());
+        let on_evidence = props.on_evidence.clone();
+        let evidence = done.as_ref().map(|_| Rc::new(run.evidence()));
+        use_effect_with(done.clone(), move |_| {
+            if let (Some(e), Some(cb)) = (evidence, &on_evidence) {
+                cb.emit(e);
             }
         });
     }
-    use_effect_with((done.clone(), kb_settled), |(done, shown)| {
-        if done.is_some() && *shown {
-            dom::focus("verdict-title");
-        }
-    });
 
     let needs_token = matches!(&run.phase, Phase::Failed(e) if e.needs_token);
     let title = props
@@ -111,10 +96,10 @@ pub fn CheckPanel(props: &CheckPanelProps) -> Html {
         <div class="check-panel">
             <CheckForm host={props.host.clone()} port={props.port.clone()} gateway={props.gateway.clone()}
                 {title} busy={run.is_active()} {needs_token} on_start={check.start.clone()} />
-            <LiveProgress state={check.state.clone()} now={check.now} />
+            { live_progress(&check.state, check.now) }
             if let Some(r) = done {
                 <WithKb optional=true>
-                    <ReportView report={r.report.clone()} full={r.full.clone()} redacted={r.redacted.clone()} />
+                    <ReportPanel signed={r.full.clone()} redacted={r.redacted.clone()} />
                 </WithKb>
             }
         </div>

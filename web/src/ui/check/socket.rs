@@ -1,20 +1,43 @@
 //! One check's connection to the relay: the `use_check_run` hook owns the run's state (the pure
-//! [`CheckRun`] machine in a reducer), the page clock for live timers, and the socket task,
-//! which it aborts when a new check starts or the component goes away.
+//! [`CheckRun`] machine in a reducer), the page clock for live timers, and the socket (a few
+//! lines of JavaScript, `open_socket` in ui/page.js), which it closes when a new check starts
+//! or the component goes away.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
-use futures::future::{abortable, AbortHandle};
-use futures::{SinkExt, StreamExt};
-use gloo_net::websocket::{futures::WebSocket, Message, WebSocketError};
-use rdpcheck_report::wire::{ClientMessage, ProbeRequest};
+use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
-use crate::logic::session::{ws_url, CheckRun};
+use crate::logic::session::{probe_request, ws_url, CheckRun};
 use crate::logic::validate::CheckInput;
 use crate::ui::dom;
+
+#[wasm_bindgen(module = "/src/ui/page.js")]
+extern "C" {
+    /// Returns the function that closes the socket without calling back.
+    fn open_socket(
+        url: &str,
+        request: &str,
+        idle_ms: u32,
+        on_text: &Closure<dyn FnMut(String)>,
+        on_close: &Closure<dyn FnMut(u16, String)>,
+    ) -> js_sys::Function;
+}
+
+/// An open socket and the callbacks it calls; dropping it closes the socket.
+struct Socket {
+    close: js_sys::Function,
+    _on_text: Closure<dyn FnMut(String)>,
+    _on_close: Closure<dyn FnMut(u16, String)>,
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        let _ = self.close.call0(&JsValue::NULL);
+    }
+}
 
 /// Seconds without any message from the relay before the page gives up.
 pub const IDLE_TIMEOUT_S: u32 = 90;
@@ -70,7 +93,7 @@ pub struct CheckRunHandle {
 pub fn use_check_run() -> CheckRunHandle {
     let state = use_reducer(RunState::default);
     let now = use_state(|| 0.0_f64);
-    let socket = use_mut_ref(|| None::<AbortHandle>);
+    let socket = use_mut_ref(|| None::<Socket>);
 
     // Live timer: tick while a check runs.
     {
@@ -103,21 +126,15 @@ pub fn use_check_run() -> CheckRunHandle {
             abort(&socket);
             let (protocol, host) = dom::protocol_and_host();
             let url = ws_url(&protocol, &host, Some(token.as_str()));
-            let request = ClientMessage::Probe(ProbeRequest {
-                target: input.target.to_target(),
-                gateway: input.gateway.as_ref().map(|g| g.to_target()),
-                samples: Some(input.samples),
-                udp: Some(true),
-                client: None,
-            });
+            let request = probe_request(
+                &input.target.to_target(),
+                input.gateway.as_ref().map(|g| g.to_target()).as_deref(),
+                input.samples,
+            );
             let t = dom::now();
             now.set(t);
             dispatcher.dispatch(Action::Start(t));
-            let (task, handle) = abortable(run_socket(url, request, dispatcher.clone()));
-            *socket.borrow_mut() = Some(handle);
-            wasm_bindgen_futures::spawn_local(async move {
-                let _ = task.await;
-            });
+            *socket.borrow_mut() = Some(connect(&url, &request, dispatcher.clone()));
         })
     };
     CheckRunHandle {
@@ -127,55 +144,35 @@ pub fn use_check_run() -> CheckRunHandle {
     }
 }
 
-fn abort(socket: &Rc<RefCell<Option<AbortHandle>>>) {
-    if let Some(h) = socket.borrow_mut().take() {
-        h.abort();
-    }
+fn abort(socket: &Rc<RefCell<Option<Socket>>>) {
+    // Taken out first: dropping it calls into JavaScript.
+    let old = socket.borrow_mut().take();
+    drop(old);
 }
 
 /// Opens the socket, sends the request and feeds every message to the reducer until the
-/// socket closes or the relay goes quiet for too long. Dropping it (abort) closes the socket.
-async fn run_socket(
-    url: String,
-    request: ClientMessage,
-    dispatcher: UseReducerDispatcher<RunState>,
-) {
-    let ws = match WebSocket::open(&url) {
-        Ok(ws) => ws,
-        Err(_) => {
-            dispatcher.dispatch(Action::Closed(1006, String::new(), url));
-            return;
-        }
+/// socket closes or the relay goes quiet for too long.
+fn connect(url: &str, request: &str, dispatcher: UseReducerDispatcher<RunState>) -> Socket {
+    let on_text = {
+        let dispatcher = dispatcher.clone();
+        Closure::<dyn FnMut(String)>::new(move |t: String| {
+            dispatcher.dispatch(Action::Text(t, dom::now()));
+        })
     };
-    let (mut sink, mut stream) = ws.split();
-    let text = serde_json::to_string(&request).unwrap_or_default();
-    // Resolves once the socket is open; a failed open shows up on the stream.
-    let _ = sink.send(Message::Text(text)).await;
-    loop {
-        let next = stream.next();
-        let idle = yew::platform::time::sleep(Duration::from_secs(u64::from(IDLE_TIMEOUT_S)));
-        futures::pin_mut!(next, idle);
-        let item = match futures::future::select(next, idle).await {
-            futures::future::Either::Left((item, _)) => item,
-            futures::future::Either::Right(_) => {
-                dispatcher.dispatch(Action::TimedOut);
-                return;
-            }
-        };
-        match item {
-            Some(Ok(Message::Text(t))) => dispatcher.dispatch(Action::Text(t, dom::now())),
-            Some(Ok(Message::Bytes(_))) => {}
-            Some(Err(WebSocketError::ConnectionClose(ev))) => {
-                dispatcher.dispatch(Action::Closed(ev.code, ev.reason, url));
-                return;
-            }
-            Some(Err(_)) => {
-                // A connection error is followed by the close event, which carries the code.
-            }
-            None => {
-                dispatcher.dispatch(Action::Closed(1006, String::new(), url));
-                return;
-            }
-        }
+    let on_close = {
+        let url = url.to_string();
+        Closure::<dyn FnMut(u16, String)>::new(move |code: u16, reason: String| {
+            dispatcher.dispatch(if code == 0 {
+                Action::TimedOut
+            } else {
+                Action::Closed(code, reason, url.clone())
+            });
+        })
+    };
+    let close = open_socket(url, request, IDLE_TIMEOUT_S * 1000, &on_text, &on_close);
+    Socket {
+        close,
+        _on_text: on_text,
+        _on_close: on_close,
     }
 }

@@ -1,8 +1,13 @@
-//! Geometry of the waterfall picture: one bar per stage, placed by start and duration.
+//! The waterfall: one row per stage, a bar from its start for its duration, failures marked.
+//! Its geometry (bars placed on a 0-100 scale with round gridlines) and its markup: plain SVG
+//! and CSS classes, no inline styles (the relay's CSP allows only the page's own stylesheet).
+//! The report module draws a finished report's; the page's shell draws the live one with the
+//! same [`html`].
 
 use rdpcheck_report::{Report, Stage, StageStatus};
+use rdpcheck_words::{fixed, ms, stage_title};
 
-use super::session::LiveStage;
+use crate::html::push_esc;
 
 /// How a bar is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,27 +96,6 @@ pub fn bars_from_report(report: &Report) -> Vec<Bar> {
         .collect()
 }
 
-/// Bars from the live stream; a running stage grows up to `elapsed_ms` (relay-relative).
-pub fn bars_from_live(stages: &[LiveStage], elapsed_ms: f64) -> Vec<Bar> {
-    stages
-        .iter()
-        .map(|s| match &s.result {
-            Some(r) => Bar {
-                name: s.name,
-                start_ms: s.started_ms.max(0.0),
-                dur_ms: r.duration_ms.max(0.0),
-                kind: BarKind::from_status(r.status),
-            },
-            None => Bar {
-                name: s.name,
-                start_ms: s.started_ms.max(0.0),
-                dur_ms: (elapsed_ms - s.started_ms).max(0.0),
-                kind: BarKind::Running,
-            },
-        })
-        .collect()
-}
-
 /// Places bars on a 0-100 scale with "nice" gridlines.
 pub fn layout(bars: &[Bar]) -> Geometry {
     let end = bars
@@ -137,7 +121,7 @@ pub fn layout(bars: &[Bar]) -> Geometry {
     let mut ticks = Vec::new();
     let mut t = 0.0;
     while t <= total + step / 2.0 {
-        ticks.push((t / total * 100.0, super::format::ms(t)));
+        ticks.push((t / total * 100.0, ms(t)));
         t += step;
     }
     let stopped_at = bars
@@ -151,6 +135,84 @@ pub fn layout(bars: &[Bar]) -> Geometry {
         ticks,
         stopped_at,
     }
+}
+
+/// The picture as markup: a `figure` with an `aria-label` that says it in words (the rows
+/// themselves are hidden from screen readers); nothing when there are no bars.
+pub fn html(g: &Geometry) -> String {
+    if g.bars.is_empty() {
+        return String::new();
+    }
+    let summary: Vec<String> = g
+        .bars
+        .iter()
+        .map(|b| format!("{} {} {}", b.name, ms(b.dur_ms), b.kind.class()))
+        .collect();
+    let label = match &g.stopped_at {
+        Some(s) => format!("Timeline, stopped at {s}: {}", summary.join(", ")),
+        None => format!("Timeline: {}", summary.join(", ")),
+    };
+    let ticks: String = g
+        .ticks
+        .iter()
+        .map(|(t, _)| {
+            let t = fixed(*t, 3);
+            format!("<line class=\"tick\" x1=\"{t}\" x2=\"{t}\" y1=\"0\" y2=\"10\" vector-effect=\"non-scaling-stroke\"/>")
+        })
+        .collect();
+    let mut o = String::from("<figure class=\"timeline\" role=\"img\" aria-label=\"");
+    push_esc(&mut o, &label);
+    o.push_str("\"><div class=\"tl-rows\" aria-hidden=\"true\">");
+    for b in &g.bars {
+        let failed = b.kind == BarKind::Fail;
+        o.push_str(if failed {
+            "<div class=\"tl-row tl-failed\">"
+        } else {
+            "<div class=\"tl-row\">"
+        });
+        o.push_str("<span class=\"tl-name\" title=\"");
+        push_esc(&mut o, stage_title(b.name));
+        o.push_str("\">");
+        push_esc(&mut o, b.name.as_str());
+        o.push_str("</span><svg class=\"tl-track\" viewBox=\"0 0 100 10\" preserveAspectRatio=\"none\" focusable=\"false\">");
+        o.push_str(&ticks);
+        o.push_str(&format!(
+            "<rect class=\"bar {}\" x=\"{}\" y=\"2\" width=\"{}\" height=\"6\" rx=\"0.6\"/></svg><span class=\"tl-dur\">{}",
+            b.kind.class(),
+            fixed(b.x, 3),
+            fixed(b.w, 3),
+            ms(b.dur_ms)
+        ));
+        if failed {
+            o.push_str(
+                "<span class=\"tl-stop\"> ✕<span class=\"tl-stop-word\"> stop</span></span>",
+            );
+        }
+        if b.kind == BarKind::Running {
+            o.push_str("<span class=\"tl-live\"> …</span>");
+        }
+        o.push_str("</span></div>");
+    }
+    o.push_str(if g.ticks.len() > 4 {
+        "<div class=\"tl-row tl-axis\"><span class=\"tl-name\"></span><span class=\"tl-ticks many\">"
+    } else {
+        "<div class=\"tl-row tl-axis\"><span class=\"tl-name\"></span><span class=\"tl-ticks\">"
+    });
+    for (_, label) in &g.ticks {
+        o.push_str("<span>");
+        push_esc(&mut o, label);
+        o.push_str("</span>");
+    }
+    o.push_str("</span><span class=\"tl-dur\"></span></div></div><figcaption class=\"muted\">Where the time went: ");
+    o.push_str(&ms(g.end_ms));
+    o.push_str(" from the first stage to the last");
+    if let Some(s) = &g.stopped_at {
+        o.push_str("; the check stopped at ");
+        push_esc(&mut o, s.as_str());
+        o.push('.');
+    }
+    o.push_str("</figcaption></figure>");
+    o
 }
 
 /// 1, 2 or 5 times a power of ten, at least `raw`.
@@ -206,6 +268,25 @@ mod tests {
         assert_eq!(nice_step(0.0), 1.0);
         let g = layout(&[]);
         assert!(g.bars.is_empty() && g.total_ms > 0.0);
+    }
+
+    #[test]
+    fn the_picture_names_every_stage_and_the_stop() {
+        let g = layout(&[
+            bar("tcp", 0.0, 100.0, BarKind::Pass),
+            bar("x224", 100.0, 300.0, BarKind::Fail),
+        ]);
+        let h = html(&g);
+        crate::html::audit(&h).expect("our markup");
+        assert!(h.starts_with("<figure class=\"timeline\" role=\"img\" aria-label=\"Timeline, stopped at x224: tcp 100 ms pass, x224 300 ms fail\">"), "{h}");
+        assert_eq!(h.matches("<rect class=\"bar ").count(), 2);
+        assert!(h.contains("<div class=\"tl-row tl-failed\"><span class=\"tl-name\" title=\"X.224: RDP negotiation\">x224</span>"));
+        assert!(h.contains("<rect class=\"bar fail\" x=\"25.000\" y=\"2\" width=\"75.000\" height=\"6\" rx=\"0.6\"/>"));
+        assert!(
+            h.ends_with("; the check stopped at x224.</figcaption></figure>"),
+            "{h}"
+        );
+        assert_eq!(html(&layout(&[])), "");
     }
 
     #[test]
