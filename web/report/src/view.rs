@@ -387,6 +387,8 @@ mod tests {
                 product_version: Some(evil.to_string()),
                 server_time: Some(evil.to_string()),
                 clock_skew_s: Some(1.0),
+                os_release: Some(evil.to_string()),
+                credssp_version: Some(6),
             });
             let h = report_html(&r);
             audit(&h).unwrap_or_else(|e| panic!("{evil:?}: {e}"));

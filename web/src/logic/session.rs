@@ -538,6 +538,7 @@ mod tests {
                 gateway: gateway.map(str::to_string),
                 samples: Some(samples),
                 udp: Some(true),
+                client: None,
             }))
             .expect("serde");
             assert_eq!(probe_request(target, gateway, samples), serde);
