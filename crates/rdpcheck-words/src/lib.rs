@@ -13,4 +13,4 @@ pub use format::{fixed, ms, opt_ms, skew, target, target_checked, yes_no};
 pub use labels::{
     fails_at, severity_word, stage_title, status_word, verdict_title, verdict_word, CLIENT_HINT,
 };
-pub use sections::{layer, meta, sections, Fact, Section, Tone};
+pub use sections::{client_fact_label, layer, meta, sections, Fact, Section, Tone};
