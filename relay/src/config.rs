@@ -90,6 +90,13 @@ pub struct Args {
         value_delimiter = ','
     )]
     pub public_url: Vec<String>,
+    /// A folder of files to offer under /downloads/ (the `cargo xtask dist` builds).
+    #[arg(
+        long = "downloads-dir",
+        env = "RDPCHECK_DOWNLOADS_DIR",
+        value_name = "DIR"
+    )]
+    pub downloads_dir: Option<PathBuf>,
 }
 
 /// The file format (every key optional).
@@ -117,6 +124,15 @@ pub struct FileConfig {
     pub public_url: OneOrMany,
     #[serde(default)]
     pub limits: FileLimits,
+    #[serde(default)]
+    pub downloads: FileDownloads,
+}
+
+/// `[downloads]`: files offered under /downloads/.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileDownloads {
+    pub dir: Option<PathBuf>,
 }
 
 /// A file key that takes one string or a list of them.
@@ -211,6 +227,8 @@ pub struct Config {
     /// The URLs the relay is served under besides its listen address (`--public-url`).
     pub public_urls: Vec<OwnName>,
     pub limits: Limits,
+    /// The folder whose files /downloads/ offers.
+    pub downloads_dir: Option<PathBuf>,
 }
 
 impl Config {
@@ -269,7 +287,9 @@ impl Config {
             .map(|u| OwnName::from_public_url(&u).map_err(|e| format!("public_url: {e}")))
             .collect::<Result<Vec<_>, _>>()?;
         let l = file.limits;
+        let downloads_dir = args.downloads_dir.or(file.downloads.dir);
         let config = Config {
+            downloads_dir,
             listen: args
                 .listen
                 .or(file.listen)

@@ -18,6 +18,7 @@ pub mod process;
 pub mod shadow;
 pub mod udp_responder;
 pub mod weston;
+pub mod wine;
 pub mod xrdp;
 
 pub use certs::{TestCa, TestCert};

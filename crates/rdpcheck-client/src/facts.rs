@@ -217,7 +217,7 @@ impl Profile {
 pub struct RouteInfo {
     /// The interface's alias or description.
     pub interface: String,
-    /// IP-layer MTU (`MIB_IPINTERFACE_ROW.NlMtu`).
+    /// The interface's MTU (`MIB_IF_ROW2.Mtu`).
     pub mtu: u32,
 }
 

@@ -26,6 +26,9 @@ fn unknown<T>(e: ReadError) -> Fact<T> {
     match e {
         ReadError::NotFound => Fact::Absent,
         ReadError::Denied => Fact::Unknown("access denied".into()),
+        ReadError::Other(0) => {
+            Fact::Unknown("could not be read (the call failed without a reason)".into())
+        }
         ReadError::Other(code) => {
             Fact::Unknown(format!("could not be read (Windows error {code})"))
         }

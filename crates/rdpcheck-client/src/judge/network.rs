@@ -1,4 +1,4 @@
-//! The route's interface MTU ([MS]: GetBestInterfaceEx + GetIpInterfaceEntry's NlMtu) and the
+//! The route's interface MTU ([MS]: GetBestInterfaceEx + GetIfEntry2's Mtu) and the
 //! RDP client's own log ([3P] event ids; see `crate::events`).
 
 use rdpcheck_report::{ClientFactKey, FactState, Plain, Provenance, Severity};
@@ -18,7 +18,7 @@ pub(super) fn judge(facts: &ClientFacts, host: &HostFacts, out: &mut Out) {
 }
 
 fn route(facts: &ClientFacts, host: &HostFacts, out: &mut Out) {
-    let source = "GetBestInterfaceEx + GetIpInterfaceEntry (NlMtu) for the probed address";
+    let source = "GetBestInterfaceEx + GetIfEntry2 (Mtu) for the probed address";
     match &facts.route {
         Fact::Known(r) => {
             out.fact(
@@ -28,7 +28,12 @@ fn route(facts: &ClientFacts, host: &HostFacts, out: &mut Out) {
                 source,
                 Provenance::Ms,
             );
-            if r.mtu < ETHERNET_MTU {
+            let loopback = host
+                .address
+                .as_deref()
+                .and_then(|a| a.parse::<std::net::IpAddr>().ok())
+                .is_some_and(|a| a.is_loopback());
+            if r.mtu < ETHERNET_MTU && !loopback {
                 let (severity, tail) = if host.stalled {
                     (
                         Severity::Warn,
@@ -47,7 +52,7 @@ fn route(facts: &ClientFacts, host: &HostFacts, out: &mut Out) {
                         "The route to the host leaves this computer through {} with an MTU of {} bytes (below Ethernet's {ETHERNET_MTU}), {tail}",
                         r.interface, r.mtu
                     ),
-                    format!("NlMtu {} on {}; stalled handshake: {}", r.mtu, r.interface, host.stalled),
+                    format!("MTU {} on {}; stalled handshake: {}", r.mtu, r.interface, host.stalled),
                 );
             }
         }
