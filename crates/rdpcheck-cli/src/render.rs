@@ -122,4 +122,5 @@ mod tests {
     snapshot!(shadow_nla, "shadow-nla");
     snapshot!(closes_after_request, "closes-after-request");
     snapshot!(gateway_live, "gateway-live");
+    snapshot!(windows_client_refused, "windows-client-refused");
 }

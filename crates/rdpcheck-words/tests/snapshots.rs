@@ -68,3 +68,4 @@ snapshot!(xrdp_tls10_only, "xrdp-tls10-only");
 snapshot!(shadow_nla, "shadow-nla");
 snapshot!(closes_after_request, "closes-after-request");
 snapshot!(gateway_live, "gateway-live");
+snapshot!(windows_client_refused, "windows-client-refused");

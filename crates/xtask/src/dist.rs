@@ -67,6 +67,29 @@ fn build(target: &str, env: &[(&str, String)]) -> Result<PathBuf, String> {
         .join(name))
 }
 
+/// Clippy for the Windows build of the CLI (the reader's `cfg(windows)` code is only seen there).
+pub fn clippy_windows() -> Result<(), String> {
+    deps::ensure_apt(WINDOWS_PACKAGES)?;
+    ensure_target(WINDOWS_TARGET)?;
+    sh::run_env(
+        "cargo",
+        &[
+            "clippy",
+            "--locked",
+            "-p",
+            "rdpcheck-cli",
+            "-p",
+            "rdpcheck-winclient",
+            "--target",
+            WINDOWS_TARGET,
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[("CC_x86_64_pc_windows_gnu", "x86_64-w64-mingw32-gcc".into())],
+    )
+}
+
 /// The Windows `.exe` in target/dist/ (what the Wine tests run).
 pub fn windows() -> Result<PathBuf, String> {
     deps::ensure_apt(WINDOWS_PACKAGES)?;
@@ -129,7 +152,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .collect();
     let text = sums(&dir, &names)?;
     std::fs::write(dir.join("SHA256SUMS"), &text).map_err(|e| format!("SHA256SUMS: {e}"))?;
-    eprintln!("xtask dist: {}", dir.display());
+    eprintln!(
+        "xtask dist: {}",
+        dir.canonicalize().unwrap_or(dir.clone()).display()
+    );
     for f in &files {
         let size = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
         eprintln!(

@@ -87,6 +87,7 @@ fn test() -> Result<(), String> {
             "warnings",
         ],
     )?;
+    dist::clippy_windows()?;
     sh::run(
         "cargo",
         &[

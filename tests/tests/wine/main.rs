@@ -87,18 +87,28 @@ fn probe_args(target: &str) -> Vec<&str> {
     ]
 }
 
-fn run_case(wine: &Wine, case: &Case<'_>) -> Result<(), String> {
-    for (key, name, kind, data) in &case.adds {
-        wine.reg_add(key, name, kind, data);
-    }
+/// Run `case` after undoing `undo` (the previous case's writes) in the same import.
+fn run_case(wine: &Wine, case: &Case<'_>, undo: &[Add]) -> Result<(), String> {
+    // A Servers\<host> key is itself a stored fact: remove it whole (and do not name its values,
+    // which would create it again).
+    let servers = format!(r"{HKCU_TS_CLIENT}\Servers\");
+    let unset: Vec<(&str, &str)> = undo
+        .iter()
+        .filter(|(k, _, _, _)| !k.starts_with(&servers))
+        .map(|(k, n, _, _)| (k.as_str(), *n))
+        .collect();
+    let remove: Vec<&str> = undo
+        .iter()
+        .map(|(k, _, _, _)| k.as_str())
+        .filter(|k| k.starts_with(&servers))
+        .collect();
+    let set: Vec<(&str, &str, &str, &str)> = case
+        .adds
+        .iter()
+        .map(|(k, n, t, d)| (k.as_str(), *n, *t, d.as_str()))
+        .collect();
+    wine.reg_import(&set, &unset, &remove);
     let run = wine.rdpcheck(&probe_args(case.target));
-    for (key, name, _, _) in &case.adds {
-        wine.reg_delete_value(key, name);
-        // A Servers\<host> key is itself a stored fact: remove it whole.
-        if key.starts_with(&format!(r"{HKCU_TS_CLIENT}\Servers\")) {
-            wine.reg_delete_key(key);
-        }
-    }
     let name = case.name;
     println!("wine case {name}: exit {} in {:?}", run.code, run.elapsed);
     if run.code != case.exit {
@@ -376,12 +386,13 @@ fn windows_build_under_wine() {
         },
     ];
     let mut failures = Vec::new();
+    let mut undo: &[Add] = &[];
     for case in &cases {
-        if let Err(e) = run_case(&wine, case) {
+        if let Err(e) = run_case(&wine, case, undo) {
             failures.push(e);
         }
+        undo = &case.adds;
     }
-    wine.reg_delete_key(&format!(r"{HKCU_TS_CLIENT}\Servers"));
 
     // The hidden Default.rdp for this host, as mstsc writes it (UTF-16LE with a BOM, CRLF).
     let text = format!("screen mode id:i:2\r\nfull address:s:{target}\r\n");
@@ -400,7 +411,7 @@ fn windows_build_under_wine() {
             "Default.rdp.bak",
         ],
     };
-    if let Err(e) = run_case(&wine, &case) {
+    if let Err(e) = run_case(&wine, &case, undo) {
         failures.push(e);
     }
 
