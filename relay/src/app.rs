@@ -37,9 +37,64 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/key", get(key))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
+        .route("/downloads", get(downloads))
+        .route("/downloads/", get(downloads))
+        .route("/downloads/{name}", get(download))
         .fallback(get(page))
         .layer(middleware::from_fn_with_state(state.clone(), check_host))
         .with_state(state)
+}
+
+/// `GET /downloads/`: the files offered (name, size, SHA-256), `{"files": []}` when none are.
+async fn downloads(State(state): State<Arc<AppState>>) -> Response {
+    let body = serde_json::json!({ "files": state.downloads.files });
+    (
+        [
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+        ],
+        Json(body),
+    )
+        .into_response()
+}
+
+/// `GET /downloads/<name>`: one offered file, as an attachment; any other name is 404 (only
+/// names from the listing are looked up, so no request path reaches the file system).
+async fn download(
+    State(state): State<Arc<AppState>>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+) -> Response {
+    let Some(entry) = state.downloads.get(&name) else {
+        return (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "no such download\n",
+        )
+            .into_response();
+    };
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", entry.name))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    let etag = HeaderValue::from_str(&format!("\"{}\"", entry.sha256))
+        .unwrap_or_else(|_| HeaderValue::from_static("\"\""));
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/octet-stream"),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+            (header::ETAG, etag),
+        ],
+        entry.bytes.clone(),
+    )
+        .into_response()
 }
 
 /// Refuse a request whose `Host` (or absolute-form target) is not one of the relay's names, for

@@ -11,6 +11,7 @@ pub mod access;
 pub mod app;
 pub mod assets;
 pub mod config;
+pub mod downloads;
 pub mod egress;
 pub mod host;
 pub mod keys;

@@ -79,7 +79,13 @@ async fn serve(mut config: Config) -> Result<(), String> {
         Some((cert, key)) => Some(server::tls_acceptor(cert, key)?),
         None => None,
     };
-    let state = Arc::new(AppState::new(config, key, own::interface_addresses()));
+    let downloads = match &config.downloads_dir {
+        Some(dir) => rdpcheck_relay::downloads::Downloads::scan(dir)?,
+        None => Default::default(),
+    };
+    let mut state = AppState::new(config, key, own::interface_addresses());
+    state.downloads = downloads;
+    let state = Arc::new(state);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;

@@ -29,6 +29,8 @@ pub struct AppState {
     /// on this machine reaches it, and only through a name in `hosts`, unless a page rebound
     /// its own name). The API always checks it.
     pub check_page_host: bool,
+    /// What /downloads/ offers (main.rs scans `config.downloads_dir` at start).
+    pub downloads: crate::downloads::Downloads,
 }
 
 impl AppState {
@@ -57,6 +59,7 @@ impl AppState {
             csp: assets::content_security_policy(),
             hosts,
             check_page_host: config.listen.ip().is_loopback(),
+            downloads: crate::downloads::Downloads::default(),
             config,
         }
     }

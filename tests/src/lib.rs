@@ -22,6 +22,7 @@ pub mod shadow;
 pub mod udp_responder;
 pub mod weston;
 pub mod xfreerdp;
+pub mod wine;
 pub mod xrdp;
 
 pub use certs::{TestCa, TestCert};

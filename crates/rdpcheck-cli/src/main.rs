@@ -3,7 +3,9 @@
 //! Exit codes: 0 healthy / understood, 1 a problem was found, 2 bad usage or input, 3 internal error,
 //! 4 the check did not finish (the deadline cut stages short before any failed).
 
+mod client;
 mod explain;
+mod interactive;
 mod plan;
 mod progress;
 mod relay;
@@ -143,7 +145,12 @@ fn main() -> ExitCode {
         eprintln!("rdpcheck: internal error: {info}");
         std::process::exit(3);
     }));
-    let cli = Cli::parse();
+    // No arguments from a console (a double-click): ask for the host; a lone .rdp file (dropped
+    // on the program): probe it.
+    interactive::start(|args| run(Cli::parse_from(args)))
+}
+
+fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Probe(args) => probe(*args),
         Command::Explain(args) => ExitCode::from(explain::run(&args.words, args.json)),
@@ -221,6 +228,8 @@ fn probe(args: ProbeArgs) -> ExitCode {
     });
     let mut report = report;
     report.rdp_file = plan.rdp_file;
+    // This computer's side (Windows only): read-only client facts, judged against the report.
+    client::add(&mut report);
     if args.json {
         match serde_json::to_string_pretty(&report) {
             Ok(text) => println!("{text}"),

@@ -3,6 +3,7 @@
 
 use std::net::IpAddr;
 
+use sha1::Sha1;
 use sha2::{Digest, Sha256};
 use x509_parser::extensions::GeneralName;
 use x509_parser::prelude::{FromDer, X509Certificate};
@@ -17,6 +18,8 @@ pub struct CertFacts {
     pub not_after_unix: i64,
     pub self_signed: bool,
     pub sha256: String,
+    /// SHA-1 of the DER (the Windows thumbprint), same format.
+    pub sha1: String,
     /// `DNS:name` / `IP:addr` entries.
     pub san: Vec<String>,
     pub common_name: Option<String>,
@@ -29,6 +32,7 @@ impl CertFacts {
     /// Parse one DER certificate. An unparsable certificate still yields its fingerprint.
     pub fn from_der(der: &[u8]) -> CertFacts {
         let sha256 = fingerprint(der);
+        let sha1 = colon_hex(&Sha1::digest(der));
         let Ok((_, cert)) = X509Certificate::from_der(der) else {
             return CertFacts {
                 subject: "(unparsable certificate)".into(),
@@ -37,6 +41,7 @@ impl CertFacts {
                 not_after_unix: 0,
                 self_signed: false,
                 sha256,
+                sha1,
                 san: Vec::new(),
                 common_name: None,
                 key_type: "unknown".into(),
@@ -58,6 +63,7 @@ impl CertFacts {
             not_after_unix: cert.validity().not_after.timestamp(),
             self_signed: cert.subject().as_raw() == cert.issuer().as_raw(),
             sha256,
+            sha1,
             san: subject_alt_names(&cert),
             common_name,
             key_type,
@@ -92,7 +98,11 @@ impl CertFacts {
 }
 
 fn fingerprint(der: &[u8]) -> String {
-    Sha256::digest(der)
+    colon_hex(&Sha256::digest(der))
+}
+
+fn colon_hex(bytes: &[u8]) -> String {
+    bytes
         .iter()
         .map(|b| format!("{b:02X}"))
         .collect::<Vec<_>>()
@@ -187,6 +197,7 @@ mod tests {
             not_after_unix: 0,
             self_signed: true,
             sha256: String::new(),
+            sha1: String::new(),
             san: san.iter().map(|s| s.to_string()).collect(),
             common_name: cn.map(str::to_string),
             key_type: "RSA".into(),

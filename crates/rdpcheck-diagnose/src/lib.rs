@@ -76,6 +76,7 @@ pub fn build_report(obs: &Observations, started_at: String, duration_ms: f64) ->
             .map(|g| sections::gateway(g, obs.now_unix)),
         udp: obs.udp.as_ref().map(|u| sections::udp(&u.value, obs.port)),
         rdp_file: None,
+        client: None,
         relay: None,
         redacted: false,
         findings: diagnosis.findings,

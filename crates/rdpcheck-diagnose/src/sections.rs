@@ -129,6 +129,7 @@ pub fn cert_info(facts: &CertFacts, host: &str, now_unix: f64) -> CertInfo {
         not_after: rfc3339(facts.not_after_unix),
         self_signed: facts.self_signed,
         sha256: facts.sha256.clone(),
+        sha1: Some(facts.sha1.clone()).filter(|s| !s.is_empty()),
         san: facts.san.clone(),
         key_type: facts.key_type.clone(),
         key_bits: facts.key_bits,

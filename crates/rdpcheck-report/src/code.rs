@@ -100,6 +100,21 @@ plain_codes! {
     UdpOpen => "udp.open", Some(Stage::Udp);
     UdpClosed => "udp.closed", Some(Stage::Udp);
     UdpInconclusive => "udp.inconclusive", Some(Stage::Udp);
+    // This computer's side (the Windows build reads it): no ladder stage.
+    ClientUdpDisabled => "client.udp_disabled", None;
+    ClientUdpUnanswered => "client.udp_unanswered", None;
+    ClientStoredConnection => "client.stored_connection", None;
+    ClientStoredCertStale => "client.stored_cert_stale", None;
+    ClientCredsspBlocked => "client.credssp_blocked", None;
+    ClientCredsspVulnerable => "client.credssp_vulnerable", None;
+    ClientCredsspUnpatched => "client.credssp_unpatched", None;
+    ClientTlsNoCommonVersion => "client.tls_no_common_version", None;
+    ClientTlsVersionDisabled => "client.tls_version_disabled", None;
+    ClientTlsCipherNotInOrder => "client.tls_cipher_not_in_order", None;
+    ClientFirewallBlocks => "client.firewall_blocks", None;
+    ClientFirewallMayBlock => "client.firewall_may_block", None;
+    ClientMtuReduced => "client.mtu_reduced", None;
+    ClientRecentDisconnects => "client.recent_disconnects", None;
 }
 
 /// RDP_NEG_FAILURE as a finding family: the six defined codes, and every other value as one
@@ -212,6 +227,12 @@ impl FindingCode {
             FindingCode::TlsAlert(_) => Some(Stage::Tls),
             FindingCode::NegFailure(_) => Some(Stage::X224),
         }
+    }
+
+    /// A finding about this computer (the `client.` codes): read from the client's own
+    /// settings, not judged on the ladder; no stage.
+    pub fn is_client(self) -> bool {
+        matches!(self, FindingCode::Plain(p) if p.as_str().starts_with("client."))
     }
 
     pub fn family(self) -> Option<CodeFamily> {

@@ -21,9 +21,10 @@ pub use event::Event;
 pub use finding::{Finding, Severity};
 pub use redact::redact;
 pub use report::{
-    CertInfo, GatewayReport, HttpAnswer, LayerResult, NegotiationReport, NlaReport, RdpFileReport,
-    RelayStamp, Report, SecurityLayers, StabilityReport, Target, TlsReport, Tool, UdpReport,
-    Verdict, VerdictStatus, SCHEMA_VERSION,
+    CertInfo, ClientFact, ClientFactKey, ClientReport, FactState, GatewayReport, HttpAnswer,
+    LayerResult, NegotiationReport, NlaReport, Provenance, RdpFileReport, RelayStamp, Report,
+    SecurityLayers,
+    StabilityReport, Target, TlsReport, Tool, UdpReport, Verdict, VerdictStatus, SCHEMA_VERSION,
 };
 pub use stage::{LadderPart, Stage, UnknownStage};
 pub use stage_result::{StageResult, StageStatus};

@@ -64,6 +64,13 @@ pub fn redact(report: &Report) -> Report {
     if let Some(f) = &report.rdp_file {
         add(Some(&f.path), "file");
     }
+    // This computer's facts that name the person: the whole value, and the commands naming it.
+    let mut personal: Vec<String> = Vec::new();
+    if let Some(c) = &report.client {
+        for f in c.facts.iter().filter(|f| f.personal) {
+            personal.extend(f.value.clone());
+        }
+    }
     // Longest first, so "host.corp.example" is replaced before "host".
     names.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
     let mut counters: Vec<(&'static str, usize)> = Vec::new();
@@ -86,6 +93,17 @@ pub fn redact(report: &Report) -> Report {
     let mut value = serde_json::to_value(report).unwrap_or(Value::Null);
     replace_all(&mut value, &pseudonyms);
     let mut out: Report = serde_json::from_value(value).unwrap_or_else(|_| report.clone());
+    if let Some(c) = &mut out.client {
+        for f in c.facts.iter_mut().filter(|f| f.personal) {
+            f.value = Some("(personal: redacted)".into());
+        }
+        // Steps name the profile path or the host: keep only those without personal values.
+        c.clear_steps.retain(|step| {
+            !personal
+                .iter()
+                .any(|p| p.split(": ").next().is_some_and(|head| step.contains(head)))
+        });
+    }
     out.redacted = true;
     out
 }

@@ -34,6 +34,9 @@ pub struct Report {
     /// The saved connection (.rdp) the target and gateway came from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rdp_file: Option<RdpFileReport>,
+    /// This computer's side (the client), read-only as the user: only the Windows build reads it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<ClientReport>,
     pub findings: Vec<Finding>,
     pub verdict: Verdict,
     /// Which relay made (and signed) the report; absent for CLI reports.
@@ -151,6 +154,10 @@ pub struct CertInfo {
     pub self_signed: bool,
     /// Upper-case hex, colon separated.
     pub sha256: String,
+    /// SHA-1 of the DER, upper-case hex, colon separated: the thumbprint Windows shows (and,
+    /// unverified, what mstsc keeps as `CertHash`). Absent in reports from before it was added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha1: Option<String>,
     pub san: Vec<String>,
     /// `RSA`, `EC P-256`, `Ed25519`, …
     pub key_type: String,
@@ -324,4 +331,84 @@ pub struct RdpFileReport {
     pub problems: Vec<String>,
     #[serde(default)]
     pub warnings: Vec<String>,
+}
+
+/// This computer's side of the connection: facts the client's own settings hold (policies,
+/// stored connection data, Schannel, firewall, route MTU, the RDP client's log), read-only and
+/// as the user who runs rdpcheck. Each fact is known, absent, or unknown — a value that could
+/// not be read (access denied, an API that failed) is unknown, never absent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientReport {
+    /// What read the facts: `windows` (the Windows build's registry and API reader).
+    pub reader: String,
+    pub facts: Vec<ClientFact>,
+    /// The exact commands that clear what this computer stores for the host (the user runs
+    /// them; rdpcheck never deletes anything).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clear_steps: Vec<String>,
+}
+
+/// What a client fact is about. Names are published (schema 1): add, never rename.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientFactKey {
+    Os,
+    MstscVersion,
+    UdpPolicy,
+    Mru,
+    ServerEntry,
+    CertHash,
+    DefaultRdp,
+    CredsspPolicy,
+    CredsspPatch,
+    Tls10,
+    Tls11,
+    Tls12,
+    Tls13,
+    CipherOrder,
+    Firewall,
+    RouteMtu,
+    ClientLog,
+}
+
+/// Whether a fact was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FactState {
+    /// Read: `value` says what it is.
+    Known,
+    /// Looked for and not there (the key, value or file does not exist): the default applies.
+    Absent,
+    /// Could not be read (access denied, an API error, not supported): `reason` says why.
+    Unknown,
+}
+
+/// How far a fact's meaning rests on Microsoft's own documentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Provenance {
+    /// Read in a Microsoft primary source (Learn, ADMX/ADML, an Open Specification).
+    Ms,
+    /// Third-party sources only (forensics write-ups, blogs).
+    ThirdParty,
+    /// From inference; to be measured on a real Windows computer.
+    Unverified,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientFact {
+    pub key: ClientFactKey,
+    pub state: FactState,
+    /// What was read, in words (known), or what applies when it is absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Why an unknown fact could not be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Where it was read: registry path and value, file, API or event channel.
+    pub source: String,
+    pub provenance: Provenance,
+    /// The value names the person (a user name, a profile path): redaction replaces it whole.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub personal: bool,
 }

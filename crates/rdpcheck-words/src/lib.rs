@@ -18,6 +18,7 @@ pub use labels::{
     fails_at, severity_word, stage_title, status_word, verdict_title, verdict_word, CLIENT_HINT,
 };
 pub use sections::{
-    credssp_version, layer, layer_name, meta, negotiation_flag, os_release, sections, Fact,
+    client_fact_label, credssp_version, layer, layer_name, meta, negotiation_flag, os_release,
+    sections, Fact,
     Section, Tone,
 };

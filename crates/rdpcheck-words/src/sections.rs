@@ -2,7 +2,8 @@
 //! "Details" (the page), after the stage list (the CLI) and in a ticket (Markdown).
 
 use rdpcheck_report::{
-    CertInfo, ClientOutcome, GatewayReport, LayerResult, NegotiationReport, NlaReport,
+    CertInfo, ClientFactKey, ClientOutcome, ClientReport, FactState, GatewayReport, LayerResult,
+    NegotiationReport, NlaReport, Provenance,
     RdpFileReport, Report, SecurityLayers, StabilityReport, TlsReport, UdpReport, Verdict,
 };
 
@@ -112,6 +113,9 @@ pub fn sections(r: &Report) -> Vec<Section> {
     if let Some(u) = &r.udp {
         out.push(udp(u));
     }
+    if let Some(c) = &r.client {
+        out.push(client(c));
+    }
     out
 }
 
@@ -144,6 +148,63 @@ fn clients(v: &Verdict) -> Option<Section> {
         note: Some("What each client family would do with this host, at its default settings."),
         facts,
     })
+/// What a client fact is called in the "This computer" section.
+pub fn client_fact_label(key: ClientFactKey) -> &'static str {
+    match key {
+        ClientFactKey::Os => "Windows",
+        ClientFactKey::MstscVersion => "Remote Desktop Connection",
+        ClientFactKey::UdpPolicy => "Turn Off UDP On Client",
+        ClientFactKey::Mru => "Recent list (MRU)",
+        ClientFactKey::ServerEntry => "Stored entry for the host",
+        ClientFactKey::CertHash => "Stored certificate",
+        ClientFactKey::DefaultRdp => "Default.rdp",
+        ClientFactKey::CredsspPolicy => "CredSSP policy",
+        ClientFactKey::CredsspPatch => "CredSSP update",
+        ClientFactKey::Tls10 => "TLS 1.0",
+        ClientFactKey::Tls11 => "TLS 1.1",
+        ClientFactKey::Tls12 => "TLS 1.2",
+        ClientFactKey::Tls13 => "TLS 1.3",
+        ClientFactKey::CipherOrder => "Cipher suite order",
+        ClientFactKey::Firewall => "Windows Firewall",
+        ClientFactKey::RouteMtu => "Route MTU",
+        ClientFactKey::ClientLog => "Client's log",
+    }
+}
+
+fn client(c: &ClientReport) -> Section {
+    let mut facts: Vec<Fact> = c
+        .facts
+        .iter()
+        .map(|f| {
+            let text = match f.state {
+                FactState::Unknown => format!(
+                    "unknown: {}",
+                    f.reason.as_deref().unwrap_or("could not be read")
+                ),
+                _ => f.value.clone().unwrap_or_default(),
+            };
+            let mark = match f.provenance {
+                Provenance::Ms => "",
+                Provenance::ThirdParty => " [third-party sources]",
+                Provenance::Unverified => " [unverified]",
+            };
+            Fact::new(client_fact_label(f.key), format!("{text}{mark}"))
+        })
+        .collect();
+    for step in &c.clear_steps {
+        facts.push(Fact {
+            mono: true,
+            ..Fact::new("To clear", step.clone())
+        });
+    }
+    Section {
+        id: "client",
+        title: "This computer",
+        note: Some(
+            "read-only, as this user; unknown means it could not be read, not that it is absent",
+        ),
+        facts,
+    }
 }
 
 fn rdp_file(f: &RdpFileReport) -> Section {
@@ -302,6 +363,12 @@ fn certificate(c: &CertInfo) -> Vec<Fact> {
             ..Fact::new("SHA-256", c.sha256.clone())
         },
     ]
+    .into_iter()
+    .chain(c.sha1.as_ref().map(|t| Fact {
+        mono: true,
+        ..Fact::new("SHA-1", t.clone())
+    }))
+    .collect()
 }
 
 /// A layer's answer in words.

@@ -74,3 +74,4 @@ snapshot!(
     windows_replayed_challenge_credssp_v3,
     "windows-replayed-challenge-credssp-v3"
 );
+snapshot!(windows_client_refused, "windows-client-refused");

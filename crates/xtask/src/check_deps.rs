@@ -1,5 +1,5 @@
 //! `cargo xtask check-deps`: the dependency rules of ARCHITECTURE.md, checked. The pure crates
-//! (proto, report, kb, words, diagnose) pull in no async runtime, no socket library and no HTTP/TLS
+//! (proto, report, kb, words, diagnose, client) pull in no async runtime, no socket library and no HTTP/TLS
 //! stack, and their sources call no clock, socket, file or process API; the page never links
 //! the engine; its report module links no Yew, and its shell never reads a report. Reads `cargo tree`, so it checks what is really built, not what a manifest says.
 
@@ -78,6 +78,13 @@ const RULES: &[Rule] = &[
         forbidden: &["rdpcheck-probe", "rdpcheck-diagnose"],
         pure: true,
         src: "crates/rdpcheck-words/src",
+    },
+    Rule {
+        package: "rdpcheck-client",
+        target: None,
+        forbidden: &["rdpcheck-probe", "rdpcheck-diagnose", "rdpcheck-winclient"],
+        pure: true,
+        src: "crates/rdpcheck-client/src",
     },
     Rule {
         package: "rdpcheck-diagnose",

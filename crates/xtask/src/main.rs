@@ -1,8 +1,11 @@
 //! `cargo xtask <task>`: the one entry point for developers and CI.
 //!
 //! - `test`: install what is missing, then fmt, the dependency rules, clippy, every test
-//!   (native, real servers, relay), a short fuzz run (5 s per target), the browser tests.
+//!   (native, real servers, relay), the Windows build under Wine (wine.rs), a short fuzz run
+//!   (5 s per target), the browser tests.
 //! - `check-deps`: the dependency rules of ARCHITECTURE.md (pure crates reach no I/O).
+//! - `dist`: the downloadable CLI in target/dist/ — static Linux (musl) and Windows `.exe` —
+//!   with SHA256SUMS (dist.rs).
 //! - `run [relay flags…]`: build the page and start the relay with it on 127.0.0.1:8080.
 //! - `cli [rdpcheck args…]`: build and run the `rdpcheck` CLI.
 //! - `bench probe`: rdpcheck against nmap on real loopback servers (see BENCHMARKS.md).
@@ -15,9 +18,11 @@
 mod bench;
 mod check_deps;
 mod deps;
+mod dist;
 mod fuzz;
 mod sh;
 mod web;
+mod wine;
 
 use std::process::ExitCode;
 
@@ -30,9 +35,10 @@ fn main() -> ExitCode {
         Some("cli") => cli(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
+        Some("dist") => dist::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask test | check-deps | run [relay flags…] | cli [rdpcheck args…] | fuzz [--time SECS] [--jobs N] [TARGET…] | fuzz --seed | --merge | --short | --list | {}",
+                "usage: cargo xtask test | check-deps | dist | run [relay flags…] | cli [rdpcheck args…] | fuzz [--time SECS] [--jobs N] [TARGET…] | fuzz --seed | --merge | --short | --list | {}",
                 bench::USAGE.trim_start_matches("usage: cargo xtask ")
             );
             return ExitCode::from(2);
@@ -83,6 +89,7 @@ fn test() -> Result<(), String> {
             ],
         )?;
     }
+    dist::clippy_windows()?;
     sh::run(
         "cargo",
         &[
@@ -95,6 +102,7 @@ fn test() -> Result<(), String> {
         ],
     )?;
     sh::run("cargo", &["test", "--workspace", "--locked"])?;
+    wine::test()?;
     // Every fuzz target builds and survives a few seconds over the repository's corpus.
     fuzz::short_run()?;
     web::browser_tests()

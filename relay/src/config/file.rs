@@ -31,6 +31,15 @@ pub struct FileConfig {
     pub public_url: OneOrMany,
     #[serde(default)]
     pub limits: FileLimits,
+    #[serde(default)]
+    pub downloads: FileDownloads,
+}
+
+/// `[downloads]`: files offered under /downloads/.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileDownloads {
+    pub dir: Option<PathBuf>,
 }
 
 impl FileConfig {

@@ -85,4 +85,11 @@ pub struct Args {
         value_delimiter = ','
     )]
     pub public_url: Vec<String>,
+    /// A folder of files to offer under /downloads/ (the `cargo xtask dist` builds).
+    #[arg(
+        long = "downloads-dir",
+        env = "RDPCHECK_DOWNLOADS_DIR",
+        value_name = "DIR"
+    )]
+    pub downloads_dir: Option<PathBuf>,
 }

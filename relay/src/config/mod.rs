@@ -49,6 +49,8 @@ pub struct Config {
     /// The URLs the relay is served under besides its listen address (`--public-url`).
     pub public_urls: Vec<OwnName>,
     pub limits: Limits,
+    /// The folder whose files /downloads/ offers.
+    pub downloads_dir: Option<PathBuf>,
 }
 
 impl Config {
@@ -129,6 +131,7 @@ impl Config {
             dns_server: args.dns_server.or(file.dns_server),
             public_urls,
             limits: Limits::from_file(file.limits),
+            downloads_dir: args.downloads_dir.or(file.downloads.dir),
         };
         config.check_exposure()?;
         Ok(config)

@@ -67,6 +67,14 @@ pub fn client_error_hint(code: FindingCode) -> Option<&'static str> {
         NetUnstable | NetHighLatency => {
             "intermittent 0x904 (socket closed) or 0x108 (time-out) during connect or mid-session"
         }
+        ClientCredsspBlocked => {
+            "\"An authentication error has occurred … This could be due to CredSSP encryption oracle remediation\""
+        }
+        // This computer's other facts: rdpcheck-client says what they mean; nothing sourced to show.
+        ClientUdpDisabled | ClientUdpUnanswered | ClientStoredConnection | ClientStoredCertStale
+        | ClientCredsspVulnerable | ClientCredsspUnpatched | ClientTlsNoCommonVersion
+        | ClientTlsVersionDisabled | ClientTlsCipherNotInOrder | ClientFirewallBlocks
+        | ClientFirewallMayBlock | ClientMtuReduced | ClientRecentDisconnects => return None,
         // Not failures a client stops at: nothing to show.
         TlsNoForwardSecrecy | TlsProbeUnsupported | X224Legacy | SecurityStandardRdpAllowed | SecurityNlaNotRequired | SecurityNlaRequired
         | SecurityInconsistentAnswers

@@ -37,7 +37,7 @@ pub async fn probe(addr: IpAddr, port: u16, wait: Duration) -> UdpOutcome {
     for attempt in 1..=TRIES {
         let start = Instant::now();
         if let Err(e) = socket.send(&syn).await {
-            if e.kind() == io::ErrorKind::ConnectionRefused {
+            if port_unreachable(&e) {
                 return UdpOutcome::Closed { tries: attempt };
             }
             return UdpOutcome::Error(format!("sending the SYN failed: {e}"));
@@ -46,9 +46,7 @@ pub async fn probe(addr: IpAddr, port: u16, wait: Duration) -> UdpOutcome {
         loop {
             match tokio::time::timeout_at(deadline, socket.recv(&mut buf)).await {
                 Err(_) => break,
-                Ok(Err(e)) if e.kind() == io::ErrorKind::ConnectionRefused => {
-                    return UdpOutcome::Closed { tries: attempt }
-                }
+                Ok(Err(e)) if port_unreachable(&e) => return UdpOutcome::Closed { tries: attempt },
                 Ok(Err(e)) => return UdpOutcome::Error(format!("receiving failed: {e}")),
                 Ok(Ok(n)) => match rdpudp::parse_reply(&buf[..n], isn) {
                     Ok(rdpudp::UdpReply::SynAck { version, .. }) => {
@@ -70,4 +68,12 @@ pub async fn probe(addr: IpAddr, port: u16, wait: Duration) -> UdpOutcome {
         },
         None => UdpOutcome::Silent { tries: TRIES },
     }
+}
+
+/// An ICMP port unreachable, as the socket reports it: ECONNREFUSED on Linux; on Windows
+/// WSAECONNRESET ("on a UDP-datagram socket this error indicates a previous send operation
+/// resulted in an ICMP Port Unreachable message", Winsock recv/recvfrom).
+fn port_unreachable(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::ConnectionRefused
+        || (cfg!(windows) && e.kind() == io::ErrorKind::ConnectionReset)
 }

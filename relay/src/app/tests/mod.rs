@@ -17,6 +17,7 @@ use super::router;
 use crate::config::{Auth, Config};
 use crate::state::AppState;
 
+mod downloads;
 mod http;
 mod upgrade;
 
