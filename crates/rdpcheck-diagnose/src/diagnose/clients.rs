@@ -217,6 +217,22 @@ pub fn effect(f: &Finding, client: ClientId, facts: &Facts) -> Effect {
                 Effect::Unknown
             }
         }
+        // This computer's own settings (the Windows build's client section): they say what
+        // happens here, not how each client family fares with the host.
+        ClientUdpDisabled
+        | ClientUdpUnanswered
+        | ClientStoredConnection
+        | ClientStoredCertStale
+        | ClientCredsspBlocked
+        | ClientCredsspVulnerable
+        | ClientCredsspUnpatched
+        | ClientTlsNoCommonVersion
+        | ClientTlsVersionDisabled
+        | ClientTlsCipherNotInOrder
+        | ClientFirewallBlocks
+        | ClientFirewallMayBlock
+        | ClientMtuReduced
+        | ClientRecentDisconnects => Effect::None,
         NetUnstable => fails_if_failing,
         NetHighLatency => Effect::None,
         ProbeTimeout => Effect::Unknown,
