@@ -38,9 +38,12 @@ if [ "$(ver wasm-bindgen)" != "$WBG_VERSION" ] || [ "$(ver wasm-bindgen-test-run
   cargo install wasm-bindgen-cli --version "$WBG_VERSION" --no-default-features --force
 fi
 
-# wasm-opt 132 from npm (pinned in e2e/package-lock.json); put e2e/node_modules/.bin on PATH.
-if [ ! -x e2e/node_modules/.bin/wasm-opt ] || ! e2e/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q 'version 132'; then
+# wasm-opt 132 and terser from npm (pinned in e2e/package-lock.json); put e2e/node_modules/.bin on
+# PATH. Installed again whenever the lock file changed since the last install (its copy is kept).
+if [ ! -x e2e/node_modules/.bin/wasm-opt ] || ! e2e/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q 'version 132' \
+   || ! cmp -s e2e/package-lock.json e2e/node_modules/.rdpcheck-installed-lock.json; then
   npm ci --prefix e2e --no-fund --no-audit
+  cp e2e/package-lock.json e2e/node_modules/.rdpcheck-installed-lock.json
 fi
 
 echo "setup-web-toolchain: trunk $(ver trunk), wasm-bindgen $(ver wasm-bindgen), $(e2e/node_modules/.bin/wasm-opt --version), $(chromium --version 2>/dev/null)"

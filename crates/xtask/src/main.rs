@@ -33,12 +33,13 @@ fn main() -> ExitCode {
         Some("check-deps") => check_deps::run(&web::root()),
         Some("run") => run(&args[1..]),
         Some("cli") => cli(&args[1..]),
+        Some("lab") => lab(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("dist") => dist::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask test | check-deps | dist | run [relay flags…] | cli [rdpcheck args…] | fuzz [--time SECS] [--jobs N] [TARGET…] | fuzz --seed | --merge | --short | --list | {}",
+                "usage: cargo xtask test | check-deps | dist | run [relay flags…] | cli [rdpcheck args…] | lab [--minutes N] | fuzz [--time SECS] [--jobs N] [TARGET…] | fuzz --seed | --merge | --short | --list | {}",
                 bench::USAGE.trim_start_matches("usage: cargo xtask ")
             );
             return ExitCode::from(2);
@@ -112,6 +113,22 @@ fn run(args: &[String]) -> Result<(), String> {
     web::ensure_toolchain()?;
     web::build_page()?;
     let mut cmd = vec!["run", "--quiet", "--release", "-p", "rdpcheck-relay", "--"];
+    cmd.extend(args.iter().map(String::as_str));
+    sh::run("cargo", &cmd)
+}
+
+/// `cargo xtask lab [--minutes N]`: the lab's real servers on loopback, to try the CLI by hand.
+fn lab(args: &[String]) -> Result<(), String> {
+    deps::ensure_apt(deps::LAB_PACKAGES)?;
+    let mut cmd = vec![
+        "run",
+        "--quiet",
+        "-p",
+        "rdpcheck-labtests",
+        "--bin",
+        "lab-servers",
+        "--",
+    ];
     cmd.extend(args.iter().map(String::as_str));
     sh::run("cargo", &cmd)
 }
