@@ -74,6 +74,10 @@ impl Relay {
             .arg(dir.join("relay.key"));
         if let Some((cert, key)) = tls {
             cmd.arg("--tls-cert").arg(cert).arg("--tls-key").arg(key);
+        } else {
+            // The relay answers only to the names it is served under (DNS-rebinding guard).
+            cmd.arg("--public-url")
+                .arg(format!("http://{PLAIN_HOST}:{port}"));
         }
         for (name, _) in std::env::vars_os() {
             if name.to_string_lossy().starts_with("RDPCHECK_") {
@@ -130,7 +134,7 @@ impl Relay {
 pub async fn http_get(port: u16, path: &str) -> Result<String, String> {
     let io = async {
         let mut s = TcpStream::connect(("127.0.0.1", port)).await?;
-        s.write_all(format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").as_bytes())
+        s.write_all(format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n").as_bytes())
             .await?;
         let mut buf = Vec::new();
         s.read_to_end(&mut buf).await?;
