@@ -148,6 +148,8 @@ fn clients(v: &Verdict) -> Option<Section> {
         note: Some("What each client family would do with this host, at its default settings."),
         facts,
     })
+}
+
 /// What a client fact is called in the "This computer" section.
 pub fn client_fact_label(key: ClientFactKey) -> &'static str {
     match key {
