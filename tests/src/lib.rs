@@ -21,8 +21,8 @@ pub mod replay;
 pub mod shadow;
 pub mod udp_responder;
 pub mod weston;
-pub mod xfreerdp;
 pub mod wine;
+pub mod xfreerdp;
 pub mod xrdp;
 
 pub use certs::{TestCa, TestCert};

@@ -23,8 +23,8 @@ pub use redact::redact;
 pub use report::{
     CertInfo, ClientFact, ClientFactKey, ClientReport, FactState, GatewayReport, HttpAnswer,
     LayerResult, NegotiationReport, NlaReport, Provenance, RdpFileReport, RelayStamp, Report,
-    SecurityLayers,
-    StabilityReport, Target, TlsReport, Tool, UdpReport, Verdict, VerdictStatus, SCHEMA_VERSION,
+    SecurityLayers, StabilityReport, Target, TlsReport, Tool, UdpReport, Verdict, VerdictStatus,
+    SCHEMA_VERSION,
 };
 pub use stage::{LadderPart, Stage, UnknownStage};
 pub use stage_result::{StageResult, StageStatus};

@@ -3,8 +3,8 @@
 
 use rdpcheck_report::{
     CertInfo, ClientFactKey, ClientOutcome, ClientReport, FactState, GatewayReport, LayerResult,
-    NegotiationReport, NlaReport, Provenance,
-    RdpFileReport, Report, SecurityLayers, StabilityReport, TlsReport, UdpReport, Verdict,
+    NegotiationReport, NlaReport, Provenance, RdpFileReport, Report, SecurityLayers,
+    StabilityReport, TlsReport, UdpReport, Verdict,
 };
 
 use crate::clients::{client_name, client_outcome};
