@@ -11,9 +11,11 @@
 //! Needs the page built into the relay (`cargo xtask test` builds it first) and Debian's
 //! chromium + chromium-driver; it fails loudly, never skips, when either is missing.
 
+mod downloads;
 #[allow(dead_code)]
 #[path = "../ws/harness.rs"]
 mod harness;
+mod vantage;
 
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
