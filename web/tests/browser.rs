@@ -51,6 +51,7 @@ fn report(text: &str) -> Report {
 /// has no built module to serve (the relay's e2e test loads the real one).
 static MODULE: Native = Native {
     view: rdpcheck_web_report::view,
+    vantage: rdpcheck_web_report::vantage,
     markdown: rdpcheck_web_report::markdown,
     share_link: rdpcheck_web_report::share_link,
 };

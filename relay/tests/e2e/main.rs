@@ -11,9 +11,11 @@
 //! Needs the page built into the relay (`cargo xtask test` builds it first) and Debian's
 //! chromium + chromium-driver; it fails loudly, never skips, when either is missing.
 
+mod downloads;
 #[allow(dead_code)]
 #[path = "../ws/harness.rs"]
 mod harness;
+mod vantage;
 
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
@@ -300,6 +302,16 @@ async fn check_a_real_host_and_share_the_verified_result() {
         .await
         .expect("the form renders");
     eprintln!("page interactive after {:?}", start.elapsed());
+    // This relay has no downloads: the offer says how to get rdpcheck, with no link.
+    let offer = text_of(&c, ".check-form .download-offer").await;
+    assert!(offer.contains("offers no download"), "{offer}");
+    assert!(
+        c.find_all(Locator::Css(".download-offer a"))
+            .await
+            .expect("links")
+            .is_empty(),
+        "no dead link"
+    );
     type_into(&c, "#check-host", "127.0.0.1").await;
     type_into(&c, "#check-port", &port).await;
     c.find(Locator::Css("button[type=submit]"))

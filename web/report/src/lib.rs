@@ -7,7 +7,9 @@
 //!   stages, findings, details from `rdpcheck_words::sections`) and the few facts the page needs
 //!   around it (verdict, title, start time);
 //! - [`markdown`]: the ticket text;
-//! - [`share_link`]: the share link (`rdpcheck_report::share::encode`).
+//! - [`share_link`]: the share link (`rdpcheck_report::share::encode`);
+//! - [`vantage`]: a two-vantage link's markup (the comparison, then both reports; [`vantage`]
+//!   module).
 //!
 //! Pure: no DOM, no clock, no network; native-tested. Every string from the report is escaped
 //! ([`html::esc`]). The page's shell uses [`timeline`], [`article`] and [`html`] too: the live
@@ -17,6 +19,7 @@ pub mod article;
 pub mod html;
 pub mod markdown;
 pub mod timeline;
+pub mod vantage;
 pub mod view;
 
 use rdpcheck_report::wire::SignedReport;
@@ -45,6 +48,31 @@ pub fn view(text: &str) -> Result<View, String> {
     let r = parse(text)?;
     Ok(View {
         html: view::report_html(&r),
+        status: view::status_class(r.verdict.status).to_string(),
+        title: rdpcheck_words::verdict_title(&r.verdict),
+        started_at: r.started_at,
+    })
+}
+
+/// A two-vantage link's reports rendered: `local` (the user's computer's report, unsigned) and
+/// `relay` (the relay's signed report text) compared, then both in full. `verified`: whether
+/// the page found the relay's signature valid (`None` while it checks). The view's status,
+/// title and start time are the relay report's.
+pub fn vantage(
+    local: &str,
+    relay: &str,
+    key_id: &str,
+    verified: Option<bool>,
+) -> Result<View, String> {
+    let l = parse(local).map_err(|e| format!("the user's computer's report: {e}"))?;
+    let r = parse(relay).map_err(|e| format!("the relay's report: {e}"))?;
+    let mark = match verified {
+        None => vantage::RelayMark::Checking,
+        Some(true) => vantage::RelayMark::Verified,
+        Some(false) => vantage::RelayMark::NotVerified,
+    };
+    Ok(View {
+        html: vantage::vantage_html(&l, &r, key_id, mark),
         status: view::status_class(r.verdict.status).to_string(),
         title: rdpcheck_words::verdict_title(&r.verdict),
         started_at: r.started_at,
@@ -86,6 +114,18 @@ mod tests {
         assert!(view("{\"schema\":1}").is_err());
         assert!(view("not json").is_err());
         assert!(markdown("[]", None, None).is_err());
+    }
+
+    #[test]
+    fn vantage_reads_both_reports_and_names_the_one_that_is_not() {
+        let good = include_str!("../../tests/fixtures/xrdp-negotiate.json");
+        let v = vantage(good, good, "k1", Some(true)).expect("two reports");
+        assert_eq!(v.status, "healthy");
+        assert!(v.html.contains("Two vantage points"));
+        let e = vantage("{}", good, "k1", None).expect_err("no local report");
+        assert!(e.starts_with("the user's computer's report"), "{e}");
+        let e = vantage(good, "[]", "k1", None).expect_err("no relay report");
+        assert!(e.starts_with("the relay's report"), "{e}");
     }
 
     #[test]

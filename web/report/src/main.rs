@@ -29,6 +29,24 @@ mod exports {
         })
     }
 
+    /// A two-vantage link's two reports, compared and rendered (see
+    /// `rdpcheck_web_report::vantage`).
+    #[wasm_bindgen]
+    pub fn vantage(
+        local: &str,
+        relay: &str,
+        key_id: &str,
+        verified: Option<bool>,
+    ) -> Result<Rendered, String> {
+        let v = rdpcheck_web_report::vantage(local, relay, key_id, verified)?;
+        Ok(Rendered {
+            html: v.html,
+            status: v.status,
+            title: v.title,
+            started_at: v.started_at,
+        })
+    }
+
     #[wasm_bindgen]
     pub fn markdown(
         report: &str,

@@ -17,6 +17,14 @@ pub struct UserError {
     pub needs_token: bool,
 }
 
+impl UserError {
+    /// The relay may not check this target: running rdpcheck on the user's own computer can
+    /// (the page offers the download with this refusal).
+    pub fn offers_download(&self) -> bool {
+        self.code == error_code::POLICY_DENIED
+    }
+}
+
 pub const UNREACHABLE: &str = "relay.unreachable";
 pub const CLOSED: &str = "relay.closed";
 pub const TIMEOUT: &str = "relay.timeout";
@@ -33,7 +41,7 @@ pub fn from_relay(code: &str, message: &str) -> UserError {
             "This relay is not allowed to check that target",
             "The relay's operator limits which networks and ports it may reach (private addresses \
              are usually refused). Check a public name, ask the operator, or run \
-             `rdpcheck probe HOST` from a computer that can reach the host.",
+             rdpcheck from a computer that can reach the host (below).",
         ),
         error_code::LIMIT_RATE => (
             "Too many checks from your address",
@@ -163,6 +171,8 @@ mod tests {
         let e = from_relay(error_code::POLICY_DENIED, "10.0.0.0/8 is not allowed");
         assert_eq!(e.detail, "10.0.0.0/8 is not allowed");
         assert!(from_relay(error_code::AUTH_REQUIRED, "").needs_token);
+        assert!(from_relay(error_code::POLICY_DENIED, "").offers_download());
+        assert!(!from_relay(error_code::LIMIT_RATE, "").offers_download());
         assert!(closed_early(1006, "").detail.contains("1006"));
     }
 }

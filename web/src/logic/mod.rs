@@ -3,6 +3,7 @@
 //! What only a finished report needs (reading it, its markup, Markdown, share links) is in the
 //! report module, web/report (crate rdpcheck-web-report), which the page loads on demand.
 
+pub mod downloads;
 pub mod errors;
 pub mod evidence;
 pub mod format;

@@ -8,7 +8,7 @@
 use std::rc::Rc;
 
 use rdpcheck_report::wire::{SignedReport, StageState};
-use rdpcheck_report::{Finding, Severity, Stage, StageStatus};
+use rdpcheck_report::{ClientId, Finding, Severity, Stage, StageStatus};
 use rdpcheck_web_report::timeline::{Bar, BarKind};
 
 use super::errors::{self, UserError};
@@ -313,10 +313,19 @@ impl CheckRun {
 /// The `probe` message (protocol v1, `rdpcheck_report::wire::ClientMessage::Probe`) as JSON
 /// text, written here: the page then carries no JSON writer (the test holds it equal to
 /// serde's).
-pub fn probe_request(target: &str, gateway: Option<&str>, samples: u32) -> String {
+/// `client` is written only when chosen (serde skips an absent one).
+pub fn probe_request(
+    target: &str,
+    gateway: Option<&str>,
+    samples: u32,
+    client: Option<ClientId>,
+) -> String {
     let gateway = gateway.map_or_else(|| "null".to_string(), json_string);
+    let client = client.map_or_else(String::new, |c| {
+        format!(",\"client\":{}", json_string(c.as_str()))
+    });
     format!(
-        "{{\"type\":\"probe\",\"target\":{},\"gateway\":{gateway},\"samples\":{samples},\"udp\":true}}",
+        "{{\"type\":\"probe\",\"target\":{},\"gateway\":{gateway},\"samples\":{samples},\"udp\":true{client}}}",
         json_string(target)
     )
 }
@@ -528,20 +537,23 @@ mod tests {
     #[test]
     fn the_probe_request_is_what_serde_writes() {
         use rdpcheck_report::wire::{ClientMessage, ProbeRequest};
-        for (target, gateway, samples) in [
+        let cases = [
             ("rdp.example.com", None, 5),
             ("[2001:db8::1]:3390", Some("gw.example:443"), 0),
             ("we\"ird\\\n\u{1}\u{8}\u{c}\u{1f}\u{7f}✓", Some("\t\r"), 20),
-        ] {
+        ];
+        let clients = std::iter::once(None).chain(ClientId::ALL.map(Some));
+        for (client, (target, gateway, samples)) in clients.zip(cases.iter().cycle()) {
+            let (target, gateway, samples) = (*target, *gateway, *samples);
             let serde = serde_json::to_string(&ClientMessage::Probe(ProbeRequest {
                 target: target.into(),
                 gateway: gateway.map(str::to_string),
                 samples: Some(samples),
                 udp: Some(true),
-                client: None,
+                client,
             }))
             .expect("serde");
-            assert_eq!(probe_request(target, gateway, samples), serde);
+            assert_eq!(probe_request(target, gateway, samples, client), serde);
         }
     }
 

@@ -7,7 +7,9 @@
 //! This module decides everything around it: [`prepare`] says what to check (or the verdict
 //! when there is nothing to check), [`conclude`] turns the check's answer into the banner.
 
-use rdpcheck_report::share::{ShareError, MAX_REPORT_BYTES, PREFIX};
+use rdpcheck_report::share::{
+    ShareError, MAX_REPORT_BYTES, MAX_VANTAGE_BYTES, PREFIX, VANTAGE_PREFIX,
+};
 use rdpcheck_report::wire::{PublicKeyInfo, SignedReport};
 
 use super::json;
@@ -24,7 +26,13 @@ pub enum Verification {
     /// The browser could not run the check (no Ed25519 in WebCrypto, and the page's own
     /// verifier did not load).
     CannotCheck { key_id: String, reason: String },
+    /// A report the CLI made on the user's computer (`rdpcheck probe --share-link`): key id
+    /// `unsigned`, no signature (PROTOCOL.md). Nothing to verify, nothing failed.
+    Local,
 }
+
+/// The key id of a v1 link the CLI made from a local report (with an empty signature).
+pub const UNSIGNED_KEY_ID: &str = "unsigned";
 
 impl Verification {
     pub fn is_verified(&self) -> bool {
@@ -44,6 +52,9 @@ impl Verification {
             Verification::CannotCheck { .. } => {
                 "Not verified — this browser could not check the signature".to_string()
             }
+            Verification::Local => {
+                "Local report — from the user's computer, not signed".to_string()
+            }
         }
     }
 
@@ -52,6 +63,10 @@ impl Verification {
             Verification::Verified { .. } => {
                 "The report below is exactly what the relay signed.".to_string()
             }
+            Verification::Local => "rdpcheck made this report on the user's computer \
+                (rdpcheck probe --share-link): only a relay signs, so there is no signature to \
+                check. Read it as that computer's own view."
+                .to_string(),
             Verification::NotVerified { reason, .. }
             | Verification::KeyUnavailable { reason, .. }
             | Verification::CannotCheck { reason, .. } => reason.clone(),
@@ -74,6 +89,9 @@ pub enum Prepared {
 /// Decides what to check: nothing when the key is missing, of another algorithm, or when the
 /// link's signature or the key is malformed (then the link is not verified).
 pub fn prepare(signed: &SignedReport, key: Result<&PublicKeyInfo, &str>) -> Prepared {
+    if is_local(signed) {
+        return Prepared::Done(Verification::Local);
+    }
     let key = match key {
         Ok(k) => k,
         Err(why) => {
@@ -104,6 +122,11 @@ pub fn prepare(signed: &SignedReport, key: Result<&PublicKeyInfo, &str>) -> Prep
         },
         _ => Prepared::Done(conclude(signed, key, false)),
     }
+}
+
+/// Whether a v1 link's report is the CLI's own, unsigned (key id `unsigned`, no signature).
+pub fn is_local(signed: &SignedReport) -> bool {
+    signed.key_id == UNSIGNED_KEY_ID && signed.signature.is_empty()
 }
 
 /// The verdict once the signature has been checked (`valid`: it is a valid signature by the
@@ -157,26 +180,61 @@ pub fn key_info(text: &str) -> Result<PublicKeyInfo, String> {
     })
 }
 
-/// Decodes a link fragment (`#v1.…`) into the signed report, as text: the report module reads
-/// the report itself when it renders it. The same rules and errors as
-/// `rdpcheck_report::share::decode` (the tests hold them equal), with the page's own base64url
-/// reader and JSON reader.
-pub fn open(fragment: &str) -> Result<SignedReport, ShareError> {
-    let body = fragment
-        .trim_start_matches('#')
-        .strip_prefix(PREFIX)
-        .ok_or(ShareError::UnknownVersion)?;
+/// What a share link holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opened {
+    /// `v1.`: one signed report (or the CLI's unsigned one, see [`is_local`]).
+    Report(SignedReport),
+    /// `v2.`: the user's computer's report (unsigned text) and the relay's signed one.
+    Vantage { local: String, relay: SignedReport },
+}
+
+impl Opened {
+    /// The signed report to verify: the relay's.
+    pub fn signed(&self) -> &SignedReport {
+        match self {
+            Opened::Report(s) | Opened::Vantage { relay: s, .. } => s,
+        }
+    }
+}
+
+/// Decodes a link fragment (`#v1.…` or `#v2.…`) into the signed report(s), as text: the report
+/// module reads the reports themselves when it renders them. The same rules and errors as
+/// `rdpcheck_report::share::decode_link` (the tests hold them equal), with the page's own
+/// base64url reader and JSON reader.
+pub fn open(fragment: &str) -> Result<Opened, ShareError> {
+    let trimmed = fragment.trim_start_matches('#');
+    let (body, limit, v2) = match trimmed.strip_prefix(VANTAGE_PREFIX) {
+        Some(body) => (body, MAX_VANTAGE_BYTES, true),
+        None => (
+            trimmed
+                .strip_prefix(PREFIX)
+                .ok_or(ShareError::UnknownVersion)?,
+            MAX_REPORT_BYTES,
+            false,
+        ),
+    };
     let deflated = base64url_decode(body.trim()).ok_or(ShareError::NotBase64)?;
-    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, MAX_REPORT_BYTES)
-        .map_err(|e| match e.status {
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, limit).map_err(
+        |e| match e.status {
             miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
             _ => ShareError::NotDeflate,
-        })?;
+        },
+    )?;
     let text = String::from_utf8(json).map_err(|e| ShareError::NotJson(e.to_string()))?;
     let v = json::parse(&text).map_err(ShareError::NotJson)?;
-    json::object(&v)
-        .and_then(|o| super::session::signed(&o))
-        .map_err(ShareError::NotJson)
+    let o = json::object(&v).map_err(ShareError::NotJson)?;
+    if !v2 {
+        return super::session::signed(&o)
+            .map(Opened::Report)
+            .map_err(ShareError::NotJson);
+    }
+    let local = o.string("local").map_err(ShareError::NotJson)?;
+    let relay = o
+        .obj("relay")
+        .and_then(|r| super::session::signed(&r))
+        .map_err(ShareError::NotJson)?;
+    Ok(Opened::Vantage { local, relay })
 }
 
 /// The bytes of base64url without padding (RFC 4648 §5), strictly: no padding, no other
@@ -282,7 +340,10 @@ mod tests {
             verify(&s, Err("offline")),
             Verification::KeyUnavailable { .. }
         ));
-        assert_eq!(open(&format!("#{}", share::encode(&s))).ok(), Some(s));
+        assert_eq!(
+            open(&format!("#{}", share::encode(&s))).ok(),
+            Some(Opened::Report(s))
+        );
     }
 
     #[test]
@@ -333,15 +394,108 @@ mod tests {
         ];
         for c in &cases {
             let ours = open(c);
-            let theirs = share::decode(c);
+            let theirs = share::decode_link(c);
             assert_eq!(ours.is_ok(), theirs.is_ok(), "{c:.40}: {ours:?} {theirs:?}");
             match (ours, theirs) {
-                (Ok(a), Ok(b)) => assert_eq!(a, b),
+                (Ok(Opened::Report(a)), Ok(share::Link::Report(b))) => assert_eq!(a, b),
+                (Ok(Opened::Vantage { local, relay }), Ok(share::Link::Vantage(b))) => {
+                    assert_eq!((local, relay), (b.local, b.relay))
+                }
                 (Err(ShareError::NotJson(_)), Err(ShareError::NotJson(_))) => {}
                 (Err(a), Err(b)) => assert_eq!(a, b, "{c:.40}"),
-                _ => unreachable!(),
+                other => panic!("{c:.40}: {other:?}"),
             }
         }
+    }
+
+    /// Two-vantage links open as `share::decode_link` opens them, good and damaged.
+    #[test]
+    fn vantage_links_open_as_the_report_crate_opens_them() {
+        let k = SigningKey::from_bytes(&[1; 32]);
+        let relay = signed("{\"schema\":1,\"relay\":{}}", &k, "k1");
+        let good = share::encode_vantage(&share::VantageLink {
+            local: "{\"schema\":1, \"x\": \"<b>\u{e9}\"}".into(),
+            relay: relay.clone(),
+        });
+        let deflate =
+            |bytes: &[u8]| share::base64url(&miniz_oxide::deflate::compress_to_vec(bytes, 6));
+        let cases = [
+            good.clone(),
+            format!("#{good}"),
+            "v2.***".to_string(),
+            "v2.AAAA".to_string(),
+            format!("v2.{}", deflate(b"{\"local\":\"{}\"}")),
+            format!(
+                "v2.{}",
+                deflate(b"{\"relay\":{\"report\":\"\",\"signature\":\"\",\"key_id\":\"\"}}")
+            ),
+            format!(
+                "v2.{}",
+                deflate(
+                    b"{\"local\":1,\"relay\":{\"report\":\"\",\"signature\":\"\",\"key_id\":\"\"}}"
+                )
+            ),
+            format!("v2.{}", deflate(b"{\"local\":\"\",\"relay\":[]}")),
+            format!("v2.{}", deflate(&vec![b' '; 3 << 20])),
+            // Between the two limits: too large for v1, not for v2.
+            format!(
+                "v2.{}",
+                deflate(
+                    &[
+                        b"{\"local\":\"".as_slice(),
+                        &vec![b'x'; 1 << 20],
+                        b"\",\"relay\":{\"report\":\"\",\"signature\":\"\",\"key_id\":\"\"}}"
+                    ]
+                    .concat()
+                )
+            ),
+        ];
+        for c in &cases {
+            let ours = open(c);
+            let theirs = share::decode_link(c);
+            assert_eq!(ours.is_ok(), theirs.is_ok(), "{c:.40}: {ours:?} {theirs:?}");
+            match (ours, theirs) {
+                (Ok(Opened::Vantage { local, relay }), Ok(share::Link::Vantage(b))) => {
+                    assert_eq!((local, relay), (b.local, b.relay))
+                }
+                (Err(ShareError::NotJson(_)), Err(ShareError::NotJson(_))) => {}
+                (Err(a), Err(b)) => assert_eq!(a, b, "{c:.40}"),
+                other => panic!("{c:.40}: {other:?}"),
+            }
+        }
+        let Ok(Opened::Vantage { relay: r, .. }) = open(&good) else {
+            panic!("a vantage link")
+        };
+        assert!(verify(&r, Ok(&info(&k, "k1"))).is_verified());
+        assert_eq!(open(&good).map(|o| o.signed().clone()), Ok(relay));
+    }
+
+    /// The CLI's unsigned v1 link (key id `unsigned`, no signature) is a local report, with or
+    /// without the relay's key, never a failed signature; anything else unsigned is not verified.
+    #[test]
+    fn the_clis_unsigned_link_is_a_local_report() {
+        let k = SigningKey::from_bytes(&[1; 32]);
+        let local = SignedReport {
+            report: "{\"schema\":1}".into(),
+            signature: String::new(),
+            key_id: UNSIGNED_KEY_ID.into(),
+        };
+        assert_eq!(verify(&local, Ok(&info(&k, "k1"))), Verification::Local);
+        assert_eq!(verify(&local, Err("offline")), Verification::Local);
+        assert!(!Verification::Local.is_verified());
+        assert!(Verification::Local.headline().contains("not signed"));
+        let mut forged = local.clone();
+        forged.signature = "AAAA".into();
+        assert!(matches!(
+            verify(&forged, Ok(&info(&k, "k1"))),
+            Verification::NotVerified { .. }
+        ));
+        let mut other = local;
+        other.key_id = "k1".into();
+        assert!(matches!(
+            verify(&other, Ok(&info(&k, "k1"))),
+            Verification::NotVerified { .. }
+        ));
     }
 
     #[test]
@@ -376,7 +530,9 @@ mod tests {
             key,
             serde_json::from_value::<PublicKeyInfo>(fixture["key"].clone()).expect("serde")
         );
-        let signed = open(link.split_once('#').map_or(link, |x| x.1)).expect("opens");
+        let Ok(Opened::Report(signed)) = open(link.split_once('#').map_or(link, |x| x.1)) else {
+            panic!("a v1 link opens")
+        };
         assert!(signed.report.contains("\"schema\":1"));
         assert!(verify(&signed, Ok(&key)).is_verified());
         let mut tampered = signed.clone();

@@ -57,6 +57,9 @@ pub struct CheckInput {
     pub target: HostPort,
     pub gateway: Option<HostPort>,
     pub samples: u32,
+    /// The client family the verdict is judged for (`None`: the relay's default, mstsc on
+    /// Windows 11 24H2+). Chosen from a list, so not validated here.
+    pub client: Option<rdpcheck_report::ClientId>,
 }
 
 /// Most stability handshakes the page asks for (the relay caps it too).
@@ -131,6 +134,7 @@ pub fn validate_form_with(
             target,
             gateway,
             samples,
+            client: None,
         }),
         _ => Err(errors),
     }

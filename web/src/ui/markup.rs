@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use super::dom;
 use super::router::{is_plain_click, use_navigator, Navigator};
+use crate::logic::downloads::LISTING_PATH;
 
 #[derive(Properties, PartialEq)]
 pub struct MarkupProps {
@@ -58,7 +59,9 @@ fn delegate(navigator: Option<Navigator>) -> Callback<MouseEvent> {
         }
         let link = target.closest("a[href^='/']").ok().flatten();
         if let (Some(a), Some(n)) = (link, &navigator) {
-            if let Some(href) = a.get_attribute("href").filter(|h| !h.starts_with("//")) {
+            // A download is the browser's, not a screen of the page.
+            let own = |h: &String| !h.starts_with("//") && !h.starts_with(LISTING_PATH);
+            if let Some(href) = a.get_attribute("href").filter(own) {
                 if is_plain_click(&e) {
                     e.prevent_default();
                     n.push(&href);

@@ -2,6 +2,7 @@
 
 mod check;
 mod dom;
+mod downloads;
 mod ed25519;
 mod explain;
 mod home;

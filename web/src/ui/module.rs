@@ -28,6 +28,14 @@ extern "C" {
     #[wasm_bindgen(method, catch)]
     fn view(this: &Exports, report: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, catch)]
+    fn vantage(
+        this: &Exports,
+        local: &str,
+        relay: &str,
+        key_id: &str,
+        verified: Option<bool>,
+    ) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch)]
     fn markdown(
         this: &Exports,
         report: &str,
@@ -46,6 +54,9 @@ extern "C" {
     fn load_kb(this: &Exports, bundle: &str) -> Result<(), JsValue>;
 }
 
+/// `rdpcheck_web_report::vantage`: local report, relay report, key id, verified.
+pub type VantageFn = fn(&str, &str, &str, Option<bool>) -> Result<View, String>;
+
 /// `rdpcheck_web_report::markdown`: report text, verification line, link.
 pub type MarkdownFn = fn(&str, Option<&str>, Option<&str>) -> Result<String, String>;
 
@@ -53,6 +64,7 @@ pub type MarkdownFn = fn(&str, Option<&str>, Option<&str>) -> Result<String, Str
 /// which have no built module to load: `rdpcheck_web_report::{view, markdown, share_link}`).
 pub struct Native {
     pub view: fn(&str) -> Result<View, String>,
+    pub vantage: VantageFn,
     pub markdown: MarkdownFn,
     pub share_link: fn(&str, &SignedReport) -> String,
 }
@@ -104,6 +116,22 @@ pub async fn load() -> Result<ReportModule, String> {
     Ok(ReportModule(Inner::Loaded(Rc::new(exports))))
 }
 
+/// The module's `Rendered` object as a [`View`].
+fn rendered(v: JsValue) -> Result<View, String> {
+    let get = |key: &str| {
+        js_sys::Reflect::get(&v, &JsValue::from_str(key))
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default()
+    };
+    Ok(View {
+        html: get("html"),
+        status: get("status"),
+        title: get("title"),
+        started_at: get("started_at"),
+    })
+}
+
 /// Starts loading the module in the background (a check started: its report will need it).
 pub fn prefetch() {
     if NATIVE.with(Cell::get).is_none() {
@@ -118,21 +146,24 @@ impl ReportModule {
     pub fn view(&self, text: &str) -> Result<View, String> {
         match &self.0 {
             Inner::Native(n) => (n.view)(text),
-            Inner::Loaded(m) => {
-                let v = m.view(text).map_err(describe)?;
-                let get = |key: &str| {
-                    js_sys::Reflect::get(&v, &JsValue::from_str(key))
-                        .ok()
-                        .and_then(|s| s.as_string())
-                        .unwrap_or_default()
-                };
-                Ok(View {
-                    html: get("html"),
-                    status: get("status"),
-                    title: get("title"),
-                    started_at: get("started_at"),
-                })
-            }
+            Inner::Loaded(m) => m.view(text).map(rendered).map_err(describe)?,
+        }
+    }
+
+    /// A two-vantage link's reports (the local text, the relay's signed text), compared and
+    /// rendered; `verified`: the relay's signature as checked (`None`: still checking).
+    pub fn vantage(
+        &self,
+        local: &str,
+        relay: &SignedReport,
+        verified: Option<bool>,
+    ) -> Result<View, String> {
+        match &self.0 {
+            Inner::Native(n) => (n.vantage)(local, &relay.report, &relay.key_id, verified),
+            Inner::Loaded(m) => m
+                .vantage(local, &relay.report, &relay.key_id, verified)
+                .map(rendered)
+                .map_err(describe)?,
         }
     }
 

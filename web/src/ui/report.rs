@@ -17,6 +17,7 @@ use super::module::{self, ReportModule, View};
 use super::widgets::CopyButton;
 use crate::logic::share::Verification;
 use crate::logic::{errors, markup};
+use rdpcheck_words::vantage::LOCAL_NOT_SIGNED;
 
 #[derive(Properties, PartialEq)]
 pub struct ReportProps {
@@ -32,6 +33,10 @@ pub struct ReportProps {
     /// A shared report's verification banner (`None` while the signature is being checked).
     #[prop_or_default]
     pub verification: Option<Verification>,
+    /// A two-vantage link's other report: the user's computer's, unsigned (`signed` is then the
+    /// relay's). The module compares the two and renders both.
+    #[prop_or_default]
+    pub local: Option<Rc<str>>,
 }
 
 /// What the report module made of the report.
@@ -49,15 +54,24 @@ pub fn ReportPanel(props: &ReportProps) -> Html {
     let shown = use_state(|| None::<Shown>);
     {
         let shown = shown.clone();
-        use_effect_with(props.signed.clone(), move |signed| {
-            shown.set(None);
+        // A two-vantage view names the relay's signature as checked: drawn again once it is.
+        let verified = props
+            .local
+            .as_ref()
+            .and(props.verification.as_ref())
+            .map(Verification::is_verified);
+        let deps = (props.signed.clone(), props.local.clone(), verified);
+        use_effect_with(deps, move |(signed, local, verified)| {
             let cancelled = Rc::new(Cell::new(false));
-            let signed = signed.clone();
+            let (signed, local, verified) = (signed.clone(), local.clone(), *verified);
             let c = cancelled.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let result = match module::load().await {
                     Err(e) => Shown::Unavailable(e),
-                    Ok(m) => match m.view(&signed.report) {
+                    Ok(m) => match match &local {
+                        Some(l) => m.vantage(l, &signed, verified),
+                        None => m.view(&signed.report),
+                    } {
                         Ok(v) => {
                             let html = AttrValue::from(v.html.clone());
                             Shown::Ready(m, Rc::new(v), html)
@@ -120,6 +134,12 @@ pub fn ReportPanel(props: &ReportProps) -> Html {
     html! {
         <article class="report" aria-labelledby="verdict-title">
             if let Some(v) = &props.verification { { banner(v) } }
+            if props.local.is_some() {
+                <div class="banner local" role="status">
+                    <strong>{ "User's computer's report — " }{ LOCAL_NOT_SIGNED }</strong>
+                    <span>{ "rdpcheck ran the same check on the user's computer at the same time; only the relay signs, so that report is shown as it came." }</span>
+                </div>
+            }
             { body }
             if readable {
                 <ShareBox {module} started_at={AttrValue::from(started_at)} full={props.signed.clone()}
@@ -131,10 +151,10 @@ pub fn ReportPanel(props: &ReportProps) -> Html {
 }
 
 fn banner(v: &Verification) -> Html {
-    let class = if v.is_verified() {
-        "banner ok"
-    } else {
-        "banner bad"
+    let class = match v {
+        Verification::Verified { .. } => "banner ok",
+        Verification::Local => "banner local",
+        _ => "banner bad",
     };
     html! {
         <div class={class} role="status">

@@ -1,4 +1,6 @@
-//! `/r#v1.…`: a shared report, read-only, verified against the relay's key.
+//! `/r#v1.…`: a shared report, read-only, verified against the relay's key; `/r#v2.…`: two
+//! vantage points, the relay's report verified the same way and the user's computer's report
+//! (unsigned) beside it, compared by the report module.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -12,7 +14,7 @@ use super::report::ReportPanel;
 use super::{dom, ed25519};
 use crate::logic::markup;
 use crate::logic::share::{
-    cannot_check, conclude, key_info, open, prepare, Prepared, Verification,
+    cannot_check, conclude, key_info, open, prepare, Opened, Prepared, Verification,
 };
 
 const INTRO: &str = "<section class=\"card intro\"><h1>Shared report</h1><p class=\"muted\">A snapshot, \
@@ -106,19 +108,36 @@ pub fn SharedView(props: &SharedViewProps) -> Html {
     } else {
         (props.fragment.clone(), props.relay_key.clone())
     };
-    let opened = use_memo(fragment, |f| open(f).map(Rc::new));
+    // The signed report to verify, and a two-vantage link's local report beside it.
+    let opened = use_memo(fragment, |f| {
+        open(f).map(|o| match o {
+            Opened::Report(s) => (Rc::new(s), None),
+            Opened::Vantage { local, relay } => (Rc::new(relay), Some(Rc::<str>::from(local))),
+        })
+    });
     let verification = use_state(|| None::<Verification>);
     // Check the signature whenever the link or the key changes (asynchronously: WebCrypto).
     {
         let verification = verification.clone();
-        let signed = opened.as_ref().as_ref().ok().cloned();
+        let signed = opened
+            .as_ref()
+            .as_ref()
+            .ok()
+            .map(|(s, l)| (s.clone(), l.is_some()));
         use_effect_with((signed, relay_key), move |(signed, key)| {
             verification.set(None);
             let cancelled = Rc::new(Cell::new(false));
-            if let (Some(signed), Some(key)) = (signed.clone(), key.clone()) {
+            if let (Some((signed, v2)), Some(key)) = (signed.clone(), key.clone()) {
                 let cancelled = cancelled.clone();
                 wasm_bindgen_futures::spawn_local(async move {
-                    let v = check(&signed, key.as_ref().map_err(String::as_str)).await;
+                    let mut v = check(&signed, key.as_ref().map_err(String::as_str)).await;
+                    if v2 && v == Verification::Local {
+                        // A relay's half without a signature is not a local report.
+                        v = Verification::NotVerified {
+                            key_id: signed.key_id.clone(),
+                            reason: "The relay's report carries no signature.".to_string(),
+                        };
+                    }
                     if !cancelled.get() {
                         verification.set(Some(v));
                     }
@@ -127,8 +146,8 @@ pub fn SharedView(props: &SharedViewProps) -> Html {
             move || cancelled.set(true)
         });
     }
-    let signed = match &*opened {
-        Ok(s) => s.clone(),
+    let (signed, local) = match &*opened {
+        Ok((s, l)) => (s.clone(), l.clone()),
         Err(e) => {
             return html! { <Markup html={AttrValue::from(markup::link_error(1, &e.to_string()))} /> };
         }
@@ -138,7 +157,7 @@ pub fn SharedView(props: &SharedViewProps) -> Html {
         <>
             <Markup html={AttrValue::Static(if verification.is_none() { INTRO_CHECKING } else { INTRO })} />
             <WithKb optional=true>
-                <ReportPanel {signed} {verification} shared=true />
+                <ReportPanel {signed} {local} {verification} shared=true />
             </WithKb>
         </>
     }

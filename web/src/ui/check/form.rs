@@ -4,8 +4,12 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use rdpcheck_report::ClientId;
+
 use super::rdp_input::{read_files, Fill, RdpFileInput};
+use crate::logic::downloads::cli_target;
 use crate::logic::validate::{validate_form_with, CheckInput, Field, FieldError, IdnaToAscii};
+use crate::ui::downloads::{offer, Listing};
 
 /// IDNA the browser's own way, for names with non-ASCII characters: the host part of
 /// `new URL("http://" + name)` (WHATWG URL host parsing, UTS #46).
@@ -44,6 +48,11 @@ pub struct CheckFormProps {
     pub needs_token: bool,
     /// A valid form was submitted: the input and the relay token (empty: none).
     pub on_start: Callback<(CheckInput, String)>,
+    /// The relay's downloads (`None` while fetched): the offer below the form, for the host
+    /// as typed.
+    pub listing: Option<Listing>,
+    /// Offer the download below the form (not while a refusal offers it).
+    pub offer: bool,
 }
 
 #[component]
@@ -55,6 +64,8 @@ pub fn CheckForm(props: &CheckFormProps) -> Html {
     let errors = use_state(Vec::<FieldError>::new);
     let rdp = use_state(|| None::<Fill>);
     let token = use_state(|| dom::session_token().unwrap_or_default());
+    // The client family the verdict is judged for; `None`: the relay's default.
+    let client = use_state(|| None::<ClientId>);
 
     // The URL may change while the page stays (a link to another /check?host=).
     {
@@ -74,13 +85,14 @@ pub fn CheckForm(props: &CheckFormProps) -> Html {
     }
 
     let onsubmit = {
-        let (host, port, gateway, samples, errors, token) = (
+        let (host, port, gateway, samples, errors, token, client) = (
             host.clone(),
             port.clone(),
             gateway.clone(),
             samples.clone(),
             errors.clone(),
             token.clone(),
+            client.clone(),
         );
         let (busy, on_start) = (props.busy, props.on_start.clone());
         Callback::from(move |e: SubmitEvent| {
@@ -91,7 +103,8 @@ pub fn CheckForm(props: &CheckFormProps) -> Html {
             let token = token.trim().to_string();
             dom::set_session_token(&token);
             match validate_form_with(&host, &port, &gateway, &samples, Some(&BrowserIdna)) {
-                Ok(input) => {
+                Ok(mut input) => {
+                    input.client = *client;
                     errors.set(Vec::new());
                     on_start.emit((input, token));
                 }
@@ -162,6 +175,7 @@ pub fn CheckForm(props: &CheckFormProps) -> Html {
                 <summary>{ "Options" }</summary>
                 { field(Field::Samples, "Repeated handshakes", &samples, "0 to 20; more handshakes measure stability better but take longer.") }
             </details>
+            { client_select(&client) }
             if props.needs_token || !token.is_empty() {
                 <div class="field">
                     <label for="check-token">{ "Relay access token" }</label>
@@ -173,7 +187,37 @@ pub fn CheckForm(props: &CheckFormProps) -> Html {
             <div class="actions">
                 <button type="submit" class="primary" disabled={busy}>{ if busy { "Checking…" } else { "Run the check" } }</button>
             </div>
+            if props.offer { { offer(&props.listing, &cli_target(&host, &port)) } }
         </form>
+    }
+}
+
+/// "Your Remote Desktop client": the verdict's headline is judged for it (every family's
+/// outcome is in the report either way); unchosen, the relay judges for mstsc on Windows 11.
+fn client_select(client: &UseStateHandle<Option<ClientId>>) -> Html {
+    let onchange = {
+        let client = client.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            {
+                client.set(s.value().parse().ok());
+            }
+        })
+    };
+    let chosen = **client;
+    html! {
+        <div class="field">
+            <label for="check-client">{ "Your Remote Desktop client" }</label>
+            <select id="check-client" {onchange} aria-describedby="check-client-hint">
+                <option value="" selected={chosen.is_none()}>{ "Not sure (judged for mstsc on Windows 11)" }</option>
+                { for ClientId::ALL.iter().map(|c| html! {
+                    <option value={c.as_str()} selected={chosen == Some(*c)}>{ rdpcheck_words::client_name(*c) }</option>
+                }) }
+            </select>
+            <span id="check-client-hint" class="hint">{ "The verdict is judged for this client; the report lists every client's outcome." }</span>
+        </div>
     }
 }
 

@@ -7,11 +7,13 @@ use super::socket::RunState;
 use crate::logic::errors::UserError;
 use crate::logic::format::{ms, severity_word, stage_title, status_word};
 use crate::logic::session::{CheckRun, Phase};
+use crate::ui::downloads::{offer, Listing};
 
 /// Progress while the check runs (and what it reached when it stopped), then nothing once the
 /// report is in: the report shows all of it and more. `now` is the page clock (ms). (A function:
 /// it keeps no state, and its panel re-renders on every tick anyway.)
-pub fn live_progress(state: &RunState, now: f64) -> Html {
+/// A policy refusal offers the download, for `sent` (the target as sent).
+pub fn live_progress(state: &RunState, now: f64, listing: &Option<Listing>, sent: &str) -> Html {
     let run = &state.run;
     if matches!(run.phase, Phase::Idle) {
         return html! {};
@@ -21,7 +23,10 @@ pub fn live_progress(state: &RunState, now: f64) -> Html {
     html! {
         <>
             if show_progress { { progress(run, now) } }
-            if let Phase::Failed(e) = &run.phase { { error_box(e) } }
+            if let Phase::Failed(e) = &run.phase {
+                { error_box(e) }
+                if e.offers_download() { <div class="card">{ offer(listing, sent) }</div> }
+            }
         </>
     }
 }

@@ -19,6 +19,7 @@ use yew::prelude::*;
 use self::form::CheckForm;
 use self::live::live_progress;
 use self::socket::use_check_run;
+use super::downloads::use_listing;
 use super::kbload::{prefetch, WithKb};
 use super::module;
 use super::report::ReportPanel;
@@ -62,6 +63,19 @@ pub struct CheckPanelProps {
 pub fn CheckPanel(props: &CheckPanelProps) -> Html {
     let check = use_check_run();
     let run = &check.state.run;
+    // The download offer's listing (fetched on this screen only) and the target last sent,
+    // for the command line a refusal offers.
+    let listing = use_listing();
+    let sent = use_state(String::new);
+    let on_start = {
+        let (sent, start) = (sent.clone(), check.start.clone());
+        Callback::from(
+            move |(input, token): (crate::logic::validate::CheckInput, String)| {
+                sent.set(input.target.to_target());
+                start.emit((input, token));
+            },
+        )
+    };
     let done = match &run.phase {
         Phase::Done(r) => Some(r.clone()),
         _ => None,
@@ -88,6 +102,7 @@ pub fn CheckPanel(props: &CheckPanelProps) -> Html {
     }
 
     let needs_token = matches!(&run.phase, Phase::Failed(e) if e.needs_token);
+    let refused = matches!(&run.phase, Phase::Failed(e) if e.offers_download());
     let title = props
         .title
         .clone()
@@ -95,8 +110,9 @@ pub fn CheckPanel(props: &CheckPanelProps) -> Html {
     html! {
         <div class="check-panel">
             <CheckForm host={props.host.clone()} port={props.port.clone()} gateway={props.gateway.clone()}
-                {title} busy={run.is_active()} {needs_token} on_start={check.start.clone()} />
-            { live_progress(&check.state, check.now) }
+                {title} busy={run.is_active()} {needs_token} {on_start} listing={listing.clone()}
+                offer={!refused} />
+            { live_progress(&check.state, check.now, &listing, &sent) }
             if let Some(r) = done {
                 <WithKb optional=true>
                     <ReportPanel signed={r.full.clone()} redacted={r.redacted.clone()} />

@@ -130,6 +130,7 @@ pub fn use_check_run() -> CheckRunHandle {
                 &input.target.to_target(),
                 input.gateway.as_ref().map(|g| g.to_target()).as_deref(),
                 input.samples,
+                input.client,
             );
             let t = dom::now();
             now.set(t);
