@@ -121,8 +121,16 @@ async fn live_gateway_trusted_ca_host_closed_is_healthy_with_caveat() {
     assert_report_eq!(report, report.verdict.stage, None);
     assert_summary(&report, true, "could not be checked");
     assert_verdict_names(&report, "tcp.refused");
-    // nginx saw the unauthenticated gateway request.
-    let logs = nginx.logs();
+    // nginx saw the unauthenticated gateway request (it writes the access log line after the
+    // response went out, so give it a moment).
+    let mut logs = nginx.logs();
+    for _ in 0..30 {
+        if logs.contains("RDG_OUT_DATA /remoteDesktopGateway/") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        logs = nginx.logs();
+    }
     assert!(
         logs.contains("RDG_OUT_DATA /remoteDesktopGateway/"),
         "nginx access log lacks the request:\n{logs}"

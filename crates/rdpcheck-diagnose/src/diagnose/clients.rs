@@ -256,22 +256,6 @@ pub fn effect(f: &Finding, client: ClientId, facts: &Facts) -> Effect {
             (false, _) => Effect::None,
         },
         GatewayLive | GatewayRpcProxy | UdpOpen | UdpClosed | UdpInconclusive => Effect::None,
-        // This computer's findings (rdpcheck-client): about the machine the check ran on, not
-        // about what a client family does with the host.
-        ClientUdpDisabled
-        | ClientUdpUnanswered
-        | ClientStoredConnection
-        | ClientStoredCertStale
-        | ClientCredsspBlocked
-        | ClientCredsspVulnerable
-        | ClientCredsspUnpatched
-        | ClientTlsNoCommonVersion
-        | ClientTlsVersionDisabled
-        | ClientTlsCipherNotInOrder
-        | ClientFirewallBlocks
-        | ClientFirewallMayBlock
-        | ClientMtuReduced
-        | ClientRecentDisconnects => Effect::None,
     }
 }
 
