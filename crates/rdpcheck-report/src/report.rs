@@ -1,3 +1,7 @@
+//! The report, schema 1: every published field in one file, so the JSON a user reads and the
+//! types that write it can be checked against each other in one place (this is why it is a little
+//! over the ~400-line rule). Add fields, never rename.
+
 use serde::{Deserialize, Serialize};
 
 use crate::{ClientId, ClientVerdict, Finding, FindingCode, Stage, StageResult};
