@@ -12,10 +12,9 @@
 //! Fuzz note: `parse_server_flight` has no fuzz target of its own yet; the `never_panics` suite
 //! covers it (prefixes, mutations and random records of the real flights in tests/data).
 
+use super::record::{next_record, Record};
 use super::server_reply::server_hello_body;
-use super::{
-    CONTENT_ALERT, CONTENT_HANDSHAKE, HANDSHAKE_SERVER_HELLO, MAX_RECORD_LEN, RECORD_HEADER_LEN,
-};
+use super::HANDSHAKE_SERVER_HELLO;
 use crate::reader::Reader;
 use crate::DecodeError;
 
@@ -86,78 +85,6 @@ pub fn parse_server_flight(bytes: &[u8]) -> Result<Option<FlightReply>, DecodeEr
         }
     }
     Ok(flight_from(&handshake)?.map(FlightReply::Flight))
-}
-
-enum Record<'a> {
-    NeedMore,
-    Alert { level: u8, description: u8 },
-    Handshake(&'a [u8]),
-}
-
-/// The next record, judged by its content type as soon as that byte is here.
-fn next_record<'a>(records: &mut Reader<'a>, first: bool) -> Result<Record<'a>, DecodeError> {
-    let Some(content_type) = records.peek() else {
-        return Ok(Record::NeedMore);
-    };
-    let expected = match content_type {
-        CONTENT_HANDSHAKE => true,
-        CONTENT_ALERT => first,
-        _ => false,
-    };
-    if !expected {
-        return Err(DecodeError::invalid(
-            "tls record type",
-            format!("{content_type:#04x}, expected a handshake or alert record"),
-        ));
-    }
-    if records.remaining() < RECORD_HEADER_LEN {
-        return Ok(Record::NeedMore);
-    }
-    // Read the header from a copy: an incomplete record is left for the next call.
-    let mut header = *records;
-    header.skip(1, "tls record type")?;
-    let major = header.u8("tls record version")?;
-    let minor = header.u8("tls record version")?;
-    let len = usize::from(header.u16_be("tls record length")?);
-    if major != 0x03 {
-        return Err(DecodeError::invalid(
-            "tls record version",
-            format!("{major:#04x}{minor:02x} is not SSLv3/TLS"),
-        ));
-    }
-    if len > MAX_RECORD_LEN {
-        return Err(DecodeError::invalid(
-            "tls record length",
-            format!("{len} exceeds the {MAX_RECORD_LEN}-byte maximum"),
-        ));
-    }
-    if content_type == CONTENT_ALERT {
-        if len < 2 {
-            return Err(DecodeError::invalid(
-                "tls alert",
-                format!("record of {len} bytes, an alert needs 2"),
-            ));
-        }
-        if header.remaining() < 2 {
-            return Ok(Record::NeedMore);
-        }
-        return Ok(Record::Alert {
-            level: header.u8("tls alert level")?,
-            description: header.u8("tls alert description")?,
-        });
-    }
-    if len == 0 {
-        return Err(DecodeError::invalid(
-            "tls handshake record",
-            "zero-length fragment",
-        ));
-    }
-    if header.remaining() < len {
-        return Ok(Record::NeedMore);
-    }
-    let fragment = header.take(len, "tls handshake fragment")?;
-    *records = header;
-    Ok(Record::Handshake(fragment))
 }
 
 /// The flight at the start of `handshake`, once its ServerHelloDone (or a TLS 1.3 ServerHello)

@@ -12,6 +12,7 @@
 mod client_hello;
 mod flight;
 mod names;
+mod record;
 mod server_reply;
 
 pub use client_hello::{legacy_client_hello, LEGACY_CIPHER_SUITES};

@@ -1,10 +1,8 @@
 //! Reading the server's first flight: a ServerHello, possibly fragmented over several
 //! handshake records, or an alert (RFC 5246 §6.2, §7.2, §7.4.1.3; RFC 8446 §4.1.3, §4.2.1).
 
-use super::{
-    CONTENT_ALERT, CONTENT_HANDSHAKE, EXT_SUPPORTED_VERSIONS, HANDSHAKE_SERVER_HELLO,
-    MAX_RECORD_LEN, MAX_SERVER_HELLO_LEN, RECORD_HEADER_LEN,
-};
+use super::record::{next_record, Record};
+use super::{EXT_SUPPORTED_VERSIONS, HANDSHAKE_SERVER_HELLO, MAX_SERVER_HELLO_LEN};
 use crate::reader::Reader;
 use crate::DecodeError;
 
@@ -27,85 +25,18 @@ pub fn parse_server_reply(bytes: &[u8]) -> Result<Option<ServerReply>, DecodeErr
     let mut handshake: Vec<u8> = Vec::new();
     let mut records = Reader::new(bytes);
     loop {
-        // Judge the content type as soon as its byte is here: a TPKT, HTTP or SSH answer
-        // is reported at once instead of after waiting for a full record header.
-        let Some(content_type) = records.peek() else {
-            return Ok(None);
-        };
-        let expected = match content_type {
-            CONTENT_HANDSHAKE => true,
-            CONTENT_ALERT => handshake.is_empty(),
-            _ => false,
-        };
-        if !expected {
-            return Err(DecodeError::invalid(
-                "tls record type",
-                format!(
-                    "{content_type:#04x} ({}), expected a handshake or alert record",
-                    content_type_name(content_type)
-                ),
-            ));
-        }
-        if records.remaining() < RECORD_HEADER_LEN {
-            return Ok(None);
-        }
-        records.skip(1, "tls record type")?;
-        let major = records.u8("tls record version")?;
-        let minor = records.u8("tls record version")?;
-        let len = usize::from(records.u16_be("tls record length")?);
-        if major != 0x03 {
-            return Err(DecodeError::invalid(
-                "tls record version",
-                format!("{major:#04x}{minor:02x} is not SSLv3/TLS"),
-            ));
-        }
-        if len > MAX_RECORD_LEN {
-            return Err(DecodeError::invalid(
-                "tls record length",
-                format!("{len} exceeds the {MAX_RECORD_LEN}-byte maximum"),
-            ));
-        }
-        if content_type == CONTENT_ALERT {
-            if len < 2 {
-                return Err(DecodeError::invalid(
-                    "tls alert",
-                    format!("record of {len} bytes, an alert needs 2"),
-                ));
+        match next_record(&mut records, handshake.is_empty())? {
+            Record::NeedMore => return Ok(None),
+            Record::Alert { level, description } => {
+                return Ok(Some(ServerReply::Alert { level, description }))
             }
-            if records.remaining() < 2 {
-                return Ok(None);
+            Record::Handshake(fragment) => {
+                handshake.extend_from_slice(fragment);
+                if let Some(reply) = server_hello_from(&handshake)? {
+                    return Ok(Some(reply));
+                }
             }
-            return Ok(Some(ServerReply::Alert {
-                level: records.u8("tls alert level")?,
-                description: records.u8("tls alert description")?,
-            }));
         }
-        // A handshake record: collect its fragment.
-        if len == 0 {
-            return Err(DecodeError::invalid(
-                "tls handshake record",
-                "zero-length fragment",
-            ));
-        }
-        if records.remaining() < len {
-            return Ok(None);
-        }
-        handshake.extend_from_slice(records.take(len, "tls handshake fragment")?);
-        if let Some(reply) = server_hello_from(&handshake)? {
-            return Ok(Some(reply));
-        }
-    }
-}
-
-fn content_type_name(content_type: u8) -> &'static str {
-    match content_type {
-        0x14 => "change_cipher_spec",
-        CONTENT_ALERT => "alert after a partial handshake",
-        CONTENT_HANDSHAKE => "handshake",
-        0x17 => "application_data",
-        0x18 => "heartbeat",
-        0x03 => "a TPKT frame: the server is still speaking X.224",
-        _ => "not TLS",
     }
 }
 
