@@ -205,16 +205,9 @@ fn probe(args: ProbeArgs) -> ExitCode {
         return vantage::run(&args.relay, url, run);
     }
 
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let runtime = match crate::runtime() {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("rdpcheck: internal error: cannot start the runtime: {e}");
-            return ExitCode::from(3);
-        }
+        Err(code) => return code,
     };
     let live = std::io::stderr().is_terminal();
     let report = runtime.block_on(async move {
@@ -268,4 +261,17 @@ fn probe(args: ProbeArgs) -> ExitCode {
         VerdictStatus::Problem => ExitCode::from(1),
         VerdictStatus::Incomplete => ExitCode::from(4),
     }
+}
+
+/// The runtime a check runs on (2 workers: the probe's tasks and, with --relay, the relay
+/// session); exit code 3 when it cannot start.
+fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            eprintln!("rdpcheck: internal error: cannot start the runtime: {e}");
+            ExitCode::from(3)
+        })
 }

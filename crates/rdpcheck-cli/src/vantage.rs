@@ -115,16 +115,9 @@ pub fn run(args: &RelayArgs, url: &str, run: Run) -> ExitCode {
         extra_roots,
         deadline: run.opts.total_timeout.max(Duration::from_secs(30)) + Duration::from_secs(30),
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let runtime = match crate::runtime() {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("rdpcheck: internal error: cannot start the runtime: {e}");
-            return ExitCode::from(3);
-        }
+        Err(code) => return code,
     };
     let live = std::io::stderr().is_terminal();
     let opts = run.opts.clone();
