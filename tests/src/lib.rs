@@ -11,6 +11,7 @@
 pub mod certs;
 pub mod check;
 pub mod fault;
+pub mod http;
 pub mod loopback;
 pub mod machine;
 pub mod mstsc;

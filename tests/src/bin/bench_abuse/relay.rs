@@ -12,7 +12,6 @@ use nix::sys::signal::{killpg, Signal};
 use nix::unistd::Pid;
 use rdpcheck_labtests::process::{free_port, ServerProcess, START_ATTEMPTS};
 use tempfile::TempDir;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::task::JoinHandle;
 
@@ -188,28 +187,10 @@ pub async fn connect_from(source: Ipv4Addr, port: u16) -> std::io::Result<TcpStr
 /// GET `path` from `source` with `Connection: close`: (status, body), bounded by [`STEP`].
 pub async fn http_get(source: Ipv4Addr, port: u16, path: &str) -> Result<(u16, String), String> {
     let work = async {
-        let mut s = connect_from(source, port)
+        let s = connect_from(source, port)
             .await
             .map_err(|e| e.to_string())?;
-        s.write_all(
-            format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n")
-                .as_bytes(),
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-        let mut buf = Vec::new();
-        s.read_to_end(&mut buf).await.map_err(|e| e.to_string())?;
-        let text = String::from_utf8_lossy(&buf).into_owned();
-        let status = text
-            .split_whitespace()
-            .nth(1)
-            .and_then(|c| c.parse::<u16>().ok())
-            .ok_or_else(|| format!("no status line: {text:?}"))?;
-        let body = text
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_string())
-            .unwrap_or_default();
-        Ok((status, body))
+        rdpcheck_labtests::http::get(s, port, path).await
     };
     tokio::time::timeout(STEP, work)
         .await

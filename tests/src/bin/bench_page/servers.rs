@@ -11,7 +11,6 @@ use nix::sys::signal::{killpg, Signal};
 use nix::unistd::Pid;
 use rdpcheck_labtests::process::free_port;
 use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::{CHROMEDRIVER, CHROMIUM, PLAIN_HOST, STEP};
@@ -133,22 +132,15 @@ impl Relay {
 /// GET over plain HTTP/1.0 on loopback; the body.
 pub async fn http_get(port: u16, path: &str) -> Result<String, String> {
     let io = async {
-        let mut s = TcpStream::connect(("127.0.0.1", port)).await?;
-        s.write_all(format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n").as_bytes())
-            .await?;
-        let mut buf = Vec::new();
-        s.read_to_end(&mut buf).await?;
-        Ok::<_, std::io::Error>(buf)
+        let s = TcpStream::connect(("127.0.0.1", port))
+            .await
+            .map_err(|e| e.to_string())?;
+        rdpcheck_labtests::http::get(s, port, path).await
     };
-    let buf = tokio::time::timeout(Duration::from_secs(5), io)
+    let (_, body) = tokio::time::timeout(Duration::from_secs(5), io)
         .await
-        .map_err(|_| "timeout".to_string())?
-        .map_err(|e| e.to_string())?;
-    let text = String::from_utf8_lossy(&buf);
-    Ok(text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default())
+        .map_err(|_| "timeout".to_string())??;
+    Ok(body)
 }
 
 pub struct Driver {

@@ -12,7 +12,6 @@ use rdpcheck_labtests::process::{
     forget_on_interrupt, free_port, interrupted, kill_on_interrupt, START_ATTEMPTS,
 };
 use tempfile::TempDir;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::procfs::proc_status_kib;
@@ -184,28 +183,10 @@ impl Drop for Relay {
 /// A plain HTTP/1.1 GET: (status, body). Bounded by STEP.
 async fn http_get(port: u16, path: &str) -> Result<(u16, String), String> {
     let exchange = async {
-        let mut s = TcpStream::connect(("127.0.0.1", port))
+        let s = TcpStream::connect(("127.0.0.1", port))
             .await
             .map_err(|e| e.to_string())?;
-        s.write_all(
-            format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n")
-                .as_bytes(),
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-        let mut buf = Vec::new();
-        s.read_to_end(&mut buf).await.map_err(|e| e.to_string())?;
-        let text = String::from_utf8_lossy(&buf).into_owned();
-        let status = text
-            .split_whitespace()
-            .nth(1)
-            .and_then(|c| c.parse::<u16>().ok())
-            .ok_or_else(|| format!("no status line: {text:?}"))?;
-        let body = text
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_string())
-            .unwrap_or_default();
-        Ok((status, body))
+        rdpcheck_labtests::http::get(s, port, path).await
     };
     tokio::time::timeout(STEP, exchange)
         .await
