@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use rdpcheck_labtests::certs::TestCert;
 use rdpcheck_labtests::process::free_port;
 
+use crate::harness::http::connect_from;
 use crate::harness::relay::relay_command;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -105,7 +106,9 @@ async fn the_https_listener_has_the_same_caps_and_deadlines() {
         assert!(start.elapsed() < Duration::from_secs(15), "no HTTPS answer");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    // The held connections come from 127.0.0.3, so a curl connection the relay has not yet seen
+    // close (curl's client is 127.0.0.1) cannot take one of the three slots.
+    let client = Some(std::net::IpAddr::from([127, 0, 0, 3]));
     // How long until the relay closes a connection that sends nothing.
     async fn closed_after(mut s: tokio::net::TcpStream) -> Option<Duration> {
         let start = Instant::now();
@@ -117,9 +120,9 @@ async fn the_https_listener_has_the_same_caps_and_deadlines() {
     }
     let mut held = Vec::new();
     for _ in 0..3 {
-        held.push(tokio::net::TcpStream::connect(addr).await.expect("connect"));
+        held.push(connect_from(client, port).await.expect("connect"));
     }
-    let over = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let over = connect_from(client, port).await.expect("connect");
     let over = closed_after(over)
         .await
         .expect("the 4th connection stayed open");
