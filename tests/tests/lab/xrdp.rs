@@ -151,6 +151,44 @@ async fn xrdp_with_expired_certificate() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn xrdp_tls13_only_warns_for_clients_without_tls13() {
+    // The legacy hello rides on a layer probe's connection (no connection of its own): a TLS
+    // 1.3-only host refuses it, and the tls stage warns; the same server with TLS 1.2 allowed
+    // answers it and raises nothing.
+    let cert = TestCert::self_signed();
+    let (server, report) = probe_xrdp(
+        "xrdp tls1.3 only",
+        SecurityLayer::Negotiate,
+        &cert,
+        &[("ssl_protocols", "TLSv1.3")],
+    )
+    .await;
+    let only = expect_finding(&report, "tls.tls13_only");
+    assert_says(
+        &report,
+        "the evidence names the refused hello:",
+        &only.evidence,
+        &["TLS 1.0–1.2 ClientHello"],
+    );
+    assert_stage(&report, "tls", StageStatus::Warn);
+    drop(server);
+
+    let (server, report) = probe_xrdp(
+        "xrdp tls1.2+1.3",
+        SecurityLayer::Negotiate,
+        &cert,
+        &[("ssl_protocols", "TLSv1.2, TLSv1.3")],
+    )
+    .await;
+    assert_report!(
+        report,
+        finding(&report, "tls.tls13_only").is_none(),
+        "TLS 1.2 is allowed"
+    );
+    drop(server);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn xrdp_tls10_only_is_legacy_only() {
     let cert = TestCert::self_signed();
     let (server, report) = probe_xrdp(

@@ -14,10 +14,11 @@ use crate::observe::{
     ConnectOutcome, NlaOutcome, Observations, ReplyOutcome, TcpAttempt, Timed, TlsOutcome,
     MAIN_REQUEST,
 };
+use crate::stages::legacy_carry::LegacyCarry;
 use crate::stages::{layers, net, nla, stability};
 use crate::ProbeOptions;
 
-use super::tls_stage::run_tls;
+use super::tls_stage::{run_tls, LegacySource};
 use super::{connect_first, unix_now, AbortOnDrop, Emitter};
 
 /// The direct path: TCP to the host, negotiation, layers, TLS, NLA, stability.
@@ -41,17 +42,27 @@ pub(super) async fn direct_ladder(
 
     // The per-layer probes start with the main negotiation (see stages/layers.rs for the burst).
     let main_answered = Arc::new(Notify::new());
-    // Set when the layer probes are done: the legacy TLS hello waits for it, so its extra
-    // connection does not pile onto theirs (xrdp's listen backlog is 2: a third pending
-    // connection costs a 1 s SYN retransmit).
+    // Set when the layer probes are done: the TLS stage waits for it before it takes the legacy
+    // hello one of them carried, or opens a connection for it when none could (after theirs:
+    // xrdp's listen backlog is 2, and a third pending connection costs a 1 s SYN retransmit).
     let layers_done = Arc::new(Notify::new());
+    let carry = Arc::new(LegacyCarry::new(&opts.host, reply));
     let layer_probes = tokio::spawn({
         let (main_answered, done) = (main_answered.clone(), layers_done.clone());
         let (port, connect, reply) = (opts.port, opts.connect_timeout, reply);
         let connect_try = layer_connect_try(&obs.tcp);
+        let carry = carry.clone();
         async move {
-            let probes =
-                layers::probe_all(addr, port, connect, connect_try, reply, main_answered).await;
+            let probes = layers::probe_all(
+                addr,
+                port,
+                connect,
+                connect_try,
+                reply,
+                main_answered,
+                Some(carry),
+            )
+            .await;
             done.notify_one();
             probes
         }
@@ -97,7 +108,11 @@ pub(super) async fn direct_ladder(
     let mut session = None;
     let outcome = match selected {
         Some(sel) if sel != protocol::RDP => {
-            let run = run_tls(opts, addr, stream, nla_selected, &layers_done).await;
+            let legacy = LegacySource {
+                layers_done: &layers_done,
+                carry: &carry,
+            };
+            let run = run_tls(opts, addr, stream, nla_selected, legacy).await;
             session = run.session;
             obs.tls_older = run.older;
             run.outcome

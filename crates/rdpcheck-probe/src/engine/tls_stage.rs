@@ -8,6 +8,7 @@ use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use crate::observe::{LegacyProbe, ReplyOutcome, TlsFailure, TlsOutcome, TlsSession, MAIN_REQUEST};
+use crate::stages::legacy_carry::LegacyCarry;
 use crate::stages::{net, tls};
 use crate::ProbeOptions;
 
@@ -19,6 +20,14 @@ pub(super) struct TlsRun {
     pub(super) older: Option<LegacyProbe>,
 }
 
+/// Where the legacy hello's answer comes from: the layer probe that carried it, once they are
+/// done, or else a connection of its own.
+#[derive(Clone, Copy)]
+pub(super) struct LegacySource<'a> {
+    pub(super) layers_done: &'a Notify,
+    pub(super) carry: &'a LegacyCarry,
+}
+
 /// TLS on the main connection, with the TLS 1.2 retry and the legacy-version probe on failure.
 /// `keep`: the main connection goes on to NLA; otherwise it is closed as soon as TLS is judged
 /// (a server that serves one connection at a time must not wait for it).
@@ -27,7 +36,7 @@ pub(super) async fn run_tls(
     addr: IpAddr,
     stream: TcpStream,
     keep: bool,
-    layers_done: &Notify,
+    legacy: LegacySource<'_>,
 ) -> TlsRun {
     let reply = opts.reply_timeout;
     let first = tls::handshake(stream, &opts.host, true, Instant::now() + reply).await;
@@ -37,7 +46,7 @@ pub(super) async fn run_tls(
         chain,
     } = match first {
         Ok((tls_stream, session)) => {
-            return established(opts, addr, tls_stream, session, keep, layers_done).await;
+            return established(opts, addr, tls_stream, session, keep, legacy).await;
         }
         Err(e) => e,
     };
@@ -59,7 +68,7 @@ pub(super) async fn run_tls(
     let legacy = if failure == TlsFailure::Stalled {
         None
     } else {
-        legacy_probe(opts, addr, Some(layers_done)).await
+        legacy_probe(opts, addr, legacy).await
     };
     TlsRun {
         outcome: TlsOutcome::Failed {
@@ -74,21 +83,19 @@ pub(super) async fn run_tls(
 }
 
 /// A handshake that worked. On TLS 1.3, ask once more with a TLS 1.0–1.2 hello: Windows 10
-/// clients have no TLS 1.3. The main connection is closed first unless NLA follows on it (NLA
-/// servers serve several connections at once; the layer probes rely on that too).
+/// clients have no TLS 1.3. With NLA to follow, the main connection waits idle meanwhile (NLA
+/// servers serve several connections at once); otherwise it is closed first.
 async fn established(
     opts: &ProbeOptions,
     addr: IpAddr,
     tls_stream: tls::Tls,
     session: TlsSession,
     keep: bool,
-    layers_done: &Notify,
+    legacy: LegacySource<'_>,
 ) -> TlsRun {
     let session_stream = keep.then_some(tls_stream);
-    // With NLA to follow, the main connection waits idle meanwhile: do not make it wait for the
-    // layer probes too (NLA servers serve several connections at once).
     let older = if session.version == "TLSv1.3" {
-        legacy_probe(opts, addr, (!keep).then_some(layers_done)).await
+        legacy_probe(opts, addr, legacy).await
     } else {
         None
     };
@@ -99,15 +106,16 @@ async fn established(
     }
 }
 
-/// The hand-built TLS 1.0–1.2 hello on a fresh connection; with `after`, once the layer probes
-/// are done (or a reply deadline has passed).
+/// The hand-built TLS 1.0–1.2 hello's answer: the one a layer probe carried, once the layer
+/// probes are done (or a reply deadline has passed), or else from a fresh connection.
 async fn legacy_probe(
     opts: &ProbeOptions,
     addr: IpAddr,
-    after: Option<&Notify>,
+    legacy: LegacySource<'_>,
 ) -> Option<LegacyProbe> {
-    if let Some(layers_done) = after {
-        let _ = tokio::time::timeout(opts.reply_timeout, layers_done.notified()).await;
+    let _ = tokio::time::timeout(opts.reply_timeout, legacy.layers_done.notified()).await;
+    if let Some(carried) = legacy.carry.take() {
+        return Some(carried);
     }
     let mut stream = fresh_tls_connection(opts, addr).await?;
     Some(tls::legacy_hello(&mut stream, &opts.host, Instant::now() + opts.reply_timeout).await)

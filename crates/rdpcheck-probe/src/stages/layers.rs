@@ -1,6 +1,8 @@
 //! Ask for each security layer alone, each on its own connection, while the main negotiation
-//! runs. Each connection is closed as soon as its answer is read: no probe holds a half-finished
-//! handshake (servers that serve one connection at a time, such as weston, would stall on it).
+//! runs. Each connection is closed as soon as its answer is read — or, for the first one that
+//! selected a TLS-based layer, as soon as the legacy hello it carries is answered: no probe holds
+//! a half-finished handshake idle (servers that serve one connection at a time, such as weston,
+//! would stall on it).
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -9,8 +11,11 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
 
+use rdpcheck_proto::x224::Negotiation;
+
+use super::legacy_carry::{starts_tls, LegacyCarry};
 use super::net::connect_and_negotiate;
-use crate::observe::{LayerProbe, LAYERS};
+use crate::observe::{LayerProbe, ReplyOutcome, LAYERS};
 
 /// How many layer probes start together with the main negotiation: xrdp's listen backlog is 2,
 /// so its accept queue holds three connections (backlog + 1) and a bigger burst costs 1 s SYN
@@ -26,7 +31,8 @@ const REST_AFTER: Duration = Duration::from_millis(5);
 /// Every layer of [`LAYERS`]: the first [`FIRST_BURST`] at once, the rest when `main_answered`
 /// fires or after [`REST_AFTER`], whichever comes first. A connect that takes longer than
 /// `connect_try` starts over with a fresh SYN (a full accept queue drops SYNs; see
-/// `net::connect_retrying`). Results in [`LAYERS`] order. The probes
+/// `net::connect_retrying`). With `carry`, the first probe that selected a TLS-based layer sends
+/// the legacy hello on its connection. Results in [`LAYERS`] order. The probes
 /// run as tasks of a `JoinSet`, so dropping this future (the whole-check deadline) ends them.
 pub async fn probe_all(
     addr: IpAddr,
@@ -35,17 +41,27 @@ pub async fn probe_all(
     connect_try: Duration,
     reply: Duration,
     main_answered: Arc<Notify>,
+    carry: Option<Arc<LegacyCarry>>,
 ) -> Vec<LayerProbe> {
     let mut set = JoinSet::new();
     let spawn = |set: &mut JoinSet<(usize, LayerProbe)>, index: usize| {
         let Some(&(layer, requested, expect)) = LAYERS.get(index) else {
             return;
         };
+        let carry = carry.clone();
         set.spawn(async move {
-            // The stream is dropped (closed) as soon as the answer is in.
-            let (outcome, _closed) =
+            // The stream is dropped (closed) as soon as the answer (and a carried hello) is in.
+            let (outcome, stream) =
                 connect_and_negotiate(addr, port, requested, connect, Some(connect_try), reply)
                     .await;
+            if let (Some(carry), Some(mut stream)) = (carry, stream) {
+                if matches!(&outcome, ReplyOutcome::Confirm {
+                    negotiation: Negotiation::Selected { selected, .. }, ..
+                } if starts_tls(*selected))
+                {
+                    carry.carry(&mut stream).await;
+                }
+            }
             let probe = LayerProbe {
                 layer,
                 requested,

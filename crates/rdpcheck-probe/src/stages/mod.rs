@@ -5,6 +5,7 @@ pub mod dns;
 pub mod gateway;
 pub mod http;
 pub mod layers;
+pub mod legacy_carry;
 pub mod net;
 pub mod nla;
 pub mod stability;

@@ -13,10 +13,12 @@
 //! Markdown table and what each tool says about NLA and the NTLM identity. Not a test.
 //!
 //! Modules: `args` (command line), `servers` (the lab servers), `tools` (running rdpcheck and
-//! nmap), `series` (timings), `claims` (what each tool says), `report` (the Markdown).
+//! nmap), `series` (timings), `cost` (connections and server CPU per check), `claims` (what
+//! each tool says), `report` (the Markdown).
 
 mod args;
 mod claims;
+mod cost;
 mod report;
 mod series;
 mod servers;
@@ -28,6 +30,7 @@ use rdpcheck_labtests::machine::load_average;
 use rdpcheck_labtests::process::{install_interrupt_guard, interrupted};
 
 use crate::args::{parse_args, Args};
+use crate::cost::{server_cpu_ms, Counter};
 use crate::series::{Series, NMAP, RDPCHECK_DEFAULT, RDPCHECK_NO_SAMPLES};
 use crate::servers::{start_servers, Target};
 use crate::tools::{nmap_cmd, nmap_scripts_ran, rdpcheck_cmd, rdpcheck_ok, stdout, timed};
@@ -121,18 +124,39 @@ fn measure(
     }
     series.push(Series::new("xrdp negotiate", RDPCHECK_DEFAULT));
 
+    // One counted run of each tool per server, through a forwarder, outside the timed runs.
+    for (k, t) in targets.iter().enumerate() {
+        let counter = Counter::start(t.port);
+        let _ = timed(&mut rdpcheck_cmd(args, counter.port, Some(0)));
+        series[2 * k].connections = Some(counter.count());
+        let servicedb = t.servicedb.with_extension("counted");
+        std::fs::write(
+            &servicedb,
+            format!("ms-wbt-server\t{}/tcp\t0.5\n", counter.port),
+        )
+        .expect("write nmap services file");
+        let before = counter.count();
+        let _ = timed(&mut nmap_cmd(args, &servicedb));
+        series[2 * k + 1].connections = Some(counter.count() - before);
+    }
+
     eprintln!("measuring {} runs per tool and server …", args.runs);
     for i in 0..args.runs {
         if interrupted() {
             return Err(Interrupted);
         }
         for (k, t) in targets.iter().enumerate() {
+            let cpu = || server_cpu_ms(t.server.pid()).unwrap_or(f64::NAN);
+            let before = cpu();
             let (out, took) = timed(&mut rdpcheck_cmd(args, t.port, Some(0)));
             let ok = rdpcheck_ok(&out);
             series[2 * k].record(out, took, ok);
+            let between = cpu();
+            series[2 * k].server_cpu_ms.push(between - before);
             let (out, took) = timed(&mut nmap_cmd(args, &t.servicedb));
             let ok = nmap_scripts_ran(&out);
             series[2 * k + 1].record(out, took, ok);
+            series[2 * k + 1].server_cpu_ms.push(cpu() - between);
         }
         let (out, took) = timed(&mut rdpcheck_cmd(args, negotiate_port, None));
         let ok = rdpcheck_ok(&out);

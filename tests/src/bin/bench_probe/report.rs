@@ -42,6 +42,9 @@ fn print_header(args: &Args, load_before: &str) {
         shown(&rdpcheck_cmd(args, 0, Some(0))).replace(":0 ", ":PORT ")
     );
     println!(
+        "- connections: counted in one more run of each tool through a forwarder in front of the server; server CPU: the server process's user + system time, reaped children included, during each timed run (/proc/PID/stat)"
+    );
+    println!(
         "- nmap: `{}` (FILE: one line `ms-wbt-server<TAB>PORT/tcp<TAB>0.5`)",
         shown(&nmap_cmd(args, Path::new("FILE")))
     );
@@ -49,8 +52,8 @@ fn print_header(args: &Args, load_before: &str) {
 }
 
 fn print_timings(series: &[Series]) {
-    println!("| server | tool | median ms | min ms | max ms | nmap / rdpcheck (median) |");
-    println!("|---|---|---:|---:|---:|---:|");
+    println!("| server | tool | median ms | min ms | max ms | nmap / rdpcheck (median) | connections | server CPU ms (median) |");
+    println!("|---|---|---:|---:|---:|---:|---:|---:|");
     for s in series {
         let rdpcheck_median = find(series, s.server, RDPCHECK_NO_SAMPLES)
             .map(Series::median)
@@ -65,15 +68,23 @@ fn print_timings(series: &[Series]) {
         } else {
             String::new()
         };
+        let connections = s.connections.map_or(String::new(), |c| c.to_string());
+        let cpu = if s.server_cpu_ms.is_empty() {
+            String::new()
+        } else {
+            format!("{:.0}", s.server_cpu_median())
+        };
         println!(
-            "| {} | {}{} | {:.1} | {:.1} | {:.1} | {} |",
+            "| {} | {}{} | {:.1} | {:.1} | {:.1} | {} | {} | {} |",
             s.server,
             s.tool,
             failed,
             s.median(),
             s.min(),
             s.max(),
-            ratio
+            ratio,
+            connections,
+            cpu
         );
     }
 }

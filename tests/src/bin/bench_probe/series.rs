@@ -16,6 +16,10 @@ pub struct Series {
     /// Output of the first measured run.
     pub first: Option<Output>,
     pub failures: usize,
+    /// The server's CPU time during each run, ms.
+    pub server_cpu_ms: Vec<f64>,
+    /// Connections the tool opened in one counted run (through the counting forwarder).
+    pub connections: Option<usize>,
 }
 
 impl Series {
@@ -26,6 +30,8 @@ impl Series {
             ms: Vec::new(),
             first: None,
             failures: 0,
+            server_cpu_ms: Vec::new(),
+            connections: None,
         }
     }
 
@@ -41,22 +47,16 @@ impl Series {
     }
 
     fn sorted(&self) -> Vec<f64> {
-        let mut v = self.ms.clone();
-        v.sort_by(f64::total_cmp);
-        v
+        sorted(&self.ms)
     }
 
     pub fn median(&self) -> f64 {
-        let v = self.sorted();
-        let n = v.len();
-        if n == 0 {
-            return f64::NAN;
-        }
-        if n % 2 == 1 {
-            v[n / 2]
-        } else {
-            (v[n / 2 - 1] + v[n / 2]) / 2.0
-        }
+        median(&self.ms)
+    }
+
+    /// The median of the server's CPU time per run, ms.
+    pub fn server_cpu_median(&self) -> f64 {
+        median(&self.server_cpu_ms)
     }
 
     pub fn min(&self) -> f64 {
@@ -65,6 +65,25 @@ impl Series {
 
     pub fn max(&self) -> f64 {
         self.sorted().last().copied().unwrap_or(f64::NAN)
+    }
+}
+
+fn sorted(values: &[f64]) -> Vec<f64> {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    v
+}
+
+fn median(values: &[f64]) -> f64 {
+    let v = sorted(values);
+    let n = v.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
     }
 }
 

@@ -12,6 +12,13 @@ pub enum Server {
 }
 
 impl Server {
+    pub fn pid(&self) -> u32 {
+        match self {
+            Server::Shadow(s) => s.pid(),
+            Server::Xrdp(x) => x.pid(),
+        }
+    }
+
     pub fn logs(&self) -> String {
         match self {
             Server::Shadow(s) => s.logs(),
