@@ -463,3 +463,17 @@ async fn unreachable_relay_is_named_not_a_bare_failure() {
         .get_attribute("disabled")
         .is_none());
 }
+
+/// A two-vantage view (`/r#v2.…`) keeps its share box: the ticket text is made from both
+/// reports (web/report's vantage_markdown tests hold its content).
+#[wasm_bindgen_test]
+async fn a_two_vantage_view_offers_its_ticket_text() {
+    let root = mount(html! {
+        <ReportPanel signed={Rc::new(sign(HEALTHY))} shared=true local={Rc::<str>::from(REFUSED)} />
+    })
+    .await;
+    wait_for(&root, ".vantage").await;
+    let share = text(&find(&root, ".share"));
+    assert!(share.contains("Copy as Markdown"), "{share}");
+    assert!(share.contains("Download JSON"), "{share}");
+}

@@ -20,6 +20,7 @@ pub mod html;
 pub mod markdown;
 pub mod timeline;
 pub mod vantage;
+pub mod vantage_markdown;
 pub mod view;
 
 use rdpcheck_report::wire::SignedReport;
@@ -80,9 +81,24 @@ pub fn vantage(
 }
 
 /// The report in `text` as Markdown for a ticket; `verified` is the banner's line, `link` the
-/// share link, when there is one.
-pub fn markdown(text: &str, verified: Option<&str>, link: Option<&str>) -> Result<String, String> {
-    Ok(markdown::report_markdown(&parse(text)?, verified, link))
+/// share link, when there is one. With `local` (a two-vantage link's unsigned report), the
+/// comparison and both reports.
+pub fn markdown(
+    text: &str,
+    verified: Option<&str>,
+    link: Option<&str>,
+    local: Option<&str>,
+) -> Result<String, String> {
+    let relay = parse(text)?;
+    match local {
+        None => Ok(markdown::report_markdown(&relay, verified, link)),
+        Some(l) => {
+            let l = parse(l).map_err(|e| format!("the user's computer's report: {e}"))?;
+            Ok(vantage_markdown::vantage_markdown(
+                &l, &relay, verified, link,
+            ))
+        }
+    }
 }
 
 /// The share link `<origin>/r#v1.<payload>` of a signed report.
@@ -113,7 +129,7 @@ mod tests {
         assert!(!v.started_at.is_empty());
         assert!(view("{\"schema\":1}").is_err());
         assert!(view("not json").is_err());
-        assert!(markdown("[]", None, None).is_err());
+        assert!(markdown("[]", None, None, None).is_err());
     }
 
     #[test]

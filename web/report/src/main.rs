@@ -52,8 +52,14 @@ mod exports {
         report: &str,
         verified: Option<String>,
         link: Option<String>,
+        local: Option<String>,
     ) -> Result<String, String> {
-        rdpcheck_web_report::markdown(report, verified.as_deref(), link.as_deref())
+        rdpcheck_web_report::markdown(
+            report,
+            verified.as_deref(),
+            link.as_deref(),
+            local.as_deref(),
+        )
     }
 
     #[wasm_bindgen]

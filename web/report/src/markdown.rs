@@ -6,7 +6,7 @@ use rdpcheck_report::Report;
 use rdpcheck_words as words;
 
 /// Escapes the characters that would break a table cell or start formatting.
-fn cell(s: &str) -> String {
+pub(crate) fn cell(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace('\n', " ")

@@ -60,6 +60,13 @@ pub fn mark(name: &str) {
     }
 }
 
+/// The page's whole address, fragment included.
+pub fn href() -> String {
+    window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default()
+}
+
 /// `https://host:port` of the page.
 pub fn origin() -> String {
     window()

@@ -41,6 +41,7 @@ extern "C" {
         report: &str,
         verified: Option<String>,
         link: Option<String>,
+        local: Option<String>,
     ) -> Result<String, JsValue>;
     #[wasm_bindgen(method)]
     fn share_link(
@@ -57,8 +58,9 @@ extern "C" {
 /// `rdpcheck_web_report::vantage`: local report, relay report, key id, verified.
 pub type VantageFn = fn(&str, &str, &str, Option<bool>) -> Result<View, String>;
 
-/// `rdpcheck_web_report::markdown`: report text, verification line, link.
-pub type MarkdownFn = fn(&str, Option<&str>, Option<&str>) -> Result<String, String>;
+/// `rdpcheck_web_report::markdown`: report text, verification line, link, a two-vantage link's
+/// local report.
+pub type MarkdownFn = fn(&str, Option<&str>, Option<&str>, Option<&str>) -> Result<String, String>;
 
 /// The report module's functions linked into the page instead of loaded (the browser tests,
 /// which have no built module to load: `rdpcheck_web_report::{view, markdown, share_link}`).
@@ -167,17 +169,23 @@ impl ReportModule {
         }
     }
 
-    /// The ticket text of the report in `text`.
+    /// The ticket text of the report in `text` (with `local`: of both vantage points).
     pub fn markdown(
         &self,
         text: &str,
         verified: Option<&str>,
         link: Option<&str>,
+        local: Option<&str>,
     ) -> Result<String, String> {
         match &self.0 {
-            Inner::Native(n) => (n.markdown)(text, verified, link),
+            Inner::Native(n) => (n.markdown)(text, verified, link, local),
             Inner::Loaded(m) => m
-                .markdown(text, verified.map(str::to_string), link.map(str::to_string))
+                .markdown(
+                    text,
+                    verified.map(str::to_string),
+                    link.map(str::to_string),
+                    local.map(str::to_string),
+                )
                 .map_err(describe),
         }
     }

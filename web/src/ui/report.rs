@@ -143,7 +143,7 @@ pub fn ReportPanel(props: &ReportProps) -> Html {
             { body }
             if readable {
                 <ShareBox {module} started_at={AttrValue::from(started_at)} full={props.signed.clone()}
-                    redacted={props.redacted.clone()} shared={props.shared}
+                    redacted={props.redacted.clone()} shared={props.shared} local={props.local.clone()}
                     verified={props.verification.as_ref().map(|v| AttrValue::from(v.headline()))} />
             }
         </article>
@@ -174,6 +174,8 @@ struct ShareProps {
     redacted: Option<Rc<SignedReport>>,
     shared: bool,
     verified: Option<AttrValue>,
+    /// A two-vantage link's local report: the ticket text then holds both, and the link.
+    local: Option<Rc<str>>,
 }
 
 #[component]
@@ -187,9 +189,17 @@ fn ShareBox(props: &ShareProps) -> Html {
     let url = module
         .filter(|_| !props.shared)
         .map(|m| m.share_link(&dom::origin(), &chosen));
+    // A two-vantage link's ticket text points back at the link itself (the page's address).
+    let here = props.local.as_ref().map(|_| dom::href());
     let md = module.and_then(|m| {
-        m.markdown(&chosen.report, props.verified.as_deref(), url.as_deref())
-            .ok()
+        let link = url.as_deref().or(here.as_deref());
+        m.markdown(
+            &chosen.report,
+            props.verified.as_deref(),
+            link,
+            props.local.as_deref(),
+        )
+        .ok()
     });
     // The exact signed text: what the relay signed is what is downloaded.
     let download = {
