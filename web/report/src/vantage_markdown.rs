@@ -122,6 +122,9 @@ mod tests {
         let r = fixture("xrdp-negotiate");
         let md = vantage_markdown(&r, &r, None, None);
         assert!(!md.contains(vw::DIVERGES_HERE), "{md}");
-        assert!(!md.contains("- Relay: signed"), "no mark given, none written");
+        assert!(
+            !md.contains("- Relay: signed"),
+            "no mark given, none written"
+        );
     }
 }
