@@ -135,6 +135,7 @@ fn table(v: &Value, at: String) -> R<CodeTable> {
         description: o.str("description")?,
         hex_digits: o.opt_u32("hex_digits")?.unwrap_or(0) as usize,
         related_table: o.opt_str("related_table")?,
+        source: o.str_or_default("source")?,
         groups: o.list_or_default("group", group)?,
         entries: o.list_or_default("code", entry)?,
         ranges: o.list_or_default("range", range)?,
@@ -164,6 +165,7 @@ fn entry(v: &Value, at: String) -> R<CodeEntry> {
         group_title: o.opt_str("group_title")?,
         short: o.str_or_default("short")?,
         meaning: o.str("meaning")?,
+        source: o.str_or_default("source")?,
         articles: o.opt_list("articles", string)?,
         causes: o.list_or_default("causes", cause)?,
     })
@@ -178,6 +180,7 @@ fn range(v: &Value, at: String) -> R<CodeRange> {
         short: o.str_or_default("short")?,
         meaning: o.str("meaning")?,
         related_low16: o.bool_or("related_low16", false)?,
+        source: o.str_or_default("source")?,
         articles: o.list_or_default("articles", string)?,
     })
 }

@@ -22,6 +22,9 @@ pub struct CodeTable {
     /// Table whose entries carry the same numbers (extended ↔ errinfo, freerdp ERRINFO class).
     #[serde(default)]
     pub related_table: Option<String>,
+    /// Where the table's codes and meanings come from; entries without their own inherit it.
+    #[serde(default)]
+    pub source: String,
     #[serde(default, rename = "group")]
     pub groups: Vec<CodeGroup>,
     #[serde(default, rename = "code")]
@@ -70,6 +73,9 @@ pub struct CodeEntry {
     pub short: String,
     /// Plain-language meaning.
     pub meaning: String,
+    /// Where the meaning comes from. Filled in at load time from the table's when empty.
+    #[serde(default)]
+    pub source: String,
     /// Candidate articles, most likely first. `None` = use the group's.
     #[serde(default)]
     pub articles: Option<Vec<String>>,
@@ -90,6 +96,9 @@ pub struct CodeRange {
     /// The low 16 bits name an entry of the table's `related_table` (FreeRDP ERRINFO class).
     #[serde(default)]
     pub related_low16: bool,
+    /// Where the meaning comes from. Filled in at load time from the table's when empty.
+    #[serde(default)]
+    pub source: String,
     #[serde(default)]
     pub articles: Vec<String>,
 }

@@ -7,6 +7,13 @@ use crate::model::{Article, Step};
 
 const WIDTH: usize = 100;
 
+/// The "Source:" line under a meaning (none for an undocumented entry).
+fn source(o: &mut String, source: &str) {
+    if !source.is_empty() {
+        para(o, &format!("Source: {source}"), 2);
+    }
+}
+
 /// Renders an explanation as plain text.
 pub fn render_text(ex: &Explanation) -> String {
     let mut o = String::new();
@@ -41,8 +48,10 @@ pub fn render_text(ex: &Explanation) -> String {
         }
         if let Some(e) = &m.entry {
             para(&mut o, &e.meaning, 2);
+            source(&mut o, &e.source);
         } else if let Some(r) = &m.range {
             para(&mut o, &r.meaning, 2);
+            source(&mut o, &r.source);
         }
         for r in &m.related {
             para(

@@ -5,3 +5,4 @@ mod clients;
 mod explain;
 mod integrity;
 mod lookup;
+mod sources;
