@@ -244,7 +244,7 @@ mod tests {
         assert!(hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()));
         assert_eq!(BUNDLE.lines().count(), BUNDLE_LINES.len());
         let kb = parse(BUNDLE).expect("the embedded bundle parses");
-        assert_eq!(kb.tables.len(), 7);
+        assert_eq!(kb.tables.len(), 9);
         assert_eq!(kb.tables[0].id, "client");
         assert!(!kb.articles.is_empty() && !kb.findings.is_empty());
     }

@@ -25,6 +25,10 @@ pub struct CodeTable {
     /// Where the table's codes and meanings come from; entries without their own inherit it.
     #[serde(default)]
     pub source: String,
+    /// False: the entries are known by name or message text only, and `value` is an index
+    /// that no number in the input is matched against (other clients' messages).
+    #[serde(default = "yes")]
+    pub numbers: bool,
     #[serde(default, rename = "group")]
     pub groups: Vec<CodeGroup>,
     #[serde(default, rename = "code")]
@@ -59,6 +63,9 @@ pub struct CodeEntry {
     pub name: String,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Texts a client prints for this code, recognised case-insensitively anywhere in the input.
+    #[serde(default)]
+    pub phrases: Vec<String>,
     /// False when the code is known only from type libraries or field reports.
     #[serde(default = "yes")]
     pub documented: bool,
@@ -165,6 +172,9 @@ pub struct Article {
     #[serde(default)]
     pub none_host: Option<String>,
     pub if_not_helped: String,
+    /// Where the article's facts come from (`verified = false` for an inference).
+    #[serde(default)]
+    pub sources: Vec<Source>,
 }
 
 /// A check that confirms or rules out a cause.

@@ -6,3 +6,4 @@ mod explain;
 mod integrity;
 mod lookup;
 mod sources;
+mod vocabulary;
