@@ -128,6 +128,7 @@ pub(super) fn resolve_number(
         Context::Extended => Some(("extended", "\"Extended error code\"")),
         Context::ErrInfo => Some(("errinfo", "\"protocol error (code: ...)\"")),
         Context::TlsAlert => Some(("tls_alert", "a TLS alert")),
+        Context::Guacamole => Some(("guacamole", "a Guacamole status")),
         Context::None => None,
     };
     if let Some((id, what)) = labelled_table {

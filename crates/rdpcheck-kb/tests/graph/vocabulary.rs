@@ -36,6 +36,17 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "guacamole",
         "GUAC_PROTOCOL_STATUS_UPSTREAM_NOT_FOUND",
     ),
+    // 0x208 is also a client code (host not found): the label decides.
+    (
+        "Guacamole status 0x0208",
+        "guacamole",
+        "GUAC_PROTOCOL_STATUS_UPSTREAM_UNAVAILABLE",
+    ),
+    (
+        "guacd: status 0x0209",
+        "guacamole",
+        "GUAC_PROTOCOL_STATUS_SESSION_CONFLICT",
+    ),
     (
         "E_PROXY_ORCHESTRATION_LB_SESSIONHOST_DEALLOCATED",
         "messages",
