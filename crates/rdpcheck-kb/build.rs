@@ -13,7 +13,7 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 /// Code tables, in the order bare numbers are tried against them.
-const TABLES: [&str; 7] = [
+const TABLES: [&str; 9] = [
     "client_codes.toml",
     "extended_codes.toml",
     "errinfo.toml",
@@ -21,6 +21,8 @@ const TABLES: [&str; 7] = [
     "gateway.toml",
     "neg_failure.toml",
     "tls_alerts.toml",
+    "guacamole.toml",
+    "messages.toml",
 ];
 
 const ARTICLES: [&str; 5] = [

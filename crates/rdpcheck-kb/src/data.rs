@@ -129,9 +129,17 @@ fn index(decoded: Decoded) -> Kb {
     let mut names: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
     for (ti, table) in tables.iter_mut().enumerate() {
         let groups = table.groups.clone();
+        let source = table.source.clone();
+        for r in table.ranges.iter_mut().filter(|r| r.source.is_empty()) {
+            r.source.clone_from(&source);
+        }
         for (ei, entry) in table.entries.iter_mut().enumerate() {
             entry.hex = format_hex(entry.value, table.hex_digits);
             entry.decimal = entry.value;
+            // An undocumented entry does not borrow the table's source: it is not in it.
+            if entry.source.is_empty() && entry.documented {
+                entry.source.clone_from(&source);
+            }
             let group = entry
                 .group
                 .as_ref()
@@ -236,7 +244,7 @@ mod tests {
         assert!(hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()));
         assert_eq!(BUNDLE.lines().count(), BUNDLE_LINES.len());
         let kb = parse(BUNDLE).expect("the embedded bundle parses");
-        assert_eq!(kb.tables.len(), 7);
+        assert_eq!(kb.tables.len(), 9);
         assert_eq!(kb.tables[0].id, "client");
         assert!(!kb.articles.is_empty() && !kb.findings.is_empty());
     }

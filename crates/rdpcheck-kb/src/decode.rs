@@ -135,6 +135,8 @@ fn table(v: &Value, at: String) -> R<CodeTable> {
         description: o.str("description")?,
         hex_digits: o.opt_u32("hex_digits")?.unwrap_or(0) as usize,
         related_table: o.opt_str("related_table")?,
+        source: o.str_or_default("source")?,
+        numbers: o.bool_or("numbers", true)?,
         groups: o.list_or_default("group", group)?,
         entries: o.list_or_default("code", entry)?,
         ranges: o.list_or_default("range", range)?,
@@ -159,11 +161,13 @@ fn entry(v: &Value, at: String) -> R<CodeEntry> {
         alt_values: o.list_or_default("alt_values", number)?,
         name: o.str("name")?,
         aliases: o.list_or_default("aliases", string)?,
+        phrases: o.list_or_default("phrases", string)?,
         documented: o.bool_or("documented", true)?,
         group: o.opt_str("group")?,
         group_title: o.opt_str("group_title")?,
         short: o.str_or_default("short")?,
         meaning: o.str("meaning")?,
+        source: o.str_or_default("source")?,
         articles: o.opt_list("articles", string)?,
         causes: o.list_or_default("causes", cause)?,
     })
@@ -178,6 +182,7 @@ fn range(v: &Value, at: String) -> R<CodeRange> {
         short: o.str_or_default("short")?,
         meaning: o.str("meaning")?,
         related_low16: o.bool_or("related_low16", false)?,
+        source: o.str_or_default("source")?,
         articles: o.list_or_default("articles", string)?,
     })
 }
@@ -226,6 +231,7 @@ fn article(v: &Value, at: String) -> R<Article> {
         none_user: o.opt_str("none_user")?,
         none_host: o.opt_str("none_host")?,
         if_not_helped: o.str("if_not_helped")?,
+        sources: o.list_or_default("sources", source)?,
     })
 }
 

@@ -22,6 +22,13 @@ pub struct CodeTable {
     /// Table whose entries carry the same numbers (extended ↔ errinfo, freerdp ERRINFO class).
     #[serde(default)]
     pub related_table: Option<String>,
+    /// Where the table's codes and meanings come from; entries without their own inherit it.
+    #[serde(default)]
+    pub source: String,
+    /// False: the entries are known by name or message text only, and `value` is an index
+    /// that no number in the input is matched against (other clients' messages).
+    #[serde(default = "yes")]
+    pub numbers: bool,
     #[serde(default, rename = "group")]
     pub groups: Vec<CodeGroup>,
     #[serde(default, rename = "code")]
@@ -56,6 +63,9 @@ pub struct CodeEntry {
     pub name: String,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Texts a client prints for this code, recognised case-insensitively anywhere in the input.
+    #[serde(default)]
+    pub phrases: Vec<String>,
     /// False when the code is known only from type libraries or field reports.
     #[serde(default = "yes")]
     pub documented: bool,
@@ -70,6 +80,9 @@ pub struct CodeEntry {
     pub short: String,
     /// Plain-language meaning.
     pub meaning: String,
+    /// Where the meaning comes from. Filled in at load time from the table's when empty.
+    #[serde(default)]
+    pub source: String,
     /// Candidate articles, most likely first. `None` = use the group's.
     #[serde(default)]
     pub articles: Option<Vec<String>>,
@@ -90,6 +103,9 @@ pub struct CodeRange {
     /// The low 16 bits name an entry of the table's `related_table` (FreeRDP ERRINFO class).
     #[serde(default)]
     pub related_low16: bool,
+    /// Where the meaning comes from. Filled in at load time from the table's when empty.
+    #[serde(default)]
+    pub source: String,
     #[serde(default)]
     pub articles: Vec<String>,
 }
@@ -156,6 +172,9 @@ pub struct Article {
     #[serde(default)]
     pub none_host: Option<String>,
     pub if_not_helped: String,
+    /// Where the article's facts come from (`verified = false` for an inference).
+    #[serde(default)]
+    pub sources: Vec<Source>,
 }
 
 /// A check that confirms or rules out a cause.

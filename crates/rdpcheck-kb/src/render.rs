@@ -7,6 +7,13 @@ use crate::model::{Article, Step};
 
 const WIDTH: usize = 100;
 
+/// The "Source:" line under a meaning (none for an undocumented entry).
+fn source(o: &mut String, source: &str) {
+    if !source.is_empty() {
+        para(o, &format!("Source: {source}"), 2);
+    }
+}
+
 /// Renders an explanation as plain text.
 pub fn render_text(ex: &Explanation) -> String {
     let mut o = String::new();
@@ -25,14 +32,21 @@ pub fn render_text(ex: &Explanation) -> String {
             (None, Some(r)) => format!("{} ({}-{}): {}", r.name, r.start, r.end, r.short),
             (None, None) => String::new(),
         };
-        let _ = writeln!(
-            o,
-            "{} {} ({})  -  {}",
-            m.label.to_uppercase(),
-            m.hex,
-            m.decimal,
-            m.table_title
-        );
+        let numbered = crate::data::kb()
+            .table(&m.table)
+            .is_none_or(|(_, t)| t.numbers);
+        if numbered {
+            let _ = writeln!(
+                o,
+                "{} {} ({})  -  {}",
+                m.label.to_uppercase(),
+                m.hex,
+                m.decimal,
+                m.table_title
+            );
+        } else {
+            let _ = writeln!(o, "{}  -  {}", m.label.to_uppercase(), m.table_title);
+        }
         para(&mut o, &name_line, 2);
         if let Some(g) = m.entry.as_ref().and_then(|e| e.group_title.as_ref()) {
             if m.table == "client" {
@@ -41,8 +55,10 @@ pub fn render_text(ex: &Explanation) -> String {
         }
         if let Some(e) = &m.entry {
             para(&mut o, &e.meaning, 2);
+            source(&mut o, &e.source);
         } else if let Some(r) = &m.range {
             para(&mut o, &r.meaning, 2);
+            source(&mut o, &r.source);
         }
         for r in &m.related {
             para(
@@ -156,6 +172,13 @@ fn article(o: &mut String, n: usize, a: &Article) {
     side(o, "On the host:", &a.fix_host, a.none_host.as_deref());
     let _ = writeln!(o, "  If this did not help:");
     para(o, &a.if_not_helped, 4);
+    if !a.sources.is_empty() {
+        let _ = writeln!(o, "  Sources:");
+        for s in &a.sources {
+            let mark = if s.verified { "" } else { " (not verified)" };
+            hang(o, "- ", &format!("{}: {}{mark}", s.url, s.says), 4);
+        }
+    }
     o.push('\n');
 }
 

@@ -62,6 +62,14 @@ fn unknown(o: &mut Out, list: &[rdpcheck_kb::Unknown]) {
     o.m("</ul>");
 }
 
+/// Whether the table's entries are numbers (false for other clients' messages).
+fn numbered(table: &str) -> bool {
+    rdpcheck_kb::tables()
+        .iter()
+        .find(|t| t.id == table)
+        .is_none_or(|t| t.numbers)
+}
+
 fn code_card(o: &mut Out, m: &CodeMatch) {
     let (name, short, meaning) = match (&m.entry, &m.range) {
         (Some(e), _) => (e.name.as_str(), e.short.as_str(), e.meaning.as_str()),
@@ -69,13 +77,23 @@ fn code_card(o: &mut Out, m: &CodeMatch) {
         _ => ("", "", ""),
     };
     let undocumented = m.entry.as_ref().is_some_and(|e| !e.documented);
+    let source = match (&m.entry, &m.range) {
+        (Some(e), _) => e.source.as_str(),
+        (None, Some(r)) => r.source.as_str(),
+        _ => "",
+    };
     o.m("<div class=\"code-card\"><h3><span class=\"code-label\">")
         .t(&m.label)
-        .m(" </span><code>")
-        .t(&m.hex)
-        .m("</code><span class=\"muted\"> (")
-        .t(&m.decimal.to_string())
-        .m(")</span> — ")
+        .m(" </span>");
+    // A message (another client's text) has an index, not a number the user saw.
+    if numbered(&m.table) {
+        o.m("<code>")
+            .t(&m.hex)
+            .m("</code><span class=\"muted\"> (")
+            .t(&m.decimal.to_string())
+            .m(")</span>");
+    }
+    o.m(" — ")
         .t(if short.is_empty() { name } else { short })
         .m("</h3><p class=\"muted\">")
         .link(
@@ -95,6 +113,9 @@ fn code_card(o: &mut Out, m: &CodeMatch) {
         .m(".</p><p>")
         .t(&one_line(meaning))
         .m("</p>");
+    if !source.is_empty() {
+        o.m("<p class=\"muted\">Source: ").t(source).m("</p>");
+    }
     for r in &m.related {
         o.m("<p class=\"muted\">Same number in ")
             .t(&r.table_title)
@@ -380,11 +401,15 @@ pub fn kb_table(id: &str) -> String {
         };
         o.m("<tr id=\"code-")
             .t(&e.hex.to_ascii_lowercase())
-            .m("\"><th scope=\"row\"><code>")
-            .t(&e.hex)
-            .m("</code><br/><span class=\"muted\">")
-            .t(&e.decimal.to_string())
-            .m("</span></th><td><code class=\"wrap\">")
+            .m("\"><th scope=\"row\">");
+        if t.numbers {
+            o.m("<code>")
+                .t(&e.hex)
+                .m("</code><br/><span class=\"muted\">")
+                .t(&e.decimal.to_string())
+                .m("</span>");
+        }
+        o.m("</th><td><code class=\"wrap\">")
             .t(&e.name)
             .m("</code>");
         if !e.documented {

@@ -31,21 +31,17 @@ fn family_hint(v: u32, ctx: Context) -> String {
         );
     }
     if (0x100..=0xFFFF).contains(&v) && matches!(ctx, Context::Client | Context::None) {
+        // Only the two low bytes for which every documented code agrees; ..06 and ..08 mix
+        // out-of-memory, encryption, DNS and licensing codes, so they name no family.
         let family = match v & 0xFF {
-            0x04 => {
-                Some("socket / network events (the connection could not be made or was broken)")
-            }
-            0x06 => Some("security data / encryption (TLS, certificates, encryption methods)"),
-            0x07 => {
-                Some("Network Level Authentication account errors (credentials, account state)")
-            }
-            0x08 => Some("internal, timer or licensing problems"),
+            0x04 => Some("name lookup, socket or time-out events"),
+            0x07 => Some("Network Level Authentication account errors (SSL_ERR_*)"),
             _ => None,
         };
         if let Some(f) = family {
             return format!(
-                "{base}. As a client error code its low byte {:02X} places it in the family: {f} \
-                 (an observed pattern, not documented by Microsoft)",
+                "{base}. Every documented client error code ending in {:02X} is one of: {f} \
+                 (a pattern in Microsoft's list, not a documented rule)",
                 v & 0xFF
             );
         }

@@ -1,12 +1,13 @@
 //! Turns what a user pasted (a code, a dialog, a FreeRDP log line) into recognised codes:
 //! `tokens` splits and reads the words around a number, `number` reads numbers and picks their
 //! table, `build` assembles a match, `hints` names the nearest category of an unknown number,
-//! `finding` recognises rdpcheck's own finding codes.
+//! `finding` recognises rdpcheck's own finding codes, `phrases` whole messages of other clients.
 
 mod build;
 mod finding;
 mod hints;
 mod number;
+mod phrases;
 #[cfg(test)]
 mod tests;
 mod tokens;
@@ -127,6 +128,12 @@ pub fn lookup(input: &str) -> Lookup {
         for piece in split_label(raw) {
             handle_piece(kb, &piece, &mut words, &mut out);
         }
+    }
+    // Whole messages last: a code word inside one is then not left over as unknown.
+    for (phrase, m) in phrases::phrase_matches(kb, input) {
+        out.unknown
+            .retain(|u| !phrase.contains(&u.text.to_lowercase()));
+        push_code(&mut out, m);
     }
     out.combination = find_combo(kb, &out.codes);
     out

@@ -59,9 +59,10 @@ pub(super) fn parse_number(lower: &str) -> Option<Number> {
 
 fn table_has(kb: &Kb, ti: usize, v: u32) -> bool {
     let t = &kb.tables[ti];
-    t.entries
-        .iter()
-        .any(|e| e.value == v || e.alt_values.contains(&v))
+    t.numbers
+        && t.entries
+            .iter()
+            .any(|e| e.value == v || e.alt_values.contains(&v))
 }
 
 fn table_range(kb: &Kb, ti: usize, v: u32) -> bool {
@@ -127,6 +128,7 @@ pub(super) fn resolve_number(
         Context::Extended => Some(("extended", "\"Extended error code\"")),
         Context::ErrInfo => Some(("errinfo", "\"protocol error (code: ...)\"")),
         Context::TlsAlert => Some(("tls_alert", "a TLS alert")),
+        Context::Guacamole => Some(("guacamole", "a Guacamole status")),
         Context::None => None,
     };
     if let Some((id, what)) = labelled_table {

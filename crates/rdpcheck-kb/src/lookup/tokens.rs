@@ -7,6 +7,7 @@ pub(super) enum Context {
     Extended,
     ErrInfo,
     TlsAlert,
+    Guacamole,
 }
 
 /// Splits `code:0x904` into `code:` and `0x904`; leaves times, GUIDs and dates whole.
@@ -50,6 +51,10 @@ pub(super) fn context(words: &[String]) -> Context {
     }
     if window[0] == "code" && window.contains(&"protocol") {
         return Context::ErrInfo;
+    }
+    // "Guacamole status 0x0208", "guacd ... status": its 0x02xx overlap client codes.
+    if window[0] == "status" && window.iter().any(|w| w.starts_with("guac")) {
+        return Context::Guacamole;
     }
     if window[0] == "alert" || (window[0] == "description" && window[1] == "alert") {
         return Context::TlsAlert;

@@ -5,3 +5,5 @@ mod clients;
 mod explain;
 mod integrity;
 mod lookup;
+mod sources;
+mod vocabulary;
