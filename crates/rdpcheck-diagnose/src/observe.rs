@@ -29,6 +29,8 @@ pub struct Observations {
     pub tls_older: Option<LegacyProbe>,
     pub nla: Option<Timed<NlaOutcome>>,
     pub stability: Option<Timed<Vec<Sample>>>,
+    /// The kernel's view of the probe's connections (TCP_INFO), where the platform tells.
+    pub tcp_info: Vec<rdpcheck_report::TcpStats>,
     /// The RD Gateway path, when the client uses one.
     pub gateway: Option<GatewayObs>,
     /// Whether the UDP stage was asked for, and what it saw.

@@ -81,6 +81,7 @@ plain_codes! {
     NlaNoChallenge => "nla.no_challenge", Some(Stage::Nla);
     NetUnstable => "net.unstable", Some(Stage::Stability);
     NetHighLatency => "net.high_latency", Some(Stage::Stability);
+    NetPacketLoss => "net.packet_loss", Some(Stage::Stability);
     ProbeTimeout => "probe.timeout", None;
     GatewayDns => "gateway.dns", Some(Stage::GatewayDns);
     GatewayTcpRefused => "gateway.tcp_refused", Some(Stage::GatewayTcp);

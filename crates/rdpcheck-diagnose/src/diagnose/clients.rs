@@ -234,7 +234,7 @@ pub fn effect(f: &Finding, client: ClientId, facts: &Facts) -> Effect {
         | ClientMtuReduced
         | ClientRecentDisconnects => Effect::None,
         NetUnstable => fails_if_failing,
-        NetHighLatency => Effect::None,
+        NetHighLatency | NetPacketLoss => Effect::None,
         ProbeTimeout => Effect::Unknown,
         GatewayDns
         | GatewayTcpRefused

@@ -64,7 +64,7 @@ pub fn client_error_hint(code: FindingCode) -> Option<&'static str> {
         | GatewaySilent | GatewayRpcProxy => {
             "\"The RD Gateway is not available\" or a transport error; FreeRDP: ERRCONNECT_CONNECT_TRANSPORT_FAILED"
         }
-        NetUnstable | NetHighLatency => {
+        NetUnstable | NetHighLatency | NetPacketLoss => {
             "intermittent 0x904 (socket closed) or 0x108 (time-out) during connect or mid-session"
         }
         ClientCredsspBlocked => {

@@ -9,6 +9,7 @@ pub mod clients;
 mod dns;
 mod gateway;
 mod hints;
+mod kernel;
 mod layers;
 mod nla;
 mod skip;

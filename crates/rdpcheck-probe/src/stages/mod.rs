@@ -8,6 +8,7 @@ pub mod layers;
 pub mod net;
 pub mod nla;
 pub mod stability;
+pub mod tcp_info;
 pub mod tls;
 pub mod trust;
 pub mod udp;
