@@ -2,6 +2,7 @@
 //! namespaces of their own, an impairment in between (tests/src/impair/). One test binary;
 //! each test makes its own lab. Skipped (loudly) where namespaces cannot be made (not root).
 
+mod check;
 mod link;
 
 use std::path::Path;
