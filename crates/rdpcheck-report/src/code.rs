@@ -61,6 +61,7 @@ plain_codes! {
     TlsClosedAfterHello => "tls.closed_after_hello", Some(Stage::Tls);
     TlsReset => "tls.reset", Some(Stage::Tls);
     TlsStalled => "tls.stalled", Some(Stage::Tls);
+    NetMtuBlackhole => "net.mtu_blackhole", Some(Stage::Tls);
     TlsLegacyOnly => "tls.legacy_only", Some(Stage::Tls);
     TlsCipherMismatch => "tls.cipher_mismatch", Some(Stage::Tls);
     TlsNoForwardSecrecy => "tls.no_forward_secrecy", Some(Stage::Tls);

@@ -163,3 +163,34 @@ fn a_lossy_link_is_packet_loss() {
         last.map(|r| pretty(&r)).unwrap_or_default()
     );
 }
+
+#[test]
+fn an_mtu_black_hole_is_confirmed_with_small_segments() {
+    // Packets over 1200 bytes vanish and no ICMP says so: the certificate flight never arrives.
+    let Some(link) = lab(Impairment {
+        max_packet: Some(1200),
+        ..Impairment::clean()
+    }) else {
+        return;
+    };
+    let _xrdp = xrdp_in(&link);
+    let r = probe("mtu 1200 black hole", &link, opts(1));
+    assert_eq!(r.verdict.status, VerdictStatus::Problem, "{}", pretty(&r));
+    assert_eq!(
+        r.verdict.stage.map(|s| s.as_str()),
+        Some("tls"),
+        "{}",
+        pretty(&r)
+    );
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.code == "net.mtu_blackhole")
+        .unwrap_or_else(|| panic!("no net.mtu_blackhole\n{}", pretty(&r)));
+    assert!(f.summary.contains("576 bytes"), "{}", f.summary);
+    assert!(
+        !has(&r, "tls.stalled"),
+        "replaced, not doubled\n{}",
+        pretty(&r)
+    );
+}

@@ -11,6 +11,7 @@ mod gateway;
 mod hints;
 mod kernel;
 mod layers;
+mod mtu;
 mod nla;
 mod skip;
 mod stability;

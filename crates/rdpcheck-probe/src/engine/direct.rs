@@ -108,6 +108,7 @@ pub(super) async fn direct_ladder(
             let run = run_tls(opts, addr, stream, nla_selected, &layers_done).await;
             session = run.session;
             obs.tls_older = run.older;
+            obs.tls_small_mss = run.small_mss;
             run.outcome
         }
         Some(_) => {
