@@ -136,6 +136,11 @@ impl ImpairedLink {
         Ok(())
     }
 
+    /// The running forwarder's process id.
+    pub fn forwarder_pid(&self) -> Option<u32> {
+        self.forwarder.as_ref().map(ServerProcess::pid)
+    }
+
     /// The forwarder's output so far (errors, if any).
     pub fn forwarder_output(&self) -> String {
         self.forwarder

@@ -68,3 +68,39 @@ fn packets_over_the_limit_vanish_without_icmp() {
         .expect("timeout");
     assert!(tx.recv(&mut buf).is_err());
 }
+
+#[test]
+fn a_panicking_test_leaves_no_namespace_or_forwarder_behind() {
+    let names = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = names.clone();
+    let result = std::panic::catch_unwind(move || {
+        let Some(link) = lab(Impairment::clean()) else {
+            return;
+        };
+        let mut all = seen.lock().expect("lock");
+        all.extend([&link.probe, &link.middle, &link.server].map(|ns| ns.name().to_string()));
+        // Last: the forwarder's pid.
+        all.extend(link.forwarder_pid().map(|p| p.to_string()));
+        drop(all);
+        panic!("a test fails with the lab up");
+    });
+    let names = names.lock().expect("lock").clone();
+    if names.is_empty() {
+        return; // skipped: no lab here
+    }
+    assert!(result.is_err());
+    for name in names.iter().take(3) {
+        assert!(
+            !std::path::Path::new("/run/netns").join(name).exists(),
+            "{name} left behind"
+        );
+    }
+    let pid = names
+        .last()
+        .and_then(|p| p.parse::<u32>().ok())
+        .expect("pid");
+    assert!(
+        !std::path::Path::new(&format!("/proc/{pid}")).exists(),
+        "the forwarder {pid} still runs"
+    );
+}
