@@ -12,6 +12,7 @@ pub mod certs;
 pub mod check;
 pub mod fault;
 pub mod http;
+pub mod impair;
 pub mod loopback;
 pub mod machine;
 pub mod mstsc;

@@ -75,6 +75,7 @@ pub fn build_report(obs: &Observations, started_at: String, duration_ms: f64) ->
             .as_ref()
             .map(|g| sections::gateway(g, obs.now_unix)),
         udp: obs.udp.as_ref().map(|u| sections::udp(&u.value, obs.port)),
+        tcp_info: obs.tcp_info.clone(),
         rdp_file: None,
         client: None,
         relay: None,

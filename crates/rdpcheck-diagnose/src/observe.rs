@@ -27,8 +27,12 @@ pub struct Observations {
     /// When rdpcheck's own handshake negotiated TLS 1.3: what a TLS 1.0–1.2 hello on a fresh
     /// connection got (whether clients without TLS 1.3 still get in).
     pub tls_older: Option<LegacyProbe>,
+    /// When the TLS handshake stalled: the same handshake with small segments (TCP_MAXSEG).
+    pub tls_small_mss: Option<MssRetry>,
     pub nla: Option<Timed<NlaOutcome>>,
     pub stability: Option<Timed<Vec<Sample>>>,
+    /// The kernel's view of the probe's connections (TCP_INFO), where the platform tells.
+    pub tcp_info: Vec<rdpcheck_report::TcpStats>,
     /// The RD Gateway path, when the client uses one.
     pub gateway: Option<GatewayObs>,
     /// Whether the UDP stage was asked for, and what it saw.
@@ -315,4 +319,15 @@ pub enum UdpOutcome {
         tries: u32,
     },
     Error(String),
+}
+
+/// The TLS handshake once more, on a fresh connection whose segments carry at most `mss` bytes
+/// (TCP_MAXSEG before connect, so the server's flight comes in small packets too).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MssRetry {
+    pub mss: u32,
+    /// The handshake completed.
+    pub passed: bool,
+    /// What happened, for the evidence.
+    pub detail: String,
 }

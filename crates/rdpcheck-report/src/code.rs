@@ -61,6 +61,7 @@ plain_codes! {
     TlsClosedAfterHello => "tls.closed_after_hello", Some(Stage::Tls);
     TlsReset => "tls.reset", Some(Stage::Tls);
     TlsStalled => "tls.stalled", Some(Stage::Tls);
+    NetMtuBlackhole => "net.mtu_blackhole", Some(Stage::Tls);
     TlsLegacyOnly => "tls.legacy_only", Some(Stage::Tls);
     TlsCipherMismatch => "tls.cipher_mismatch", Some(Stage::Tls);
     TlsNoForwardSecrecy => "tls.no_forward_secrecy", Some(Stage::Tls);
@@ -81,6 +82,7 @@ plain_codes! {
     NlaNoChallenge => "nla.no_challenge", Some(Stage::Nla);
     NetUnstable => "net.unstable", Some(Stage::Stability);
     NetHighLatency => "net.high_latency", Some(Stage::Stability);
+    NetPacketLoss => "net.packet_loss", Some(Stage::Stability);
     ProbeTimeout => "probe.timeout", None;
     GatewayDns => "gateway.dns", Some(Stage::GatewayDns);
     GatewayTcpRefused => "gateway.tcp_refused", Some(Stage::GatewayTcp);

@@ -12,6 +12,7 @@ mod report;
 pub mod share;
 mod stage;
 mod stage_result;
+mod tcp_info;
 mod vantage;
 pub mod wire;
 
@@ -28,6 +29,7 @@ pub use report::{
 };
 pub use stage::{LadderPart, Stage, UnknownStage};
 pub use stage_result::{StageResult, StageStatus};
+pub use tcp_info::TcpStats;
 pub use vantage::{
     failure_code, RelayFailure, RelaySide, SideVerdict, StagePair, Vantage, VantageDocument,
     VantageKind,

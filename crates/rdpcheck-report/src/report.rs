@@ -35,6 +35,10 @@ pub struct Report {
     pub gateway: Option<GatewayReport>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub udp: Option<UdpReport>,
+    /// The kernel's view of the probe's own TCP connections (Linux only; absent in older
+    /// reports).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tcp_info: Vec<crate::TcpStats>,
     /// The saved connection (.rdp) the target and gateway came from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rdp_file: Option<RdpFileReport>,

@@ -19,6 +19,8 @@ pub const LAB_PACKAGES: &[(&str, &str)] = &[
     ("nginx", "/usr/sbin/nginx"),
     ("curl", "/usr/bin/curl"),
     ("brotli", "/usr/bin/brotli"),
+    // The network lab turns veth offloads off (tests/src/impair/).
+    ("ethtool", "/usr/sbin/ethtool"),
 ];
 
 pub fn ensure_apt(packages: &[(&str, &str)]) -> Result<(), String> {

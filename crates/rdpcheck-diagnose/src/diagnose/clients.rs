@@ -177,7 +177,9 @@ pub fn effect(f: &Finding, client: ClientId, facts: &Facts) -> Effect {
         // Weaknesses and facts no client stops at.
         SecurityNlaNotRequired | SecurityNlaRequired | SecurityInconsistentAnswers => Effect::None,
         // The host breaks TLS for everyone.
-        TlsClosedAfterHello | TlsReset | TlsStalled | TlsFailed => fails_if_failing,
+        TlsClosedAfterHello | TlsReset | TlsStalled | TlsFailed | NetMtuBlackhole => {
+            fails_if_failing
+        }
         // What the host offers decides it, client by client.
         TlsLegacyOnly | TlsCipherMismatch | TlsNoForwardSecrecy | TlsProbeUnsupported => {
             offer_effect(client, facts.offer)
@@ -234,7 +236,7 @@ pub fn effect(f: &Finding, client: ClientId, facts: &Facts) -> Effect {
         | ClientMtuReduced
         | ClientRecentDisconnects => Effect::None,
         NetUnstable => fails_if_failing,
-        NetHighLatency => Effect::None,
+        NetHighLatency | NetPacketLoss => Effect::None,
         ProbeTimeout => Effect::Unknown,
         GatewayDns
         | GatewayTcpRefused

@@ -40,7 +40,9 @@ pub fn client_error_hint(code: FindingCode) -> Option<&'static str> {
         TlsClosedAfterHello | TlsReset => {
             "0x904 (socket closed) with extended code 0x7 — the certificate / MachineKeys signature; FreeRDP: ERRCONNECT_TLS_CONNECT_FAILED"
         }
-        TlsStalled => "0x904 or a time-out; FreeRDP: ERRCONNECT_TLS_CONNECT_FAILED",
+        TlsStalled | NetMtuBlackhole => {
+            "0x904 or a time-out; FreeRDP: ERRCONNECT_TLS_CONNECT_FAILED"
+        }
         TlsLegacyOnly | TlsCipherMismatch | TlsTls13Rejected | TlsTls13Only | TlsFailed
         | TlsCertExpired
         | TlsCertNotYetValid | TlsCertSelfSigned | TlsCertNameMismatch | TlsCertExpiringSoon
@@ -64,7 +66,7 @@ pub fn client_error_hint(code: FindingCode) -> Option<&'static str> {
         | GatewaySilent | GatewayRpcProxy => {
             "\"The RD Gateway is not available\" or a transport error; FreeRDP: ERRCONNECT_CONNECT_TRANSPORT_FAILED"
         }
-        NetUnstable | NetHighLatency => {
+        NetUnstable | NetHighLatency | NetPacketLoss => {
             "intermittent 0x904 (socket closed) or 0x108 (time-out) during connect or mid-session"
         }
         ClientCredsspBlocked => {

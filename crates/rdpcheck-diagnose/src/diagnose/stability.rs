@@ -3,13 +3,12 @@
 use rdpcheck_report::{Plain, Severity};
 use serde_json::Map;
 
+use super::kernel::{self, HIGH_LATENCY_MS, HIGH_RTT_MS};
 use super::{finding, Judged};
 use crate::describe;
 use crate::observe::{ConnectOutcome, Observations, Sample};
 use crate::sections;
 
-/// Handshakes slower than this feel sluggish and hint at a congested or distant path.
-const HIGH_LATENCY_MS: f64 = 150.0;
 const JITTER_MS: f64 = 50.0;
 
 pub(super) fn judge(obs: &Observations) -> Option<Judged> {
@@ -70,20 +69,38 @@ pub(super) fn judge(obs: &Observations) -> Option<Judged> {
             evidence.clone(),
         ));
     }
-    let rtt = obs
-        .tcp
-        .iter()
-        .find(|a| a.outcome == ConnectOutcome::Connected)
-        .map(|a| a.ms)
-        .unwrap_or(0.0);
-    if median > HIGH_LATENCY_MS || rtt > HIGH_LATENCY_MS {
-        findings.push(finding(
+    match kernel::path_rtt_ms(&obs.tcp_info) {
+        // The kernel's round trip, when it told: the server's own think time is not latency.
+        Some(rtt) if rtt > HIGH_RTT_MS => findings.push(finding(
             Plain::NetHighLatency,
             Severity::Warn,
-            format!("Handshakes take {} (TCP connect {}): sessions will feel slow, and lossy links make them drop", describe::ms(median), describe::ms(rtt)),
-            evidence.clone(),
-        ));
+            format!(
+                "Round trips take {} (measured by the TCP stack on {} connections): sessions \
+                 will feel slow, and lossy links make them drop",
+                describe::ms(rtt),
+                obs.tcp_info.len()
+            ),
+            format!("{evidence}; kernel: {}", kernel::evidence(&obs.tcp_info)),
+        )),
+        Some(_) => {}
+        None => {
+            let rtt = obs
+                .tcp
+                .iter()
+                .find(|a| a.outcome == ConnectOutcome::Connected)
+                .map(|a| a.ms)
+                .unwrap_or(0.0);
+            if median > HIGH_LATENCY_MS || rtt > HIGH_LATENCY_MS {
+                findings.push(finding(
+                    Plain::NetHighLatency,
+                    Severity::Warn,
+                    format!("Handshakes take {} (TCP connect {}): sessions will feel slow, and lossy links make them drop", describe::ms(median), describe::ms(rtt)),
+                    evidence.clone(),
+                ));
+            }
+        }
     }
+    findings.extend(kernel::packet_loss(&obs.tcp_info));
     let summary = format!(
         "{}/{} handshakes ok, median {}, jitter {}",
         report.ok,

@@ -10,7 +10,7 @@ use rdpcheck_report::{Finding, FindingCode, Plain, Severity};
 use serde_json::{json, Map};
 
 use super::cert::{cert_findings, refused_by_clients, weak_key};
-use super::{finding, suites, Judged};
+use super::{finding, mtu, suites, Judged};
 use crate::cert::CertFacts;
 use crate::describe;
 use crate::observe::{LegacyProbe, Observations, TlsFailure, TlsOutcome, TlsSession};
@@ -49,6 +49,7 @@ pub(super) fn judge(obs: &Observations) -> Option<Judged> {
         } => {
             let leaf = leaf_of(chain, legacy.as_ref());
             let f = failure_finding(failure, *received, legacy.as_ref(), leaf);
+            let f = mtu::confirm(f, failure, obs.tls_small_mss.as_ref());
             let s = f.summary.clone();
             let failed_code = f.code;
             findings.push(f);
@@ -91,12 +92,13 @@ pub(super) fn own_failure(obs: &Observations) -> Option<Finding> {
     else {
         return None;
     };
-    Some(failure_finding(
+    let f = failure_finding(
         failure,
         *received,
         legacy.as_ref(),
         leaf_of(chain, legacy.as_ref()),
-    ))
+    );
+    Some(mtu::confirm(f, failure, obs.tls_small_mss.as_ref()))
 }
 
 /// When rdpcheck's handshake failed but clients can get through what the host offers, the code

@@ -37,3 +37,82 @@ fn stability_failures_and_latency() {
     let r = report(&obs);
     assert!(has(&r, "net.unstable"), "jitter: {:?}", codes(&r));
 }
+
+fn kernel(name: &str, rtt: f64, resent: u32, ooo: u32) -> rdpcheck_report::TcpStats {
+    rdpcheck_report::TcpStats {
+        connection: name.into(),
+        rtt_ms: rtt,
+        rttvar_ms: rtt / 4.0,
+        min_rtt_ms: Some(rtt),
+        retransmits: resent,
+        lost: 0,
+        segs_out: 12,
+        segs_in: 11,
+        out_of_order_in: ooo,
+        snd_mss: 1448,
+    }
+}
+
+fn steady(ms: f64) -> Option<Timed<Vec<Sample>>> {
+    timed(vec![
+        Sample::Ok { ms },
+        Sample::Ok { ms },
+        Sample::Ok { ms },
+    ])
+}
+
+#[test]
+fn the_kernel_rtt_decides_latency_not_a_slow_server() {
+    // Slow handshakes, but the kernel measured 2 ms round trips: the server thinks slowly.
+    let mut obs = xrdp_negotiate();
+    obs.stability = steady(400.0);
+    obs.tcp_info = vec![kernel("main", 2.0, 0, 0), kernel("stability.1", 2.1, 0, 0)];
+    let r = report(&obs);
+    assert!(!has(&r, "net.high_latency"), "{:?}", codes(&r));
+    assert_eq!(r.tcp_info.len(), 2, "carried into the report");
+
+    // Quick handshakes are impossible on a 200 ms path, but the kernel's figure is what counts.
+    obs.stability = steady(210.0);
+    obs.tcp_info = vec![
+        kernel("main", 200.0, 0, 0),
+        kernel("stability.1", 200.0, 0, 0),
+    ];
+    let r = report(&obs);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.code == "net.high_latency")
+        .expect("high latency");
+    assert!(f.summary.contains("200 ms"), "{}", f.summary);
+    assert!(f.evidence.contains("kernel: main: rtt"), "{}", f.evidence);
+    assert_eq!(r.verdict.status, VerdictStatus::Healthy);
+}
+
+#[test]
+fn resends_on_several_connections_are_packet_loss() {
+    let mut obs = xrdp_negotiate();
+    obs.stability = steady(20.0);
+    obs.tcp_info = vec![
+        kernel("main", 5.0, 2, 0),
+        kernel("stability.1", 5.0, 0, 1),
+        kernel("stability.2", 5.0, 0, 0),
+    ];
+    let r = report(&obs);
+    assert!(has(&r, "net.packet_loss"), "{:?}", codes(&r));
+    assert_eq!(r.verdict.status, VerdictStatus::Healthy, "a warning only");
+
+    // A clean link, and one SYN resent on one connection (a full accept queue): no loss.
+    obs.tcp_info = vec![kernel("main", 5.0, 0, 0), kernel("stability.1", 5.0, 1, 0)];
+    assert!(!has(&report(&obs), "net.packet_loss"));
+}
+
+#[test]
+fn reports_without_tcp_info_still_parse() {
+    let mut obs = xrdp_negotiate();
+    obs.stability = steady(20.0);
+    let r = report(&obs);
+    let json = serde_json::to_string(&r).expect("serialise");
+    assert!(!json.contains("tcp_info"), "empty list left out");
+    let back: rdpcheck_report::Report = serde_json::from_str(&json).expect("parse");
+    assert!(back.tcp_info.is_empty());
+}

@@ -15,7 +15,7 @@ use crate::observe::{
     MAIN_REQUEST,
 };
 use crate::stages::legacy_carry::LegacyCarry;
-use crate::stages::{layers, net, nla, stability};
+use crate::stages::{layers, net, nla, stability, tcp_info};
 use crate::ProbeOptions;
 
 use super::tls_stage::{run_tls, LegacySource};
@@ -29,8 +29,6 @@ pub(super) async fn direct_ladder(
     obs: &mut Observations,
     emit: &Emitter,
 ) {
-    let reply = opts.reply_timeout;
-
     emit.started(Stage::Tcp);
     let (attempts, main) = connect_first(&addrs, opts.port, opts).await;
     obs.tcp = attempts;
@@ -39,6 +37,13 @@ pub(super) async fn direct_ladder(
         return emit.skip_rest(Stage::Tcp, obs);
     };
     obs.probed = Some(addr);
+    // From here on every reply deadline allows for the round trip the connect measured.
+    let adapted = ProbeOptions {
+        reply_timeout: reply_deadline(opts.reply_timeout, &obs.tcp),
+        ..opts.clone()
+    };
+    let opts = &adapted;
+    let reply = opts.reply_timeout;
 
     // The per-layer probes start with the main negotiation (see stages/layers.rs for the burst).
     let main_answered = Arc::new(Notify::new());
@@ -82,11 +87,14 @@ pub(super) async fn direct_ladder(
         _ => None,
     };
     let confirmed = matches!(answer, ReplyOutcome::Confirm { .. });
+    // The main connection's kernel figures, read again after NLA when it gets that far.
+    let mut main_tcp = tcp_info::read(&stream, "main");
     obs.x224 = Some(Timed {
         ms: net::elapsed_ms(start),
         value: answer,
     });
     if !confirmed {
+        obs.tcp_info.extend(main_tcp);
         // No confirm, no layers: stop the probes before they make more connections.
         drop(stop_layers);
         emit.finished(Stage::X224, obs);
@@ -115,6 +123,7 @@ pub(super) async fn direct_ladder(
             let run = run_tls(opts, addr, stream, nla_selected, legacy).await;
             session = run.session;
             obs.tls_older = run.older;
+            obs.tls_small_mss = run.small_mss;
             run.outcome
         }
         Some(_) => {
@@ -137,6 +146,7 @@ pub(super) async fn direct_ladder(
         emit.started(Stage::Nla);
         let start = Instant::now();
         let outcome = nla::challenge(&mut tls_stream, Instant::now() + reply).await;
+        main_tcp = tcp_info::read(tls_stream.get_ref().0.get_ref(), "main").or(main_tcp);
         if matches!(outcome, NlaOutcome::Challenge { .. }) {
             obs.now_unix = unix_now();
         }
@@ -145,6 +155,7 @@ pub(super) async fn direct_ladder(
             value: outcome,
         });
     }
+    obs.tcp_info.extend(main_tcp);
     emit.finished(Stage::Nla, obs);
 
     let probes = layer_probes.await.unwrap_or_default();
@@ -157,7 +168,7 @@ pub(super) async fn direct_ladder(
     if opts.samples > 0 {
         emit.started(Stage::Stability);
         let start = Instant::now();
-        let samples = stability::sample(
+        let (samples, kernel) = stability::sample(
             addr,
             opts.port,
             opts.samples,
@@ -168,6 +179,7 @@ pub(super) async fn direct_ladder(
             start + opts.total_timeout,
         )
         .await;
+        obs.tcp_info.extend(kernel);
         obs.stability = Some(Timed {
             ms: net::elapsed_ms(start),
             value: samples,
@@ -186,4 +198,48 @@ fn layer_connect_try(tcp: &[TcpAttempt]) -> Duration {
         .map_or(0.0, |a| a.ms);
     Duration::from_secs_f64((4.0 * rtt_ms + 100.0) / 1000.0)
         .clamp(Duration::from_millis(100), Duration::from_secs(1))
+}
+
+/// Round trips the slowest exchange may take before it counts as no answer: a TLS handshake
+/// needs two to four (hello, certificate flight in slow start), and one lost segment adds a
+/// retransmit time-out of a few more.
+const REPLY_RTTS: f64 = 10.0;
+
+/// The configured reply deadline, or `REPLY_RTTS` round trips of the main connect when that is
+/// longer (at most 60 s): on a 300 ms link a 1 s deadline would call a working server silent.
+fn reply_deadline(configured: Duration, tcp: &[TcpAttempt]) -> Duration {
+    let rtt_ms = tcp
+        .iter()
+        .find(|a| a.outcome == ConnectOutcome::Connected)
+        .map_or(0.0, |a| a.ms);
+    let scaled = Duration::from_secs_f64((REPLY_RTTS * rtt_ms / 1000.0).clamp(0.0, 60.0));
+    configured.max(scaled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn connected(ms: f64) -> Vec<TcpAttempt> {
+        vec![TcpAttempt {
+            addr: IpAddr::from([10, 0, 0, 1]),
+            ms,
+            outcome: ConnectOutcome::Connected,
+        }]
+    }
+
+    #[test]
+    fn reply_deadlines_grow_with_the_round_trip() {
+        let one = Duration::from_secs(1);
+        assert_eq!(reply_deadline(one, &connected(2.0)), one);
+        assert_eq!(
+            reply_deadline(one, &connected(300.0)),
+            Duration::from_secs(3)
+        );
+        assert_eq!(
+            reply_deadline(one, &connected(1e9)),
+            Duration::from_secs(60)
+        );
+        assert_eq!(reply_deadline(one, &[]), one);
+    }
 }

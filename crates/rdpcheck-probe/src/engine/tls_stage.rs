@@ -7,7 +7,9 @@ use tokio::net::TcpStream;
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
-use crate::observe::{LegacyProbe, ReplyOutcome, TlsFailure, TlsOutcome, TlsSession, MAIN_REQUEST};
+use crate::observe::{
+    LegacyProbe, MssRetry, ReplyOutcome, TlsFailure, TlsOutcome, TlsSession, MAIN_REQUEST,
+};
 use crate::stages::legacy_carry::LegacyCarry;
 use crate::stages::{net, tls};
 use crate::ProbeOptions;
@@ -18,6 +20,8 @@ pub(super) struct TlsRun {
     pub(super) outcome: TlsOutcome,
     pub(super) session: Option<tls::Tls>,
     pub(super) older: Option<LegacyProbe>,
+    /// After a stall: the handshake again with small segments.
+    pub(super) small_mss: Option<MssRetry>,
 }
 
 /// Where the legacy hello's answer comes from: the layer probe that carried it, once they are
@@ -27,6 +31,10 @@ pub(super) struct LegacySource<'a> {
     pub(super) layers_done: &'a Notify,
     pub(super) carry: &'a LegacyCarry,
 }
+
+/// The segment size of the retry after a stall: the minimum every IPv4 path carries (576-byte
+/// packets).
+const SMALL_MSS: u32 = 536;
 
 /// TLS on the main connection, with the TLS 1.2 retry and the legacy-version probe on failure.
 /// `keep`: the main connection goes on to NLA; otherwise it is closed as soon as TLS is judged
@@ -61,14 +69,15 @@ pub(super) async fn run_tls(
                     outcome: TlsOutcome::Established(session),
                     session: keep.then_some(tls_stream),
                     older: None,
+                    small_mss: None,
                 };
             }
         }
     }
-    let legacy = if failure == TlsFailure::Stalled {
-        None
+    let (legacy, small_mss) = if failure == TlsFailure::Stalled {
+        (None, Some(small_mss_retry(opts, addr).await))
     } else {
-        legacy_probe(opts, addr, legacy).await
+        (legacy_probe(opts, addr, legacy).await, None)
     };
     TlsRun {
         outcome: TlsOutcome::Failed {
@@ -79,6 +88,54 @@ pub(super) async fn run_tls(
         },
         session: None,
         older: None,
+        small_mss,
+    }
+}
+
+/// The stalled handshake once more on a fresh connection with [`SMALL_MSS`]: when it passes,
+/// large packets are what vanish (an MTU black hole).
+async fn small_mss_retry(opts: &ProbeOptions, addr: IpAddr) -> MssRetry {
+    let retry = |passed: bool, detail: String| MssRetry {
+        mss: SMALL_MSS,
+        passed,
+        detail,
+    };
+    let Some(mut stream) =
+        net::connect_small_mss(addr, opts.port, SMALL_MSS, opts.connect_timeout).await
+    else {
+        return retry(false, "could not connect with a small MSS".into());
+    };
+    match net::negotiate(
+        &mut stream,
+        MAIN_REQUEST,
+        Instant::now() + opts.reply_timeout,
+    )
+    .await
+    {
+        ReplyOutcome::Confirm {
+            negotiation: Negotiation::Selected { selected, .. },
+            ..
+        } if selected != protocol::RDP => {}
+        other => {
+            return retry(
+                false,
+                format!(
+                    "the negotiation got {}",
+                    crate::describe::reply_outcome(&other)
+                ),
+            )
+        }
+    }
+    match tls::handshake(
+        stream,
+        &opts.host,
+        true,
+        Instant::now() + opts.reply_timeout,
+    )
+    .await
+    {
+        Ok((_, session)) => retry(true, format!("{} established", session.version)),
+        Err(e) => retry(false, crate::describe::tls_failure(&e.failure, e.received)),
     }
 }
 
@@ -103,6 +160,7 @@ async fn established(
         outcome: TlsOutcome::Established(session),
         session: session_stream,
         older,
+        small_mss: None,
     }
 }
 

@@ -32,6 +32,11 @@ impl<S> Counting<S> {
             seen,
         )
     }
+
+    /// The wrapped stream (to read its socket's kernel figures).
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
 }
 
 impl Seen {

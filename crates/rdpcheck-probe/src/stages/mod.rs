@@ -9,6 +9,7 @@ pub mod legacy_carry;
 pub mod net;
 pub mod nla;
 pub mod stability;
+pub mod tcp_info;
 pub mod tls;
 pub mod trust;
 pub mod udp;

@@ -33,6 +33,36 @@ pub async fn connect(
     }
 }
 
+/// Connect with every segment at most `mss` bytes both ways (TCP_MAXSEG before connect: our
+/// SYN announces it, so the server sends small segments too). Linux only; elsewhere None.
+pub async fn connect_small_mss(
+    addr: IpAddr,
+    port: u16,
+    mss: u32,
+    limit: Duration,
+) -> Option<TcpStream> {
+    #[cfg(target_os = "linux")]
+    {
+        let socket = match addr {
+            IpAddr::V4(_) => tokio::net::TcpSocket::new_v4(),
+            IpAddr::V6(_) => tokio::net::TcpSocket::new_v6(),
+        }
+        .ok()?;
+        socket2::SockRef::from(&socket).set_tcp_mss(mss).ok()?;
+        let stream = tokio::time::timeout(limit, socket.connect(SocketAddr::new(addr, port)))
+            .await
+            .ok()?
+            .ok()?;
+        let _ = stream.set_nodelay(true);
+        Some(stream)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (addr, port, mss, limit);
+        None
+    }
+}
+
 /// Connect like [`connect`], but start over with a fresh SYN whenever one attempt takes longer
 /// than `try_limit`: a server whose accept queue is full drops SYNs silently, and the kernel's own
 /// retry comes only after its 1 s initial RTO (xrdp's listen backlog is 2, so a burst of probes

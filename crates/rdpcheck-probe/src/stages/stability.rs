@@ -4,9 +4,11 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use rdpcheck_proto::x224::protocol;
+use rdpcheck_report::TcpStats;
 use tokio::time::Instant;
 
 use super::net::{connect_and_negotiate, elapsed_ms};
+use super::tcp_info;
 use crate::describe::reply_outcome;
 use crate::observe::{ReplyOutcome, Sample};
 
@@ -18,8 +20,9 @@ pub async fn sample(
     connect: Duration,
     reply: Duration,
     deadline: Instant,
-) -> Vec<Sample> {
+) -> (Vec<Sample>, Vec<TcpStats>) {
     let mut samples = Vec::new();
+    let mut kernel = Vec::new();
     for i in 0..count {
         if i > 0 {
             tokio::time::sleep(pause).await;
@@ -29,8 +32,10 @@ pub async fn sample(
         }
         let start = Instant::now();
         let requested = protocol::SSL | protocol::HYBRID | protocol::HYBRID_EX;
-        let (outcome, _stream) =
+        let (outcome, stream) =
             connect_and_negotiate(addr, port, requested, connect, None, reply).await;
+        let label = format!("stability.{}", i + 1);
+        kernel.extend(stream.as_ref().and_then(|s| tcp_info::read(s, &label)));
         samples.push(match outcome {
             ReplyOutcome::Confirm { .. } => Sample::Ok {
                 ms: elapsed_ms(start),
@@ -38,5 +43,5 @@ pub async fn sample(
             other => Sample::Failed(reply_outcome(&other)),
         });
     }
-    samples
+    (samples, kernel)
 }

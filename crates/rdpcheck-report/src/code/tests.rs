@@ -68,6 +68,8 @@ fn stages_follow_the_code_prefix() {
         };
         let matches = match code.stage() {
             Some(s) if s.as_str().starts_with("gateway.") => text.starts_with("gateway."),
+            // A cause on the path, named where it breaks the ladder (issue 13 names it so).
+            Some(Stage::Tls) if text == "net.mtu_blackhole" => true,
             _ => text.starts_with(&format!("{expected}.")),
         };
         assert!(matches, "{text} is filed under {expected}");

@@ -7,6 +7,7 @@
 
 mod clients;
 mod connection;
+mod kernel;
 mod nla;
 mod path;
 #[cfg(test)]
@@ -19,6 +20,7 @@ pub use nla::{credssp_version, os_release};
 
 use clients::{client, clients};
 use connection::{negotiation, rdp_file, security_layers};
+use kernel::tcp_info;
 use nla::nla;
 use path::{gateway, stability, udp};
 use tls::tls;
@@ -123,6 +125,9 @@ pub fn sections(r: &Report) -> Vec<Section> {
     }
     if let Some(s) = &r.stability {
         out.push(stability(s));
+    }
+    if !r.tcp_info.is_empty() {
+        out.push(tcp_info(&r.tcp_info));
     }
     if let Some(g) = &r.gateway {
         out.push(gateway(g));

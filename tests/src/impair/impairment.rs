@@ -1,0 +1,66 @@
+//! What the middle of the lab does to the traffic: the forwarder's settings.
+
+use std::time::Duration;
+
+/// Applied in both directions unless a one-way loss is set.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Impairment {
+    /// Held for this long each way (a round trip adds twice this).
+    pub one_way_delay: Duration,
+    /// Each frame's delay varies uniformly by up to this much (order is kept).
+    pub jitter: Duration,
+    /// Random loss in per mille, probe → server.
+    pub loss_to_server_permille: u32,
+    /// Random loss in per mille, server → probe.
+    pub loss_to_probe_permille: u32,
+    /// IP packets over this many bytes vanish, with no ICMP (an MTU black hole).
+    pub max_packet: Option<usize>,
+}
+
+impl Impairment {
+    /// A clean link: frames pass at once.
+    pub fn clean() -> Impairment {
+        Impairment::default()
+    }
+
+    /// This round-trip time, half each way.
+    pub fn rtt(rtt: Duration) -> Impairment {
+        Impairment {
+            one_way_delay: rtt / 2,
+            ..Impairment::default()
+        }
+    }
+
+    /// `percent` random loss each way.
+    pub fn loss(percent: u32) -> Impairment {
+        Impairment {
+            loss_to_server_permille: percent * 10,
+            loss_to_probe_permille: percent * 10,
+            ..Impairment::default()
+        }
+    }
+
+    /// The forwarder's arguments, side a being the probe's, b the server's.
+    pub(super) fn args(&self, dev_a: &str, dev_b: &str, seed: u64) -> Vec<String> {
+        let mut args = vec![
+            "--a".to_string(),
+            dev_a.to_string(),
+            "--b".into(),
+            dev_b.into(),
+            "--delay-ms".into(),
+            self.one_way_delay.as_millis().to_string(),
+            "--jitter-ms".into(),
+            self.jitter.as_millis().to_string(),
+            "--loss-a2b-permille".into(),
+            self.loss_to_server_permille.to_string(),
+            "--loss-b2a-permille".into(),
+            self.loss_to_probe_permille.to_string(),
+            "--seed".into(),
+            seed.to_string(),
+        ];
+        if let Some(max) = self.max_packet {
+            args.extend(["--max-packet".into(), max.to_string()]);
+        }
+        args
+    }
+}

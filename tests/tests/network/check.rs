@@ -1,0 +1,196 @@
+//! The whole check over the impaired link, against a real xrdp in the server namespace: the
+//! network findings come from the kernel's figures, and only when the link earns them.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use rdpcheck_labtests::check::{codes, pretty};
+use rdpcheck_labtests::impair::{ImpairedLink, Impairment};
+use rdpcheck_labtests::{SecurityLayer, TestCert, Xrdp};
+use rdpcheck_probe::ProbeOptions;
+use rdpcheck_report::{Report, VerdictStatus};
+
+use crate::lab;
+
+const RDP_PORT: u16 = 3389;
+const NETWORK_CODES: [&str; 4] = [
+    "net.high_latency",
+    "net.packet_loss",
+    "net.unstable",
+    "tls.stalled",
+];
+
+fn xrdp_in(link: &ImpairedLink) -> Xrdp {
+    Xrdp::start_in(
+        &link.server,
+        SecurityLayer::Negotiate,
+        &TestCert::self_signed(),
+        RDP_PORT,
+        IpAddr::V4(ImpairedLink::SERVER_ADDR),
+    )
+}
+
+/// Short deadlines (the engine stretches them with the measured round trip), no UDP.
+fn opts(samples: u32) -> ProbeOptions {
+    let mut o = ProbeOptions::new(ImpairedLink::SERVER_ADDR.to_string(), RDP_PORT);
+    o.connect_timeout = Duration::from_secs(3);
+    o.reply_timeout = Duration::from_secs(2);
+    o.total_timeout = Duration::from_secs(20);
+    o.samples = samples;
+    o.sample_pause = Duration::from_millis(20);
+    o.udp = false;
+    o
+}
+
+/// Run the engine from inside the probe's namespace (its sockets are made there).
+fn probe(label: &str, link: &ImpairedLink, opts: ProbeOptions) -> Report {
+    let (report, elapsed) = link.probe.enter(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(rdpcheck_labtests::check::run_probe(opts))
+    });
+    let rtts: Vec<String> = report
+        .tcp_info
+        .iter()
+        .map(|t| {
+            format!(
+                "{}={:.1}ms/{}re/{}ooo",
+                t.connection, t.rtt_ms, t.retransmits, t.out_of_order_in
+            )
+        })
+        .collect();
+    eprintln!(
+        "[{label}] {elapsed:?} verdict={:?} codes={:?} kernel=[{}]",
+        report.verdict.status,
+        codes(&report),
+        rtts.join(" ")
+    );
+    report
+}
+
+fn has(report: &Report, code: &str) -> bool {
+    codes(report).iter().any(|c| c == code)
+}
+
+#[test]
+fn a_clean_link_has_no_network_findings() {
+    let Some(link) = lab(Impairment::clean()) else {
+        return;
+    };
+    let _xrdp = xrdp_in(&link);
+    let r = probe("clean", &link, opts(2));
+    assert_eq!(r.verdict.status, VerdictStatus::Healthy, "{}", pretty(&r));
+    for code in NETWORK_CODES {
+        assert!(!has(&r, code), "{code} on a clean link\n{}", pretty(&r));
+    }
+    assert!(r.tcp_info.len() >= 3, "main + 2 samples:\n{}", pretty(&r));
+    assert!(r.tcp_info.iter().all(|t| t.rtt_ms < 20.0), "{}", pretty(&r));
+}
+
+#[test]
+fn a_100ms_link_is_high_latency_by_the_kernels_rtt() {
+    let Some(link) = lab(Impairment::rtt(Duration::from_millis(100))) else {
+        return;
+    };
+    let _xrdp = xrdp_in(&link);
+    let r = probe("rtt 100 ms", &link, opts(2));
+    assert_eq!(r.verdict.status, VerdictStatus::Healthy, "{}", pretty(&r));
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.code == "net.high_latency")
+        .unwrap_or_else(|| panic!("no net.high_latency\n{}", pretty(&r)));
+    assert!(f.evidence.contains("kernel: main: rtt"), "{}", f.evidence);
+    for t in &r.tcp_info {
+        let min = t.min_rtt_ms.unwrap_or(t.rtt_ms);
+        assert!((100.0..130.0).contains(&min), "{t:?}");
+    }
+    assert!(!has(&r, "net.packet_loss"), "{}", pretty(&r));
+}
+
+#[test]
+fn a_300ms_link_is_slow_not_silent() {
+    let Some(link) = lab(Impairment::rtt(Duration::from_millis(300))) else {
+        return;
+    };
+    let _xrdp = xrdp_in(&link);
+    // A 1 s reply deadline is three round trips: TLS alone needs about that.
+    let r = probe(
+        "rtt 300 ms",
+        &link,
+        ProbeOptions {
+            reply_timeout: Duration::from_secs(1),
+            ..opts(1)
+        },
+    );
+    assert_eq!(r.verdict.status, VerdictStatus::Healthy, "{}", pretty(&r));
+    assert!(has(&r, "net.high_latency"), "{}", pretty(&r));
+    assert!(
+        r.tls.as_ref().is_some_and(|t| t.version.is_some()),
+        "TLS completed\n{}",
+        pretty(&r)
+    );
+}
+
+#[test]
+fn a_lossy_link_is_packet_loss() {
+    // Loss is random: at most three checks (each seeded differently) to see it named.
+    let Some(mut link) = lab(Impairment::loss(10)) else {
+        return;
+    };
+    let _xrdp = xrdp_in(&link);
+    let mut last = None;
+    for attempt in 1..=3 {
+        // Ten samples: each connection has two or three segments the kernel may resend.
+        let r = probe(&format!("loss 10 % #{attempt}"), &link, opts(10));
+        if has(&r, "net.packet_loss") {
+            let f = r
+                .findings
+                .iter()
+                .find(|f| f.code == "net.packet_loss")
+                .expect("just seen");
+            assert!(f.evidence.contains("resent"), "{}", f.evidence);
+            return;
+        }
+        last = Some(r);
+        link.set(Impairment::loss(10))
+            .expect("reseed the forwarder");
+    }
+    panic!(
+        "no net.packet_loss in three checks over a 10 % loss link; last:\n{}",
+        last.map(|r| pretty(&r)).unwrap_or_default()
+    );
+}
+
+#[test]
+fn an_mtu_black_hole_is_confirmed_with_small_segments() {
+    // Packets over 1200 bytes vanish and no ICMP says so: the certificate flight never arrives.
+    let Some(link) = lab(Impairment {
+        max_packet: Some(1200),
+        ..Impairment::clean()
+    }) else {
+        return;
+    };
+    let _xrdp = xrdp_in(&link);
+    let r = probe("mtu 1200 black hole", &link, opts(1));
+    assert_eq!(r.verdict.status, VerdictStatus::Problem, "{}", pretty(&r));
+    assert_eq!(
+        r.verdict.stage.map(|s| s.as_str()),
+        Some("tls"),
+        "{}",
+        pretty(&r)
+    );
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.code == "net.mtu_blackhole")
+        .unwrap_or_else(|| panic!("no net.mtu_blackhole\n{}", pretty(&r)));
+    assert!(f.summary.contains("576 bytes"), "{}", f.summary);
+    assert!(
+        !has(&r, "tls.stalled"),
+        "replaced, not doubled\n{}",
+        pretty(&r)
+    );
+}
