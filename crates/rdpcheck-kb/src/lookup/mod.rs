@@ -132,7 +132,7 @@ pub fn lookup(input: &str) -> Lookup {
     // Whole messages last: a code word inside one is then not left over as unknown.
     for (phrase, m) in phrases::phrase_matches(kb, input) {
         out.unknown
-            .retain(|u| !phrase.contains(&u.text.to_lowercase()));
+            .retain(|u| !phrase.contains(&u.text.to_ascii_lowercase()));
         push_code(&mut out, m);
     }
     out.combination = find_combo(kb, &out.codes);

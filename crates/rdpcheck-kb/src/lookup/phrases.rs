@@ -6,10 +6,11 @@ use super::tokens::Context;
 use super::CodeMatch;
 use crate::data::Kb;
 
-/// Lower case, whitespace collapsed: dialogs wrap and copies add spaces.
+/// ASCII lower case (no Unicode case tables in the page's wasm; the phrases are ASCII), whitespace
+/// collapsed: dialogs wrap and copies add spaces.
 fn normalise(s: &str) -> String {
     s.split_whitespace()
-        .map(str::to_lowercase)
+        .map(str::to_ascii_lowercase)
         .collect::<Vec<_>>()
         .join(" ")
 }
