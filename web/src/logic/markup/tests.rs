@@ -1,4 +1,7 @@
 use super::*;
+use crate::logic::evidence::Evidence;
+use crate::logic::kbsearch::Hit;
+use crate::logic::symptoms::SYMPTOMS;
 use rdpcheck_web_report::html::audit;
 
 #[test]
