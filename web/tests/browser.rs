@@ -1,5 +1,7 @@
 //! Browser tests (headless Chromium via wasm-bindgen-test-runner):
 //! `cargo test -p rdpcheck-web --target wasm32-unknown-unknown`.
+//! Over the ~400-line rule on purpose: wasm-bindgen-test starts one browser per test binary, so
+//! every browser test of the page lives in this one.
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used)]
 

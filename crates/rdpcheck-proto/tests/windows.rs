@@ -1,6 +1,7 @@
 //! Decode messages of real Windows hosts, cut from public captures (provenance of every file:
 //! tests/data/windows/README.md). Every expected value below is the one the capture index
 //! (`index.json` in the research folder, made by an independent decoder) gives for that file.
+//! Over the ~400-line rule on purpose: it is a test corpus, one case per recorded file.
 
 use rdpcheck_proto::ntlm::{self, filetime_to_unix_seconds, OsVersion};
 use rdpcheck_proto::x224::{self, protocol, FailureCode, NegRequest, Negotiation, Reply, RspFlags};

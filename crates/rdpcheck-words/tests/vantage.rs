@@ -2,6 +2,7 @@
 //! from real lab reports (tests/fixtures/), and the wording of real pairs held still by
 //! snapshots (tests/snapshots/vantage-*.txt; after a deliberate change: `UPDATE_EXPECT=1 cargo
 //! test -p rdpcheck-words`, then read the diff).
+//! Over the ~400-line rule on purpose: a test corpus, one case per pair of sides.
 
 use expect_test::expect_file;
 use rdpcheck_report::{

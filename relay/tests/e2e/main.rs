@@ -10,6 +10,7 @@
 //!
 //! Needs the page built into the relay (`cargo xtask test` builds it first) and Debian's
 //! chromium + chromium-driver; it fails loudly, never skips, when either is missing.
+//! Over the ~400-line rule on purpose: one browser journey, step after step, in one file.
 
 mod downloads;
 #[allow(dead_code)]

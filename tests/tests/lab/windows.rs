@@ -1,7 +1,8 @@
 //! The whole engine against Windows bytes: the replay server answers like recorded Windows hosts
-//! (tests/src/replay.rs; the bytes are public captures, crates/rdpcheck-proto/tests/data/windows/
+//! (tests/src/replay/; the bytes are public captures, crates/rdpcheck-proto/tests/data/windows/
 //! with their provenance). First the replay itself (every recorded exchange, byte for byte), then
 //! the engine against each host.
+//! Over the ~400-line rule on purpose: a test corpus, one case per recorded exchange and host.
 
 use rdpcheck_labtests::assert_report_eq;
 use rdpcheck_labtests::certs::thumbprint;

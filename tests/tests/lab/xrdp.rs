@@ -1,5 +1,6 @@
 //! xrdp 0.9 (`security_layer` negotiate / tls / rdp, normal, expired and weak certificates,
 //! legacy TLS, IPv6).
+//! A little over the ~400-line rule: a test corpus, one case per xrdp setting.
 
 use rdpcheck_labtests::check::{
     assert_decided_by, assert_healthy, assert_no_fail, assert_says, assert_stage, certificate,

@@ -3,6 +3,7 @@
 //! add`). One prefix for every case (fresh per run, in a scratch directory), cases one after
 //! another because they share it. Ignored by plain `cargo test`: `cargo xtask test` builds the
 //! `.exe` (`cargo xtask dist`'s build) and runs them with `--ignored`.
+//! Over the ~400-line rule on purpose: the cases share one prefix and run in order, in one file.
 
 use std::time::Instant;
 
