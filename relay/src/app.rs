@@ -141,7 +141,11 @@ async fn probe(
         .max_frame_size(max)
         .read_buffer_size(4096);
     // Decided before the upgrade; told in-band, since browsers cannot read a refused upgrade's status.
-    let client = peer.ip();
+    // Behind a trusted reverse proxy the client is the address it names: limits and logs see it.
+    let client = access::client_address(peer.ip(), &headers, &state.config.trusted_proxies);
+    if client != peer.ip().to_canonical() {
+        tracing::debug!(client = %client, proxy = %peer.ip(), "client named by a trusted proxy");
+    }
     let decision = decide(
         &state,
         client,

@@ -11,6 +11,7 @@ mod harness;
 mod hosts;
 mod limits;
 mod metrics;
+mod proxy;
 mod refusals;
 mod report;
 mod shutdown;
