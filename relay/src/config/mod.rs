@@ -159,7 +159,7 @@ impl Config {
     }
 }
 
-fn default_key_file() -> PathBuf {
+pub fn default_key_file() -> PathBuf {
     std::env::var_os("XDG_STATE_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
