@@ -14,6 +14,7 @@ mod metrics;
 mod proxy;
 mod refusals;
 mod report;
+mod rotation;
 mod shutdown;
 mod stalled;
 mod tls;
