@@ -186,9 +186,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
         vec![linux()?, windows()?, relay, deb]
     };
     let dir = dist_dir();
-    let names: Vec<&str> = files
-        .iter()
-        .filter_map(|f| f.file_name()?.to_str())
+    // SHA256SUMS lists every artefact present, so `dist relay` keeps the CLI's lines.
+    let deb_name = files
+        .last()
+        .and_then(|f| f.file_name()?.to_str())
+        .unwrap_or_default()
+        .to_string();
+    let names: Vec<&str> = [LINUX_FILE, WINDOWS_FILE, RELAY_FILE, deb_name.as_str()]
+        .into_iter()
+        .filter(|n| !n.is_empty() && dir.join(n).exists())
         .collect();
     let text = sums(&dir, &names)?;
     std::fs::write(dir.join("SHA256SUMS"), &text).map_err(|e| format!("SHA256SUMS: {e}"))?;
