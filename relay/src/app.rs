@@ -1,4 +1,4 @@
-//! The router: the page, the probe WebSocket, the public key, health and metrics; and the `Host`
+//! The router: the page, the probe WebSocket, the public key (and the key set), health and metrics; and the `Host`
 //! check in front of them (see `access.rs`): the API (`/api/…`, `/metrics`) always answers only
 //! to the relay's own names (`421 Misdirected Request` otherwise; the WebSocket upgrade is
 //! refused in-band, `host.denied`); the page and `/healthz` do too when the relay listens on
@@ -19,7 +19,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
-use rdpcheck_report::wire::{error_code, PublicKeyInfo};
+use rdpcheck_report::wire::{error_code, KeySet, PublicKeyInfo, KEY_CURRENT, KEY_RETIRED};
 
 use crate::access::{self, Caller};
 use crate::assets::{self, Asset};
@@ -35,6 +35,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/api/v1/probe", get(probe))
         .route("/api/v1/key", get(key))
+        .route("/api/v1/keys", get(keys))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/downloads", get(downloads))
@@ -141,7 +142,11 @@ async fn probe(
         .max_frame_size(max)
         .read_buffer_size(4096);
     // Decided before the upgrade; told in-band, since browsers cannot read a refused upgrade's status.
-    let client = peer.ip();
+    // Behind a trusted reverse proxy the client is the address it names: limits and logs see it.
+    let client = access::client_address(peer.ip(), &headers, &state.config.trusted_proxies);
+    if client != peer.ip().to_canonical() {
+        tracing::debug!(client = %client, proxy = %peer.ip(), "client named by a trusted proxy");
+    }
     let decision = decide(
         &state,
         client,
@@ -186,11 +191,35 @@ fn decide(state: &AppState, client: IpAddr, caller: &Caller<'_>) -> Result<(), R
     checked
 }
 
+/// `GET /api/v1/key`: the current key, as before key sets existed (no `status`).
 async fn key(State(state): State<Arc<AppState>>) -> Json<PublicKeyInfo> {
     Json(PublicKeyInfo {
         key_id: state.key.key_id.clone(),
         algorithm: "Ed25519".into(),
         public_key: state.key.public_key_b64(),
+        status: None,
+        retired_at: None,
+    })
+}
+
+/// `GET /api/v1/keys`: the current key, then the retired ones (they verify older links).
+async fn keys(State(state): State<Arc<AppState>>) -> Json<KeySet> {
+    let current = PublicKeyInfo {
+        key_id: state.key.key_id.clone(),
+        algorithm: "Ed25519".into(),
+        public_key: state.key.public_key_b64(),
+        status: Some(KEY_CURRENT.into()),
+        retired_at: None,
+    };
+    let retired = state.retired.iter().map(|r| PublicKeyInfo {
+        key_id: r.key_id.clone(),
+        algorithm: "Ed25519".into(),
+        public_key: r.public_key.clone(),
+        status: Some(KEY_RETIRED.into()),
+        retired_at: Some(r.retired_at.clone()),
+    });
+    Json(KeySet {
+        keys: std::iter::once(current).chain(retired).collect(),
     })
 }
 

@@ -13,6 +13,19 @@ use rdpcheck_relay::{own, server};
 use tokio_util::sync::CancellationToken;
 
 fn main() -> ExitCode {
+    // `rdpcheck-relay keys …` manages the key files and exits; anything else serves.
+    if std::env::args().nth(1).as_deref() == Some("keys") {
+        return match rdpcheck_relay::keys::run_cli(std::env::args().skip(1)) {
+            Ok(out) => {
+                print!("{out}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("rdpcheck-relay keys: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let config = match Config::resolve(Args::parse()) {
         Ok(c) => c,
         Err(e) => {
@@ -74,6 +87,7 @@ async fn serve(mut config: Config) -> Result<(), String> {
         Err(e) => tracing::warn!(error = %e, "cannot read or raise the open-file limit"),
     }
     let key = RelayKey::load_or_create(&config.key_file)?;
+    let retired = rdpcheck_relay::keys::load_retired(&config.key_file, &key.key_id)?;
     let listen = config.listen;
     let tls = match &config.tls {
         Some((cert, key)) => Some(server::tls_acceptor(cert, key)?),
@@ -85,6 +99,7 @@ async fn serve(mut config: Config) -> Result<(), String> {
     };
     let mut state = AppState::new(config, key, own::interface_addresses());
     state.downloads = downloads;
+    state.retired = retired;
     let state = Arc::new(state);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -93,6 +108,7 @@ async fn serve(mut config: Config) -> Result<(), String> {
     tracing::info!(
         listen = %listen,
         key_id = %state.key.key_id,
+        retired_keys = state.retired.len(),
         page_built = rdpcheck_relay::assets::built(),
         hosts = %state.hosts.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
         max_connections = limits.max_connections,

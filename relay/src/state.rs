@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 use crate::access::{self, Access, OwnName};
 use crate::assets;
 use crate::config::Config;
-use crate::keys::RelayKey;
+use crate::keys::{RelayKey, RetiredKey};
 use crate::limits::Limits;
 use crate::metrics::Metrics;
 use crate::policy::Policy;
@@ -19,6 +19,8 @@ pub struct AppState {
     pub config: Config,
     pub policy: Policy,
     pub key: RelayKey,
+    /// Keys signed with before a rotation (`keys::load_retired`; main.rs reads them at start).
+    pub retired: Vec<RetiredKey>,
     pub limits: Limits,
     pub metrics: Metrics,
     pub shutdown: CancellationToken,
@@ -54,6 +56,7 @@ impl AppState {
             limits: Limits::new(&config.limits),
             policy,
             key,
+            retired: Vec::new(),
             metrics: Metrics::default(),
             shutdown: CancellationToken::new(),
             csp: assets::content_security_policy(),

@@ -18,6 +18,7 @@ pub mod machine;
 pub mod mstsc;
 pub mod netns;
 pub mod nginx;
+pub mod nginx_proxy;
 pub mod process;
 pub mod replay;
 pub mod shadow;

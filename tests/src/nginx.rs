@@ -39,6 +39,8 @@ pub enum NginxSite {
     NoHttpTransport,
     /// Every request is redirected: 301 to `https://elsewhere.example/`.
     Redirect,
+    /// The relay's reverse proxy (relay/deploy/nginx.conf; `nginx_proxy.rs` writes its conf).
+    RelayProxy,
 }
 
 /// Where [`NginxSite::Redirect`] sends clients.
@@ -79,6 +81,8 @@ impl NginxSite {
             return 404;
         }"#
             }
+            // Its whole conf comes from nginx_proxy.rs, not from nginx_conf.
+            NginxSite::RelayProxy => "",
             NginxSite::Redirect => {
                 r#"
         location / {
@@ -143,6 +147,19 @@ impl Nginx {
     /// Start nginx serving `site` over HTTPS with `cert` on 127.0.0.1; returns once the port
     /// accepts connections. Panics (naming the apt package) when nginx is not installed.
     pub fn start(site: NginxSite, cert: &TestCert) -> Nginx {
+        Nginx::start_conf(site, cert, None, |port, dir, cert, key| {
+            nginx_conf(site, port, dir, cert, key)
+        })
+    }
+
+    /// Start nginx with the nginx.conf `conf(port, scratch dir, cert path, key path)` writes, on
+    /// `port` or else a free port (retried); `site` is only recorded.
+    pub fn start_conf(
+        site: NginxSite,
+        cert: &TestCert,
+        port: Option<u16>,
+        conf: impl Fn(u16, &Path, &Path, &Path) -> String,
+    ) -> Nginx {
         let binary = require_binary("nginx", "nginx");
         let dir = tempfile::Builder::new()
             .prefix("rdpcheck-nginx-")
@@ -152,9 +169,9 @@ impl Nginx {
         let conf_path = dir.path().join("nginx.conf");
         let mut last_error = String::new();
         for attempt in 1..=START_ATTEMPTS {
-            let port = free_port();
-            let conf = nginx_conf(site, port, dir.path(), &cert_path, &key_path);
-            std::fs::write(&conf_path, conf).expect("write nginx.conf");
+            let port = port.unwrap_or_else(free_port);
+            let text = conf(port, dir.path(), &cert_path, &key_path);
+            std::fs::write(&conf_path, text).expect("write nginx.conf");
             let mut cmd = Command::new(&binary);
             // -e: the startup error log, before the config is read (the default is under
             // /var/log/nginx); -p: the prefix for relative paths.

@@ -7,7 +7,7 @@
 
 use ed25519_dalek::{Signer, SigningKey};
 use rdpcheck_report::share;
-use rdpcheck_report::wire::{PublicKeyInfo, SignedReport};
+use rdpcheck_report::wire::{KeySet, PublicKeyInfo, SignedReport};
 use rdpcheck_report::Report;
 use rdpcheck_web::ui::module::{use_native, Native};
 use rdpcheck_web::ui::{
@@ -33,6 +33,8 @@ fn key_info() -> PublicKeyInfo {
         key_id: KEY_ID.into(),
         algorithm: "Ed25519".into(),
         public_key: share::base64url(&key().verifying_key().to_bytes()),
+        status: None,
+        retired_at: None,
     }
 }
 
@@ -314,7 +316,7 @@ async fn share_link_round_trip_renders_the_same_report() {
     let direct = mount(html! { <ReportPanel signed={Rc::new(signed.clone())} /> }).await;
     wait_for(&direct, ".verdict").await;
     let shared = mount(html! {
-        <SharedView fragment={AttrValue::from(format!("#{fragment}"))} relay_key={Some(Ok(key_info()))} />
+        <SharedView fragment={AttrValue::from(format!("#{fragment}"))} relay_key={Some(Ok(KeySet { keys: vec![key_info()] }))} />
     })
     .await;
     let banner = text(&wait_for(&shared, ".banner").await);
@@ -338,7 +340,7 @@ async fn redacted_link_verifies() {
     let redacted = serde_json::to_string(&rdpcheck_report::redact(&full)).unwrap();
     let fragment = share::encode(&sign(&redacted));
     let root = mount(html! {
-        <SharedView fragment={AttrValue::from(fragment)} relay_key={Some(Ok(key_info()))} />
+        <SharedView fragment={AttrValue::from(fragment)} relay_key={Some(Ok(KeySet { keys: vec![key_info()] }))} />
     })
     .await;
     assert!(has_class(&wait_for(&root, ".banner").await, "ok"));
@@ -356,7 +358,7 @@ async fn tampered_link_is_not_verified() {
     assert_ne!(signed.report, HEALTHY);
     let fragment = share::encode(&signed);
     let root = mount(html! {
-        <SharedView fragment={AttrValue::from(fragment)} relay_key={Some(Ok(key_info()))} />
+        <SharedView fragment={AttrValue::from(fragment)} relay_key={Some(Ok(KeySet { keys: vec![key_info()] }))} />
     })
     .await;
     let banner = wait_for(&root, ".banner").await;
@@ -368,7 +370,7 @@ async fn tampered_link_is_not_verified() {
     );
     // A damaged link is named, not a blank page.
     let root =
-        mount(html! { <SharedView fragment="#v1.%%%" relay_key={Some(Ok(key_info()))} /> }).await;
+        mount(html! { <SharedView fragment="#v1.%%%" relay_key={Some(Ok(KeySet { keys: vec![key_info()] }))} /> }).await;
     assert!(text(&root).contains("cannot be opened"));
 }
 
@@ -384,7 +386,7 @@ async fn a_v1_link_from_the_relay_verifies_with_webcrypto() {
     let key: PublicKeyInfo = serde_json::from_value(fixture["key"].clone()).unwrap();
     let fragment = link.split_once('#').unwrap().1.to_string();
     let root = mount(html! {
-        <SharedView fragment={AttrValue::from(fragment.clone())} relay_key={Some(Ok(key.clone()))} />
+        <SharedView fragment={AttrValue::from(fragment.clone())} relay_key={Some(Ok(KeySet { keys: vec![key.clone()] }))} />
     })
     .await;
     let banner = wait_for(&root, ".banner").await;
@@ -393,7 +395,7 @@ async fn a_v1_link_from_the_relay_verifies_with_webcrypto() {
     let mut other = key;
     other.public_key = key_info().public_key;
     let root = mount(html! {
-        <SharedView fragment={AttrValue::from(fragment)} relay_key={Some(Ok(other))} />
+        <SharedView fragment={AttrValue::from(fragment)} relay_key={Some(Ok(KeySet { keys: vec![other] }))} />
     })
     .await;
     assert!(has_class(&wait_for(&root, ".banner").await, "bad"));

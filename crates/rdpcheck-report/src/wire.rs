@@ -167,13 +167,56 @@ pub mod error_code {
     pub const SHUTDOWN: &str = "shutdown";
 }
 
-/// `GET /api/v1/key`.
+/// `GET /api/v1/key` (the current key, no `status`), and each key of `GET /api/v1/keys`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicKeyInfo {
     pub key_id: String,
     pub algorithm: String,
     /// base64url (no padding) of the 32-byte Ed25519 public key.
     pub public_key: String,
+    /// In a key set: `current` (signs new reports) or `retired` (only verifies old ones).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// A retired key: when it stopped signing (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retired_at: Option<String>,
+}
+
+/// The `status` of the key that signs new reports.
+pub const KEY_CURRENT: &str = "current";
+/// The `status` of a key that only verifies reports signed before a rotation.
+pub const KEY_RETIRED: &str = "retired";
+
+/// `GET /api/v1/keys`: the current key and the retired ones, so links signed before a key
+/// rotation still verify.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeySet {
+    pub keys: Vec<PublicKeyInfo>,
+}
+
+impl KeySet {
+    /// The key a link names by `key_id`, else the current key (whose id then differs, which the
+    /// verifier reports), else none.
+    pub fn for_link(&self, key_id: &str) -> Option<&PublicKeyInfo> {
+        self.keys
+            .iter()
+            .find(|k| k.key_id == key_id)
+            .or_else(|| self.current())
+    }
+
+    /// The key marked current (or the first, from a set without statuses).
+    pub fn current(&self) -> Option<&PublicKeyInfo> {
+        self.keys
+            .iter()
+            .find(|k| k.status.as_deref() == Some(KEY_CURRENT))
+            .or(self.keys.first())
+    }
+}
+
+impl PublicKeyInfo {
+    pub fn is_retired(&self) -> bool {
+        self.status.as_deref() == Some(KEY_RETIRED)
+    }
 }
 
 #[cfg(test)]

@@ -65,7 +65,7 @@ pub fn ensure_apt(packages: &[(&str, &str)]) -> Result<(), String> {
     result
 }
 
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()

@@ -1,18 +1,20 @@
 //! `cargo xtask dist`: the downloadable `rdpcheck`, one file per system, in `target/dist/`:
 //! `rdpcheck-linux-x86_64` (static, musl) and `rdpcheck-windows-x86_64.exe` (mingw-w64; runs
 //! without an installer or admin rights), built with the `dist` profile (size-optimised, LTO,
-//! stripped), and `SHA256SUMS`. Installs what is missing: the two rustup targets and Debian's
+//! stripped); the relay: `rdpcheck-relay-linux-x86_64` (static, musl, the page embedded: it is
+//! built first) and its Debian package (deb.rs); and `SHA256SUMS`. Installs what is missing: the two rustup targets and Debian's
 //! `gcc-mingw-w64-x86-64` (ring's C code and the linker for Windows) and `musl-tools`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::{deps, sh, web};
+use crate::{deb, deps, sh, web};
 
 pub const WINDOWS_TARGET: &str = "x86_64-pc-windows-gnu";
 pub const LINUX_TARGET: &str = "x86_64-unknown-linux-musl";
 pub const WINDOWS_FILE: &str = "rdpcheck-windows-x86_64.exe";
 pub const LINUX_FILE: &str = "rdpcheck-linux-x86_64";
+pub const RELAY_FILE: &str = "rdpcheck-relay-linux-x86_64";
 
 pub const WINDOWS_PACKAGES: &[(&str, &str)] =
     &[("gcc-mingw-w64-x86-64", "/usr/bin/x86_64-w64-mingw32-gcc")];
@@ -39,6 +41,21 @@ fn ensure_target(target: &str) -> Result<(), String> {
 
 /// Build the CLI for `target` with the dist profile; the built file's path.
 fn build(target: &str, env: &[(&str, String)]) -> Result<PathBuf, String> {
+    let name = if target.contains("windows") {
+        "rdpcheck.exe"
+    } else {
+        "rdpcheck"
+    };
+    build_package("rdpcheck-cli", name, target, env)
+}
+
+/// Build `package`'s binary `bin` for `target` with the dist profile; the built file's path.
+fn build_package(
+    package: &str,
+    bin: &str,
+    target: &str,
+    env: &[(&str, String)],
+) -> Result<PathBuf, String> {
     ensure_target(target)?;
     sh::run_in(
         &web::root(),
@@ -49,22 +66,17 @@ fn build(target: &str, env: &[(&str, String)]) -> Result<PathBuf, String> {
             "--profile",
             "dist",
             "-p",
-            "rdpcheck-cli",
+            package,
             "--target",
             target,
         ],
         env,
     )?;
-    let name = if target.contains("windows") {
-        "rdpcheck.exe"
-    } else {
-        "rdpcheck"
-    };
     Ok(web::root()
         .join("target")
         .join(target)
         .join("dist")
-        .join(name))
+        .join(bin))
 }
 
 /// Clippy for the Windows build of the CLI (the reader's `cfg(windows)` code is only seen there).
@@ -115,6 +127,26 @@ fn linux() -> Result<PathBuf, String> {
     place(&built, LINUX_FILE)
 }
 
+/// The static relay with the page embedded (built here first: the relay embeds web/dist).
+fn relay() -> Result<PathBuf, String> {
+    deps::ensure_apt(MUSL_PACKAGES)?;
+    // RDPCHECK_WEB_DIST names a page built elsewhere (relay/build.rs embeds it instead).
+    if std::env::var_os("RDPCHECK_WEB_DIST").is_none() {
+        web::ensure_toolchain()?;
+        web::build_page()?;
+    }
+    let built = build_package(
+        "rdpcheck-relay",
+        "rdpcheck-relay",
+        LINUX_TARGET,
+        &[
+            ("CARGO_INCREMENTAL", "0".into()),
+            ("CC_x86_64_unknown_linux_musl", "musl-gcc".into()),
+        ],
+    )?;
+    place(&built, RELAY_FILE)
+}
+
 fn place(built: &Path, name: &str) -> Result<PathBuf, String> {
     let dir = dist_dir();
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -141,14 +173,28 @@ fn sums(dir: &Path, files: &[&str]) -> Result<String, String> {
 }
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    if !args.is_empty() {
-        return Err("usage: cargo xtask dist".into());
-    }
-    let files = [linux()?, windows()?];
+    let only_relay = match args {
+        [] => false,
+        [a] if a == "relay" => true,
+        _ => return Err("usage: cargo xtask dist [relay]".into()),
+    };
+    let relay = relay()?;
+    let deb = deb::build(&relay, &dist_dir())?;
+    let files = if only_relay {
+        vec![relay, deb]
+    } else {
+        vec![linux()?, windows()?, relay, deb]
+    };
     let dir = dist_dir();
-    let names: Vec<&str> = files
-        .iter()
-        .filter_map(|f| f.file_name()?.to_str())
+    // SHA256SUMS lists every artefact present, so `dist relay` keeps the CLI's lines.
+    let deb_name = files
+        .last()
+        .and_then(|f| f.file_name()?.to_str())
+        .unwrap_or_default()
+        .to_string();
+    let names: Vec<&str> = [LINUX_FILE, WINDOWS_FILE, RELAY_FILE, deb_name.as_str()]
+        .into_iter()
+        .filter(|n| !n.is_empty() && dir.join(n).exists())
         .collect();
     let text = sums(&dir, &names)?;
     std::fs::write(dir.join("SHA256SUMS"), &text).map_err(|e| format!("SHA256SUMS: {e}"))?;

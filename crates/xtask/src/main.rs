@@ -5,7 +5,9 @@
 //!   (5 s per target), the browser tests.
 //! - `check-deps`: the dependency rules of ARCHITECTURE.md (pure crates reach no I/O).
 //! - `dist`: the downloadable CLI in target/dist/ — static Linux (musl) and Windows `.exe` —
-//!   with SHA256SUMS (dist.rs).
+//!   with SHA256SUMS (dist.rs); the static relay with the page and its Debian package (deb.rs);
+//!   `dist relay`: only those two. With RDPCHECK_WEB_DIST set, that page is embedded as built.
+//! - `package-test [DEB]`: install the relay's package here and check it (pkgtest.rs; root).
 //! - `run [relay flags…]`: build the page and start the relay with it on 127.0.0.1:8080.
 //! - `cli [rdpcheck args…]`: build and run the `rdpcheck` CLI.
 //! - `bench probe`: rdpcheck against nmap on real loopback servers (see BENCHMARKS.md).
@@ -17,9 +19,11 @@
 
 mod bench;
 mod check_deps;
+mod deb;
 mod deps;
 mod dist;
 mod fuzz;
+mod pkgtest;
 mod sh;
 mod web;
 mod wine;
@@ -37,9 +41,10 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("dist") => dist::run(&args[1..]),
+        Some("package-test") => pkgtest::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask test | check-deps | dist | run [relay flags…] | cli [rdpcheck args…] | lab [--minutes N] | fuzz [--time SECS] [--jobs N] [TARGET…] | fuzz --seed | --merge | --short | --list | {}",
+                "usage: cargo xtask test | check-deps | dist [relay] | package-test [DEB] | run [relay flags…] | cli [rdpcheck args…] | lab [--minutes N] | fuzz [--time SECS] [--jobs N] [TARGET…] | fuzz --seed | --merge | --short | --list | {}",
                 bench::USAGE.trim_start_matches("usage: cargo xtask ")
             );
             return ExitCode::from(2);

@@ -12,7 +12,8 @@
 //!
 //! `names.rs` holds the relay's own names and the authority parser; `host_origin.rs` checks the
 //! `Host` and the `Origin` against them; `token.rs` checks the bearer token. This file holds what
-//! the checks read ([`Access`], [`Caller`]) and their order ([`check`]).
+//! the checks read ([`Access`], [`Caller`]) and their order ([`check`]). `forwarded.rs` finds the
+//! client's address behind a trusted reverse proxy.
 
 use std::collections::HashMap;
 
@@ -21,6 +22,7 @@ use axum::http::{header, HeaderMap, Uri};
 use crate::config::Auth;
 use crate::reject::Reject;
 
+mod forwarded;
 mod host_origin;
 mod names;
 mod token;
@@ -28,6 +30,7 @@ mod token;
 #[cfg(test)]
 mod tests;
 
+pub use forwarded::{client_address, is_trusted};
 pub use host_origin::{check_host, check_origin, check_request_host};
 pub use names::{own_names, split_authority, OwnName};
 pub use token::{check_token, constant_time_eq, is_wrong_token, WRONG_TOKEN};

@@ -30,6 +30,8 @@ pub struct FileConfig {
     #[serde(default)]
     pub public_url: OneOrMany,
     #[serde(default)]
+    pub trusted_proxies: Vec<IpNet>,
+    #[serde(default)]
     pub limits: FileLimits,
     #[serde(default)]
     pub downloads: FileDownloads,

@@ -85,6 +85,15 @@ pub struct Args {
         value_delimiter = ','
     )]
     pub public_url: Vec<String>,
+    /// A reverse proxy's address range: only a peer in one may name the client in
+    /// `X-Forwarded-For` / `Forwarded` (repeatable).
+    #[arg(
+        long = "trusted-proxy",
+        value_name = "CIDR",
+        env = "RDPCHECK_TRUSTED_PROXY",
+        value_delimiter = ','
+    )]
+    pub trusted_proxy: Vec<IpNet>,
     /// A folder of files to offer under /downloads/ (the `cargo xtask dist` builds).
     #[arg(
         long = "downloads-dir",

@@ -48,6 +48,9 @@ pub struct Config {
     pub dns_server: Option<SocketAddr>,
     /// The URLs the relay is served under besides its listen address (`--public-url`).
     pub public_urls: Vec<OwnName>,
+    /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` name the client
+    /// (`access::client_address`).
+    pub trusted_proxies: Vec<IpNet>,
     pub limits: Limits,
     /// The folder whose files /downloads/ offers.
     pub downloads_dir: Option<PathBuf>,
@@ -130,6 +133,11 @@ impl Config {
             json_logs,
             dns_server: args.dns_server.or(file.dns_server),
             public_urls,
+            trusted_proxies: file
+                .trusted_proxies
+                .into_iter()
+                .chain(args.trusted_proxy)
+                .collect(),
             limits: Limits::from_file(file.limits),
             downloads_dir: args.downloads_dir.or(file.downloads.dir),
         };
@@ -151,7 +159,7 @@ impl Config {
     }
 }
 
-fn default_key_file() -> PathBuf {
+pub fn default_key_file() -> PathBuf {
     std::env::var_os("XDG_STATE_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))

@@ -99,6 +99,10 @@ fn the_example_config_has_every_key_right() {
     let file: FileConfig =
         toml::from_str(include_str!("../../relay.example.toml")).expect("relay.example.toml");
     assert_eq!(file.public_url.into_vec(), ["https://rdpcheck.example.com"]);
+    assert_eq!(
+        file.trusted_proxies,
+        ["127.0.0.1/32".parse::<IpNet>().expect("cidr")]
+    );
     let l = file.limits;
     assert_eq!(l.write_timeout_s, Some(10));
     assert_eq!(l.max_connections_per_client, Some(64));
@@ -112,4 +116,48 @@ fn token_auth_needs_tokens() {
         ..Args::default()
     };
     assert!(Config::resolve(args).is_err());
+}
+
+#[test]
+fn trusted_proxies_add_up_from_the_file_and_the_flags() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("relay.toml");
+    std::fs::write(&path, "trusted_proxies = [\"10.0.0.0/24\"]\n").expect("write");
+    let c = Config::resolve(Args {
+        config: Some(path.clone()),
+        trusted_proxy: vec!["2001:db8::/64".parse().expect("cidr")],
+        ..Args::default()
+    })
+    .expect("config");
+    assert_eq!(c.trusted_proxies.len(), 2);
+    std::fs::write(&path, "trusted_proxies = [\"10.0.0.300/24\"]\n").expect("write");
+    let e = Config::resolve(Args {
+        config: Some(path),
+        ..Args::default()
+    })
+    .expect_err("not a CIDR");
+    assert!(e.contains("trusted_proxies"), "{e}");
+}
+
+/// Every key of the example config is in the README's settings table.
+#[test]
+fn the_readme_table_names_every_key_of_the_example_config() {
+    let readme = include_str!("../../../README.md");
+    let example: toml::Table =
+        toml::from_str(include_str!("../../relay.example.toml")).expect("example");
+    let mut keys = Vec::new();
+    for (key, value) in &example {
+        match value.as_table() {
+            Some(table) => keys.extend(table.keys().map(|k| format!("`{k}`"))),
+            None => keys.push(format!("`{key}`")),
+        }
+    }
+    let table: String = readme
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for key in keys {
+        assert!(table.contains(&key), "README's settings table lacks {key}");
+    }
 }

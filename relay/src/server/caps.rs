@@ -44,17 +44,21 @@ pub struct ConnLimits {
 /// One connection's slot; released on drop.
 pub struct ConnGuard {
     limits: Arc<ConnLimits>,
-    client: IpAddr,
+    /// `None` for a trusted proxy's connection, which counts only toward the total.
+    client: Option<IpAddr>,
     _permit: OwnedSemaphorePermit,
 }
 
 impl Drop for ConnGuard {
     fn drop(&mut self) {
+        let Some(client) = self.client else {
+            return;
+        };
         if let Ok(mut map) = self.limits.per_client.lock() {
-            if let Some(n) = map.get_mut(&self.client) {
+            if let Some(n) = map.get_mut(&client) {
                 *n = n.saturating_sub(1);
                 if *n == 0 {
-                    map.remove(&self.client);
+                    map.remove(&client);
                 }
             }
         }
@@ -89,7 +93,23 @@ impl ConnLimits {
         drop(map);
         Ok(ConnGuard {
             limits: Arc::clone(self),
-            client,
+            client: Some(client),
+            _permit: permit,
+        })
+    }
+
+    /// A slot for a connection from a trusted reverse proxy: only the total cap applies, since
+    /// one proxy address carries many clients (their own limits apply per request, by the
+    /// address the proxy names).
+    pub fn try_acquire_proxied(self: &Arc<Self>) -> Result<ConnGuard, Full> {
+        let permit = self
+            .total
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| Full::Total)?;
+        Ok(ConnGuard {
+            limits: Arc::clone(self),
+            client: None,
             _permit: permit,
         })
     }

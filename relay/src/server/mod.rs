@@ -7,6 +7,7 @@
 //!   closed at once (plain HTTP: after a one-line 503), never left in the backlog: other clients
 //!   keep being served, and the relay never runs out of file descriptors (at start the soft
 //!   open-file limit is raised to the hard one and the overall cap lowered to fit under it).
+//!   A trusted reverse proxy's connections (`trusted_proxies`) count only toward the overall cap.
 //! - Deadlines: the TLS handshake and every request head (the first one, and each next one on a
 //!   keep-alive connection) must arrive within `header_timeout_s`; an HTTP connection on which no
 //!   byte moves either way for `idle_timeout_s` is closed (a client that stops reading a response
@@ -112,7 +113,13 @@ pub async fn serve(
                 continue;
             }
         };
-        let guard = match conns.try_acquire(peer.ip()) {
+        let proxied = crate::access::is_trusted(peer.ip(), &state.config.trusted_proxies);
+        let acquired = if proxied {
+            conns.try_acquire_proxied()
+        } else {
+            conns.try_acquire(peer.ip())
+        };
+        let guard = match acquired {
             Ok(g) => g,
             Err(full) => {
                 state.metrics.connection_refused(full.label());

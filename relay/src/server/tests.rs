@@ -53,3 +53,15 @@ fn flood_logging_is_throttled() {
     assert_eq!(t.due(), None);
     assert_eq!(t.due(), None);
 }
+
+#[test]
+fn a_trusted_proxys_connections_count_only_toward_the_total() {
+    let limits = ConnLimits::new(3, 1);
+    let _a = limits.try_acquire_proxied().expect("a");
+    let _b = limits.try_acquire_proxied().expect("b");
+    let c = limits.try_acquire(ip("192.0.2.1")).expect("c");
+    assert_eq!(limits.try_acquire_proxied().err(), Some(Full::Total));
+    drop(c);
+    assert_eq!(limits.open(), 2);
+    assert!(limits.try_acquire(ip("192.0.2.1")).is_ok());
+}

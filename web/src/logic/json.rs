@@ -66,6 +66,26 @@ impl<'a> Obj<'a> {
             .ok_or_else(|| format!("missing field `{key}`"))
     }
 
+    /// An array field.
+    pub fn array(&self, key: &str) -> Result<&'a [Value], String> {
+        self.get(key)
+            .ok_or_else(|| format!("missing field `{key}`"))?
+            .as_array()
+            .map(Vec::as_slice)
+            .ok_or_else(|| format!("`{key}`: expected an array"))
+    }
+
+    /// An optional string field: `None` when absent or null, an error when not a string.
+    pub fn opt_string(&self, key: &str) -> Result<Option<String>, String> {
+        self.get(key)
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| format!("`{key}`: expected a string"))
+            })
+            .transpose()
+    }
+
     /// A string field that must be one of `names`: its index.
     pub fn one_of(&self, key: &str, names: &[&str]) -> Result<usize, String> {
         let s = self.str(key)?;

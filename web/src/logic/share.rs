@@ -10,15 +10,19 @@
 use rdpcheck_report::share::{
     ShareError, MAX_REPORT_BYTES, MAX_VANTAGE_BYTES, PREFIX, VANTAGE_PREFIX,
 };
-use rdpcheck_report::wire::{PublicKeyInfo, SignedReport};
+use rdpcheck_report::wire::{KeySet, PublicKeyInfo, SignedReport};
 
 use super::json;
 
 /// Whether a shared report can be trusted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verification {
-    /// Signed by this relay's key and unchanged.
-    Verified { key_id: String },
+    /// Signed by this relay's key and unchanged; `retired_at` when the key has since been
+    /// retired by a key rotation (it still verifies what it signed before).
+    Verified {
+        key_id: String,
+        retired_at: Option<String>,
+    },
     /// The signature does not match this relay's key over these bytes.
     NotVerified { key_id: String, reason: String },
     /// The relay's key could not be fetched (opened without a relay, or it is down).
@@ -42,7 +46,14 @@ impl Verification {
     /// One line for the banner.
     pub fn headline(&self) -> String {
         match self {
-            Verification::Verified { key_id } => format!("Signed by relay {key_id} — verified"),
+            Verification::Verified {
+                key_id,
+                retired_at: None,
+            } => format!("Signed by relay {key_id} — verified"),
+            Verification::Verified {
+                key_id,
+                retired_at: Some(_),
+            } => format!("Signed by relay {key_id}, a retired key — verified"),
             Verification::NotVerified { .. } => {
                 "Not verified — modified, unsigned, or signed by another relay".to_string()
             }
@@ -60,9 +71,16 @@ impl Verification {
 
     pub fn detail(&self) -> String {
         match self {
-            Verification::Verified { .. } => {
-                "The report below is exactly what the relay signed.".to_string()
-            }
+            Verification::Verified {
+                retired_at: None, ..
+            } => "The report below is exactly what the relay signed.".to_string(),
+            Verification::Verified {
+                retired_at: Some(at),
+                ..
+            } => format!(
+                "The report below is exactly what the relay signed, with a key it retired on {at} \
+                 (the relay has rotated its key since; the old key still verifies its links)."
+            ),
             Verification::Local => "rdpcheck made this report on the user's computer \
                 (rdpcheck probe --share-link): only a relay signs, so there is no signature to \
                 check. Read it as that computer's own view."
@@ -135,7 +153,12 @@ pub fn conclude(signed: &SignedReport, key: &PublicKeyInfo, valid: bool) -> Veri
     let key_id = signed.key_id.clone();
     if valid {
         if key.key_id == signed.key_id {
-            return Verification::Verified { key_id };
+            let retired_at = key.is_retired().then(|| {
+                key.retired_at
+                    .clone()
+                    .unwrap_or_else(|| "an unknown date".into())
+            });
+            return Verification::Verified { key_id, retired_at };
         }
         return Verification::NotVerified {
             key_id,
@@ -172,12 +195,34 @@ pub fn cannot_check(signed: &SignedReport, why: &str) -> Verification {
 /// The relay's key as `GET /api/v1/key` answers it (`PublicKeyInfo`).
 pub fn key_info(text: &str) -> Result<PublicKeyInfo, String> {
     let v = json::parse(text)?;
-    let o = json::object(&v)?;
+    key_of(&v)
+}
+
+fn key_of(v: &serde_json::Value) -> Result<PublicKeyInfo, String> {
+    let o = json::object(v)?;
     Ok(PublicKeyInfo {
         key_id: o.string("key_id")?,
         algorithm: o.string("algorithm")?,
         public_key: o.string("public_key")?,
+        status: o.opt_string("status")?,
+        retired_at: o.opt_string("retired_at")?,
     })
+}
+
+/// The relay's keys as `GET /api/v1/keys` answers them (`KeySet`): the current one and those
+/// retired by a key rotation. A key the page cannot read is an error, not left out.
+pub fn key_set(text: &str) -> Result<KeySet, String> {
+    let v = json::parse(text)?;
+    let o = json::object(&v)?;
+    let keys = o
+        .array("keys")?
+        .iter()
+        .map(key_of)
+        .collect::<Result<Vec<_>, _>>()?;
+    if keys.is_empty() {
+        return Err("the relay published no key".into());
+    }
+    Ok(KeySet { keys })
 }
 
 /// What a share link holds.

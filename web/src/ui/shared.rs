@@ -5,7 +5,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use rdpcheck_report::wire::{PublicKeyInfo, SignedReport};
+use rdpcheck_report::wire::{KeySet, PublicKeyInfo, SignedReport};
 use yew::prelude::*;
 
 use super::kbload::WithKb;
@@ -14,7 +14,7 @@ use super::report::ReportPanel;
 use super::{dom, ed25519};
 use crate::logic::markup;
 use crate::logic::share::{
-    cannot_check, conclude, key_info, open, prepare, Opened, Prepared, Verification,
+    cannot_check, conclude, key_set, open, prepare, Opened, Prepared, Verification,
 };
 
 const INTRO: &str = "<section class=\"card intro\"><h1>Shared report</h1><p class=\"muted\">A snapshot, \
@@ -24,11 +24,12 @@ const INTRO_CHECKING: &str =
     read-only: the link holds the whole result. <a href=\"/check\">Run a new check</a>.</p>\
     <p role=\"status\" class=\"muted\">Checking the signature…</p></section>";
 
-/// Where the relay publishes its key.
-pub const KEY_PATH: &str = "/api/v1/key";
+/// Where the relay publishes its keys: the current one and those retired by a rotation, so a
+/// link signed before a rotation still verifies.
+pub const KEY_PATH: &str = "/api/v1/keys";
 
-/// The key, as fetched: `None` while loading.
-type KeyState = Option<Result<PublicKeyInfo, String>>;
+/// The relay's keys, as fetched: `None` while loading.
+type KeyState = Option<Result<KeySet, String>>;
 
 fn hash_listener(fragment: UseStateHandle<String>) -> Option<HashListener> {
     use wasm_bindgen::closure::Closure;
@@ -57,13 +58,13 @@ impl Drop for HashListener {
     }
 }
 
-async fn fetch_key() -> Result<PublicKeyInfo, String> {
+async fn fetch_key() -> Result<KeySet, String> {
     let text = dom::get_text(KEY_PATH).await.map_err(|e| match e {
         dom::GetError::NoAnswer => "the relay did not answer".to_string(),
         dom::GetError::Status(status) => format!("{KEY_PATH} answered HTTP {status}"),
         dom::GetError::Unreadable => format!("{KEY_PATH} did not return a key"),
     })?;
-    key_info(&text).map_err(|_| format!("{KEY_PATH} did not return a key"))
+    key_set(&text).map_err(|e| format!("{KEY_PATH} did not return the relay's keys ({e})"))
 }
 
 #[derive(Properties, PartialEq)]
@@ -86,7 +87,7 @@ pub struct SharedViewProps {
 pub fn SharedView(props: &SharedViewProps) -> Html {
     let from_page = props.from_page;
     let page_fragment = use_state(dom::hash);
-    let page_key = use_state(|| None::<Result<PublicKeyInfo, String>>);
+    let page_key = use_state(|| None::<Result<KeySet, String>>);
     {
         let (fragment, key) = (page_fragment.clone(), page_key.clone());
         use_effect_with(from_page, move |from_page| {
@@ -130,7 +131,12 @@ pub fn SharedView(props: &SharedViewProps) -> Html {
             if let (Some((signed, v2)), Some(key)) = (signed.clone(), key.clone()) {
                 let cancelled = cancelled.clone();
                 wasm_bindgen_futures::spawn_local(async move {
-                    let mut v = check(&signed, key.as_ref().map_err(String::as_str)).await;
+                    // The key the link names (current or retired), else the current one.
+                    let key = key.as_ref().map_err(String::as_str).and_then(|set| {
+                        set.for_link(&signed.key_id)
+                            .ok_or("the relay published no key")
+                    });
+                    let mut v = check(&signed, key).await;
                     if v2 && v == Verification::Local {
                         // A relay's half without a signature is not a local report.
                         v = Verification::NotVerified {

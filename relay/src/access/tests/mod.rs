@@ -1,11 +1,12 @@
 //! The access checks, by concept: `names.rs` (authorities, own names, public URLs),
-//! `host_origin.rs` (the `Host` and the `Origin`), `token.rs`; here the helpers they share, the
+//! `host_origin.rs` (the `Host` and the `Origin`), `token.rs`, `forwarded.rs` (the client behind a proxy); here the helpers they share, the
 //! order of the checks and how a request is read.
 
 use std::net::{IpAddr, SocketAddr};
 
 use super::*;
 
+mod forwarded;
 mod host_origin;
 mod names;
 mod token;

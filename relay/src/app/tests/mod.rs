@@ -19,6 +19,7 @@ use crate::state::AppState;
 
 mod downloads;
 mod http;
+mod keys;
 mod upgrade;
 
 const PEER: SocketAddr =

@@ -18,6 +18,8 @@ pub struct RelayOptions {
     pub args: Vec<String>,
     /// A TOML config file's contents (e.g. a `[limits]` table).
     pub config: Option<String>,
+    /// The signing key file, instead of a fresh one in the relay's scratch dir.
+    pub key_file: Option<PathBuf>,
     /// Start the relay with this soft open-file limit (through `sh -c 'ulimit -Sn N; exec …'`).
     pub soft_nofile: Option<u64>,
 }
@@ -64,7 +66,10 @@ impl Relay {
             .prefix("rdpcheck-relay-test-")
             .tempdir()
             .expect("scratch dir");
-        let key = dir.path().join("relay.key");
+        let key = opts
+            .key_file
+            .clone()
+            .unwrap_or_else(|| dir.path().join("relay.key"));
         let config = opts.config.as_ref().map(|text| {
             let path = dir.path().join("relay.toml");
             std::fs::write(&path, text).expect("write relay.toml");

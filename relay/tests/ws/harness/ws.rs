@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
@@ -80,7 +81,11 @@ impl Session {
 }
 
 /// Read until the close frame (or the end of the stream), each read bounded.
-pub async fn collect(ws: &mut Ws) -> Session {
+/// Any stream: also a WebSocket over TLS the test opened itself (`proxy.rs`).
+pub async fn collect<S>(ws: &mut WebSocketStream<S>) -> Session
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
     let deadline = Instant::now() + SESSION;
     let mut session = Session {
         texts: Vec::new(),
@@ -116,7 +121,10 @@ pub async fn collect(ws: &mut Ws) -> Session {
 }
 
 /// Send one text message.
-pub async fn send_text(ws: &mut Ws, text: &str) {
+pub async fn send_text<S>(ws: &mut WebSocketStream<S>, text: &str)
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
     tokio::time::timeout(STEP, ws.send(Message::text(text.to_string())))
         .await
         .expect("send timed out")

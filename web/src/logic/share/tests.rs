@@ -15,6 +15,8 @@ fn info(key: &SigningKey, id: &str) -> PublicKeyInfo {
         key_id: id.into(),
         algorithm: "Ed25519".into(),
         public_key: share::base64url(&key.verifying_key().to_bytes()),
+        status: None,
+        retired_at: None,
     }
 }
 
@@ -255,4 +257,75 @@ fn a_v1_link_from_the_relay_verifies() {
     tampered.report = tampered.report.replacen("\"schema\":1", "\"schema\": 1", 1);
     assert_ne!(tampered.report, signed.report);
     assert!(!verify(&tampered, Ok(&key)).is_verified());
+}
+
+/// A key set as `/api/v1/keys` publishes it: `current` now, `old` retired by a rotation.
+fn rotated_set(current: &SigningKey, old: &SigningKey) -> KeySet {
+    key_set(&format!(
+        r#"{{"keys":[{{"key_id":"k2","algorithm":"Ed25519","public_key":"{}","status":"current"}},
+            {{"key_id":"k1","algorithm":"Ed25519","public_key":"{}","status":"retired","retired_at":"2026-01-02T03:04:05Z"}}]}}"#,
+        share::base64url(&current.verifying_key().to_bytes()),
+        share::base64url(&old.verifying_key().to_bytes()),
+    ))
+    .expect("a key set")
+}
+
+#[test]
+fn a_link_signed_by_a_retired_key_still_verifies_and_says_so() {
+    let old = SigningKey::from_bytes(&[1; 32]);
+    let current = SigningKey::from_bytes(&[2; 32]);
+    let set = rotated_set(&current, &old);
+    let s = signed("{\"r\":1}", &old, "k1");
+    let key = set.for_link(&s.key_id).expect("a key");
+    let v = verify(&s, Ok(key));
+    assert_eq!(
+        v,
+        Verification::Verified {
+            key_id: "k1".into(),
+            retired_at: Some("2026-01-02T03:04:05Z".into())
+        }
+    );
+    assert!(v.headline().contains("retired"), "{}", v.headline());
+    assert!(
+        v.detail().contains("2026-01-02T03:04:05Z"),
+        "{}",
+        v.detail()
+    );
+    // A link by the current key is verified without the note.
+    let s = signed("{\"r\":2}", &current, "k2");
+    let v = verify(&s, Ok(set.for_link("k2").expect("key")));
+    assert_eq!(
+        v,
+        Verification::Verified {
+            key_id: "k2".into(),
+            retired_at: None
+        }
+    );
+    // A key the relay never had: checked against the current key, not verified.
+    let stranger = SigningKey::from_bytes(&[9; 32]);
+    let s = signed("{\"r\":3}", &stranger, "k9");
+    let v = verify(&s, Ok(set.for_link("k9").expect("current")));
+    assert!(!v.is_verified());
+    assert!(
+        v.detail().contains("k9") && v.detail().contains("k2"),
+        "{}",
+        v.detail()
+    );
+    // A retired key's id on a report it did not sign: not verified.
+    let s = signed("{\"r\":4}", &current, "k1");
+    assert!(!verify(&s, Ok(set.for_link("k1").expect("key"))).is_verified());
+}
+
+#[test]
+fn a_key_set_that_does_not_read_is_an_error() {
+    for bad in [
+        r#"{"keys":[]}"#,
+        r#"{"keys":{}}"#,
+        r#"{"key_id":"k"}"#,
+        r#"{"keys":[{"key_id":"k","algorithm":"Ed25519"}]}"#,
+        r#"{"keys":[{"key_id":"k","algorithm":"Ed25519","public_key":"x","status":3}]}"#,
+        "not json",
+    ] {
+        assert!(key_set(bad).is_err(), "{bad}");
+    }
 }

@@ -1,4 +1,7 @@
-//! The relay's Ed25519 signing key: created on first run (mode 0600), or read from the file.
+//! The relay's Ed25519 signing key: created on first run (mode 0600), or read from the file;
+//! and the keys it signed with before (`retired.rs`: their public halves, in a file beside the
+//! key, published by `/api/v1/keys` so old share links still verify); `rotate.rs` is
+//! `rdpcheck-relay keys rotate`, which retires the current key and makes a new one.
 
 use std::io::Write;
 use std::path::Path;
@@ -7,6 +10,16 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use ed25519_dalek::{Signer, SigningKey};
 use sha2::{Digest, Sha256};
+
+mod retired;
+mod rotate;
+
+#[cfg(test)]
+mod tests;
+
+pub use retired::load as load_retired;
+pub use retired::{retired_path, RetiredKey};
+pub use rotate::{rotate, run_cli, Rotated};
 
 pub struct RelayKey {
     key: SigningKey,
@@ -35,9 +48,8 @@ impl RelayKey {
 
     pub fn from_seed(seed: [u8; 32]) -> RelayKey {
         let key = SigningKey::from_bytes(&seed);
-        let digest = Sha256::digest(key.verifying_key().to_bytes());
         RelayKey {
-            key_id: URL_SAFE_NO_PAD.encode(&digest[..9]),
+            key_id: key_id_of(&key.verifying_key().to_bytes()),
             key,
         }
     }
@@ -49,6 +61,11 @@ impl RelayKey {
     pub fn sign(&self, text: &str) -> String {
         URL_SAFE_NO_PAD.encode(self.key.sign(text.as_bytes()).to_bytes())
     }
+}
+
+/// A key's id: the first 9 bytes of the SHA-256 of its public key, base64url.
+pub fn key_id_of(public_key: &[u8; 32]) -> String {
+    URL_SAFE_NO_PAD.encode(&Sha256::digest(public_key)[..9])
 }
 
 fn write_new(path: &Path, text: &str) -> Result<(), String> {
@@ -68,19 +85,4 @@ fn write_new(path: &Path, text: &str) -> Result<(), String> {
         .map_err(|e| format!("cannot create the key file {}: {e}", path.display()))?;
     file.write_all(text.as_bytes())
         .map_err(|e| format!("cannot write the key file {}: {e}", path.display()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn created_once_then_reused() {
-        let dir = tempfile::tempdir().expect("tmp");
-        let path = dir.path().join("k/key");
-        let a = RelayKey::load_or_create(&path).expect("create");
-        let b = RelayKey::load_or_create(&path).expect("load");
-        assert_eq!(a.key_id, b.key_id);
-        assert_eq!(a.public_key_b64(), b.public_key_b64());
-    }
 }
