@@ -111,7 +111,11 @@ fn test() -> Result<(), String> {
     wine::test()?;
     // Every fuzz target builds and survives a few seconds over the repository's corpus.
     fuzz::short_run()?;
-    web::browser_tests()
+    web::browser_tests()?;
+    // The relay's release artefacts as shipped: the static relay and its Debian package, built,
+    // installed with dpkg, started as its unit says, and removed again.
+    dist::run(&["relay".to_string()])?;
+    pkgtest::run(&[])
 }
 
 fn run(args: &[String]) -> Result<(), String> {
