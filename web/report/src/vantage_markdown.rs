@@ -83,19 +83,23 @@ pub fn vantage_markdown(
 mod tests {
     use super::*;
 
-    fn fixture(name: &str) -> Report {
-        let path = format!(
-            "{}/../../crates/rdpcheck-words/tests/fixtures/{name}.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("a report")
+    /// Real lab reports (crates/rdpcheck-words/tests/fixtures).
+    macro_rules! fixture {
+        ($name:literal) => {
+            serde_json::from_str::<Report>(include_str!(concat!(
+                "../../../crates/rdpcheck-words/tests/fixtures/",
+                $name,
+                ".json"
+            )))
+            .expect("a report")
+        };
     }
 
     #[test]
     fn both_reports_the_grid_and_the_divergence_are_in_the_ticket() {
         // The user's computer sees a host that closes after the request; the relay a healthy one.
-        let local = fixture("closes-after-request");
-        let relay = fixture("xrdp-negotiate");
+        let local = fixture!("closes-after-request");
+        let relay = fixture!("xrdp-negotiate");
         let md = vantage_markdown(
             &local,
             &relay,
@@ -119,7 +123,7 @@ mod tests {
 
     #[test]
     fn agreeing_sides_have_no_divergence_mark() {
-        let r = fixture("xrdp-negotiate");
+        let r = fixture!("xrdp-negotiate");
         let md = vantage_markdown(&r, &r, None, None);
         assert!(!md.contains(vw::DIVERGES_HERE), "{md}");
         assert!(
