@@ -178,6 +178,7 @@ fn decide(state: &AppState, client: IpAddr, caller: &Caller<'_>) -> Result<(), R
     }
     let now = Instant::now();
     if let Some(wait) = state.limits.auth_throttled(client, now) {
+        state.metrics.limiter_hit("failed_auth");
         tracing::warn!(client = %client, "token not checked: too many wrong tokens from this address");
         return Err(Reject::new(
             error_code::LIMIT_RATE,

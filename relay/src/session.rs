@@ -185,7 +185,11 @@ pub async fn admit<'a>(
         .chain(gateway.as_ref())
         .map(Prepared::name_key)
         .collect();
-    let admission = state.limits.admit(client, &names)?;
+    let hit = |r: crate::limits::Refusal| {
+        state.metrics.limiter_hit(r.limit());
+        r
+    };
+    let admission = state.limits.admit(client, &names).map_err(hit)?;
     let dns_server = state.config.dns_server;
     let target = egress::resolve(target, policy, dns_server).await?;
     let gateway = match gateway {
@@ -194,7 +198,10 @@ pub async fn admit<'a>(
     };
     let checked = std::iter::once(&target).chain(gateway.as_ref());
     for (name, c) in names.iter().zip(checked) {
-        state.limits.check_addresses(name, &c.addresses())?;
+        state
+            .limits
+            .check_addresses(name, &c.addresses())
+            .map_err(hit)?;
     }
     let options = probe_options(
         request,
@@ -308,7 +315,9 @@ fn finished(state: &AppState, client: IpAddr, report: &Report) {
         VerdictStatus::Problem => "problem",
         VerdictStatus::Incomplete => "incomplete",
     };
-    state.metrics.probe(outcome);
+    state
+        .metrics
+        .probe(outcome, report.verdict.stage, report.duration_ms / 1000.0);
     tracing::info!(
         client = %client,
         target = %format!("{}:{}", report.target.host, report.target.port),
