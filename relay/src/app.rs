@@ -20,6 +20,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use rdpcheck_report::wire::{error_code, KeySet, PublicKeyInfo, KEY_CURRENT, KEY_RETIRED};
+use tracing::Instrument;
 
 use crate::access::{self, Caller};
 use crate::assets::{self, Asset};
@@ -153,11 +154,16 @@ async fn probe(
         &Caller::from_request(&headers, &uri, &query),
     );
     let conn = conn.map(|Extension(c)| c);
-    ws.on_upgrade(move |socket| async move {
-        match decision {
-            Err(r) => session::reject(socket, &state, client, conn, r).await,
-            Ok(()) => session::run(socket, state, client, conn).await,
+    let request_id = session::request_id();
+    let span = tracing::info_span!("session", request_id = %request_id);
+    ws.on_upgrade(move |socket| {
+        async move {
+            match decision {
+                Err(r) => session::reject(socket, &state, client, conn, r).await,
+                Ok(()) => session::run(socket, state, client, conn, request_id).await,
+            }
         }
+        .instrument(span)
     })
 }
 
@@ -172,6 +178,7 @@ fn decide(state: &AppState, client: IpAddr, caller: &Caller<'_>) -> Result<(), R
     }
     let now = Instant::now();
     if let Some(wait) = state.limits.auth_throttled(client, now) {
+        state.metrics.limiter_hit("failed_auth");
         tracing::warn!(client = %client, "token not checked: too many wrong tokens from this address");
         return Err(Reject::new(
             error_code::LIMIT_RATE,

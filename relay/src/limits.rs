@@ -21,9 +21,21 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::config;
 
+/// A limit that refused, with the limit's name (the `limit` label of
+/// `rdpcheck_limiter_hits_total`) and what the client is told.
 pub enum Refusal {
-    Rate(String),
-    Busy(String),
+    Rate(&'static str, String),
+    Busy(&'static str, String),
+}
+
+impl Refusal {
+    /// Which limit refused: `client_concurrency`, `total_concurrency`, `client_rate`,
+    /// `target_rate` (per target name) or `target_address_rate`.
+    pub fn limit(&self) -> &'static str {
+        match self {
+            Refusal::Rate(limit, _) | Refusal::Busy(limit, _) => limit,
+        }
+    }
 }
 
 /// The key every per-client limit counts under: the address, IPv4-mapped IPv6 as IPv4, an IPv6
@@ -72,10 +84,11 @@ fn per_minute(n: u32) -> Quota {
     Quota::per_minute(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN))
 }
 
-fn too_often(name: &str) -> Refusal {
-    Refusal::Rate(format!(
-        "{name} was checked too often in the last minute; try again shortly"
-    ))
+fn too_often(limit: &'static str, name: &str) -> Refusal {
+    Refusal::Rate(
+        limit,
+        format!("{name} was checked too often in the last minute; try again shortly"),
+    )
 }
 
 impl Limits {
@@ -100,30 +113,35 @@ impl Limits {
             let active = self
                 .active
                 .lock()
-                .map_err(|_| Refusal::Busy("internal lock".into()))?;
+                .map_err(|_| Refusal::Busy("internal", "internal lock".into()))?;
             if active.get(&client).copied().unwrap_or(0) >= self.max_per_client {
-                return Err(Refusal::Busy(format!(
-                    "you already have {} checks running; wait for one to finish",
-                    self.max_per_client
-                )));
+                return Err(Refusal::Busy(
+                    "client_concurrency",
+                    format!(
+                        "you already have {} checks running; wait for one to finish",
+                        self.max_per_client
+                    ),
+                ));
             }
         }
         // The global slot before the rates: a request refused as busy spends no budget.
         let global = self.global.clone().try_acquire_owned().map_err(|_| {
             Refusal::Busy(
+                "total_concurrency",
                 "the relay is running as many checks as it allows; try again in a few seconds"
                     .into(),
             )
         })?;
         if self.per_client.check_key(&client).is_err() {
             return Err(Refusal::Rate(
+                "client_rate",
                 "too many checks from your address in the last minute; try again in a minute"
                     .into(),
             ));
         }
         for name in names {
             if self.per_target_name.check_key(name).is_err() {
-                return Err(too_often(name));
+                return Err(too_often("target_rate", name));
             }
         }
         if let Ok(mut active) = self.active.lock() {
@@ -151,7 +169,7 @@ impl Limits {
                 .check_key(&ip.to_canonical())
                 .is_err()
             {
-                return Err(too_often(name));
+                return Err(too_often("target_address_rate", name));
             }
         }
         Ok(())
@@ -239,7 +257,7 @@ mod tests {
     fn admitted(r: Result<Admission<'_>, Refusal>) -> Admission<'_> {
         match r {
             Ok(a) => a,
-            Err(Refusal::Rate(m) | Refusal::Busy(m)) => panic!("refused: {m}"),
+            Err(Refusal::Rate(_, m) | Refusal::Busy(_, m)) => panic!("refused: {m}"),
         }
     }
 
@@ -260,9 +278,12 @@ mod tests {
             .check_addresses("b.example", &[ip("::ffff:10.0.0.5")])
             .is_ok());
         match l.check_addresses("c.example", &[ip("10.0.0.5")]) {
-            Err(Refusal::Rate(m)) => assert_eq!(
-                m,
-                "c.example was checked too often in the last minute; try again shortly"
+            Err(Refusal::Rate(limit, m)) => assert_eq!(
+                (limit, m.as_str()),
+                (
+                    "target_address_rate",
+                    "c.example was checked too often in the last minute; try again shortly"
+                )
             ),
             _ => panic!("the third check of 10.0.0.5 passed"),
         }
@@ -275,7 +296,12 @@ mod tests {
         let client = ip("192.0.2.1");
         let names = ["rdp.example".to_string()];
         drop(admitted(l.admit(client, &names)));
-        assert!(matches!(l.admit(client, &names), Err(Refusal::Rate(_))));
+        let refused = l
+            .admit(client, &names)
+            .err()
+            .expect("the name's budget is spent");
+        assert!(matches!(refused, Refusal::Rate(..)));
+        assert_eq!(refused.limit(), "target_rate");
         assert!(l.admit(client, &["other.example".to_string()]).is_ok());
     }
 
@@ -291,14 +317,14 @@ mod tests {
         for _ in 0..10 {
             assert!(matches!(
                 l.admit(ip("192.0.2.2"), &names),
-                Err(Refusal::Busy(_))
+                Err(Refusal::Busy("total_concurrency", _))
             ));
         }
         drop(held);
         drop(admitted(l.admit(ip("192.0.2.2"), &names)));
         assert!(matches!(
             l.admit(ip("192.0.2.2"), &names),
-            Err(Refusal::Rate(_))
+            Err(Refusal::Rate(..))
         ));
     }
 
@@ -308,7 +334,7 @@ mod tests {
         let held = admitted(l.admit(ip("2001:db8::1"), &[]));
         assert!(matches!(
             l.admit(ip("2001:db8::2"), &[]),
-            Err(Refusal::Busy(_))
+            Err(Refusal::Busy("client_concurrency", _))
         ));
         assert!(l.admit(ip("2001:db8:0:1::1"), &[]).is_ok());
         drop(held);

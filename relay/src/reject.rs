@@ -96,8 +96,8 @@ impl From<Refused> for Reject {
 impl From<Refusal> for Reject {
     fn from(r: Refusal) -> Reject {
         match r {
-            Refusal::Rate(message) => Reject::new(error_code::LIMIT_RATE, message),
-            Refusal::Busy(message) => Reject::new(error_code::LIMIT_BUSY, message),
+            Refusal::Rate(_, message) => Reject::new(error_code::LIMIT_RATE, message),
+            Refusal::Busy(_, message) => Reject::new(error_code::LIMIT_BUSY, message),
         }
     }
 }
@@ -137,9 +137,9 @@ mod tests {
 
     #[test]
     fn limit_refusals_map_to_rate_and_busy() {
-        let r = Reject::from(Refusal::Rate("too many".into()));
+        let r = Reject::from(Refusal::Rate("client_rate", "too many".into()));
         assert_eq!((r.code, r.message.as_str()), ("limit.rate", "too many"));
-        let r = Reject::from(Refusal::Busy("full".into()));
+        let r = Reject::from(Refusal::Busy("total_concurrency", "full".into()));
         assert_eq!((r.code, r.message.as_str()), ("limit.busy", "full"));
     }
 
@@ -167,7 +167,7 @@ mod tests {
             Reject::internal("x"),
             Reject::new(error_code::ORIGIN_DENIED, "x"),
             Reject::new(error_code::AUTH_REQUIRED, "x"),
-            Reject::from(Refusal::Busy("x".into())),
+            Reject::from(Refusal::Busy("total_concurrency", "x".into())),
         ] {
             assert_eq!(r.close_code(), 1008, "{r}");
         }

@@ -18,6 +18,7 @@ use rdpcheck_report::wire::{ClientMessage, ProbeRequest};
 use rdpcheck_report::{Event, Report, Stage, VerdictStatus};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
+use tracing::Instrument;
 
 use crate::config;
 use crate::egress::{self, Checked, Prepared};
@@ -54,10 +55,17 @@ pub async fn reject(
     reject: Reject,
 ) {
     state.metrics.refusal(reject.code);
-    tracing::info!(client = %client, code = reject.code, message = %reject.message, "refused before the upgrade");
+    tracing::info!(client = %client, code = reject.code, told = %reject.message, "refused before the upgrade");
     let mut ws = Client::new(socket, &state.config.limits, conn);
     ws.refuse(&reject).await;
     ws.finish(state, client);
+}
+
+/// A new session's request id: 16 hex digits (64 random bits). The session runs in a
+/// `session{request_id=…}` span, so every log line of it carries the id, and the report's relay
+/// stamp carries it too: support finds the lines of a shared report by it.
+pub fn request_id() -> String {
+    format!("{:016x}", rand::random::<u64>())
 }
 
 pub async fn run(
@@ -65,19 +73,25 @@ pub async fn run(
     state: Arc<AppState>,
     client: IpAddr,
     conn: Option<ConnHandle>,
+    request_id: String,
 ) {
     state.metrics.session_opened();
     let mut ws = Client::new(socket, &state.config.limits, conn);
-    if let Err(reject) = serve(&mut ws, &state, client).await {
+    if let Err(reject) = serve(&mut ws, &state, client, request_id).await {
         state.metrics.refusal(reject.code);
-        tracing::info!(client = %client, code = reject.code, message = %reject.message, "request refused");
+        tracing::info!(client = %client, code = reject.code, told = %reject.message, "request refused");
         ws.refuse(&reject).await;
     }
     ws.finish(&state, client);
     state.metrics.session_closed();
 }
 
-async fn serve(ws: &mut Client, state: &Arc<AppState>, client: IpAddr) -> Result<(), Reject> {
+async fn serve(
+    ws: &mut Client,
+    state: &Arc<AppState>,
+    client: IpAddr,
+    request_id: String,
+) -> Result<(), Reject> {
     let ClientMessage::Probe(request) = read_request(ws, state).await?;
     // The admission is held until the session ends, report and close included; the session
     // ends at the latest one write timeout after the probe's deadline.
@@ -93,7 +107,7 @@ async fn serve(ws: &mut Client, state: &Arc<AppState>, client: IpAddr) -> Result
     // Encoding, redacting and signing a large report (a certificate with thousands of names)
     // is CPU work: off the runtime's threads, so other connections keep being served.
     let signer = Arc::clone(state);
-    let message = tokio::task::spawn_blocking(move || sign_report(&signer, report))
+    let message = tokio::task::spawn_blocking(move || sign_report(&signer, report, request_id))
         .await
         .map_err(|_| Reject::internal("the report could not be signed"))??;
     if ws.send(&message).await {
@@ -171,7 +185,11 @@ pub async fn admit<'a>(
         .chain(gateway.as_ref())
         .map(Prepared::name_key)
         .collect();
-    let admission = state.limits.admit(client, &names)?;
+    let hit = |r: crate::limits::Refusal| {
+        state.metrics.limiter_hit(r.limit());
+        r
+    };
+    let admission = state.limits.admit(client, &names).map_err(hit)?;
     let dns_server = state.config.dns_server;
     let target = egress::resolve(target, policy, dns_server).await?;
     let gateway = match gateway {
@@ -180,7 +198,10 @@ pub async fn admit<'a>(
     };
     let checked = std::iter::once(&target).chain(gateway.as_ref());
     for (name, c) in names.iter().zip(checked) {
-        state.limits.check_addresses(name, &c.addresses())?;
+        state
+            .limits
+            .check_addresses(name, &c.addresses())
+            .map_err(hit)?;
     }
     let options = probe_options(
         request,
@@ -244,7 +265,10 @@ async fn stream(
         .end
         .unwrap_or_else(|| Instant::now() + options.total_timeout);
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let probe = AbortOnDrop(tokio::spawn(rdpcheck_probe::probe(options, Some(tx))));
+    // In the session's span: what the engine logs carries the request id too.
+    let probe = AbortOnDrop(tokio::spawn(
+        rdpcheck_probe::probe(options, Some(tx)).in_current_span(),
+    ));
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     heartbeat.tick().await;
     loop {
@@ -291,7 +315,9 @@ fn finished(state: &AppState, client: IpAddr, report: &Report) {
         VerdictStatus::Problem => "problem",
         VerdictStatus::Incomplete => "incomplete",
     };
-    state.metrics.probe(outcome);
+    state
+        .metrics
+        .probe(outcome, report.verdict.stage, report.duration_ms / 1000.0);
     tracing::info!(
         client = %client,
         target = %format!("{}:{}", report.target.host, report.target.port),

@@ -60,6 +60,11 @@ pub struct RelayStamp {
     pub key_id: String,
     /// RFC 3339, when the relay signed it.
     pub signed_at: String,
+    /// The relay's id for the WebSocket session that made the report: every log line of the
+    /// session carries it, so support can find them from a shared report. Absent in reports
+    /// from relays before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -52,3 +52,21 @@ fn reports_keep_their_numbers() {
         assert_round_trip::<Report>(&edited);
     }
 }
+
+/// A relay stamp from before `request_id` parses (as `None`) and is written back without it; a
+/// stamp with one keeps it.
+#[test]
+fn relay_stamps_with_and_without_a_request_id() {
+    use rdpcheck_report::RelayStamp;
+    let old: RelayStamp =
+        serde_json::from_str(r#"{"key_id":"k1","signed_at":"2026-01-01T00:00:00Z"}"#)
+            .expect("an old stamp parses");
+    assert_eq!(old.request_id, None);
+    let text = serde_json::to_string(&old).expect("serialises");
+    assert!(!text.contains("request_id"), "{text}");
+    let new =
+        r#"{"key_id":"k1","signed_at":"2026-01-01T00:00:00Z","request_id":"4f2a9c0d1e3b5a67"}"#;
+    let stamp: RelayStamp = serde_json::from_str(new).expect("a new stamp parses");
+    assert_eq!(stamp.request_id.as_deref(), Some("4f2a9c0d1e3b5a67"));
+    assert_round_trip::<RelayStamp>(new);
+}

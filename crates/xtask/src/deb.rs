@@ -2,8 +2,8 @@
 //! and its mode is written here, in one place): the static relay as /usr/bin/rdpcheck-relay, the
 //! hardened unit (relay/deploy/rdpcheck-relay.service), /etc/rdpcheck/relay.toml (the example
 //! config with every key commented, a conffile), /var/lib/rdpcheck for the key (made by the
-//! postinst, owned by the `rdpcheck` system user it creates), and the nginx example. Removing the
-//! package keeps /var/lib/rdpcheck: the key signs links people still hold.
+//! postinst, owned by the `rdpcheck` system user it creates), and the nginx and Prometheus
+//! examples. Removing the package keeps /var/lib/rdpcheck: the key signs links people still hold.
 
 use std::path::{Path, PathBuf};
 
@@ -99,11 +99,15 @@ pub fn build(relay: &Path, out: &Path) -> Result<PathBuf, String> {
         &format!("{header}{}", commented_config(&example)),
         0o644,
     )?;
-    write(
-        &tree.join("usr/share/doc").join(PACKAGE).join("nginx.conf"),
-        &read("nginx.conf")?,
-        0o644,
-    )?;
+    // The examples an administrator adapts: the reverse proxy, the Prometheus scrape config and
+    // its alert rules.
+    for example in ["nginx.conf", "prometheus.yml", "alerts.yml"] {
+        write(
+            &tree.join("usr/share/doc").join(PACKAGE).join(example),
+            &read(example)?,
+            0o644,
+        )?;
+    }
     let installed = size_kib(&tree);
     write(
         &tree.join("DEBIAN/control"),

@@ -19,6 +19,8 @@ pub const LAB_PACKAGES: &[(&str, &str)] = &[
     ("nginx", "/usr/sbin/nginx"),
     ("curl", "/usr/bin/curl"),
     ("brotli", "/usr/bin/brotli"),
+    // promtool: the relay's tests check relay/deploy/{prometheus,alerts}.yml with it.
+    ("prometheus", "/usr/bin/promtool"),
     // The network lab turns veth offloads off (tests/src/impair/).
     ("ethtool", "/usr/sbin/ethtool"),
 ];

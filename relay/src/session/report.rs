@@ -7,11 +7,16 @@ use rdpcheck_report::{redact, Event, RelayStamp, Report};
 use crate::reject::Reject;
 use crate::state::AppState;
 
-/// Stamp, serialise and sign the report and its redacted copy.
-pub fn sign_report(state: &AppState, mut report: Report) -> Result<ServerMessage, Reject> {
+/// Stamp (with the session's `request_id`), serialise and sign the report and its redacted copy.
+pub fn sign_report(
+    state: &AppState,
+    mut report: Report,
+    request_id: String,
+) -> Result<ServerMessage, Reject> {
     report.relay = Some(RelayStamp {
         key_id: state.key.key_id.clone(),
         signed_at: now_rfc3339(),
+        request_id: Some(request_id),
     });
     let text = encode(&report)?;
     let redacted_text = encode(&redact(&report))?;

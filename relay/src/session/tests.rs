@@ -288,7 +288,7 @@ fn the_report_is_stamped_signed_and_signed_redacted() {
         signature,
         key_id,
         redacted: Some(redacted),
-    } = sign_report(&state, report).expect("signed")
+    } = sign_report(&state, report, "0123456789abcdef".into()).expect("signed")
     else {
         panic!("not a report with a redacted copy");
     };
@@ -311,6 +311,16 @@ fn the_report_is_stamped_signed_and_signed_redacted() {
     let stamped: Report = serde_json::from_str(&text).expect("signed text is a report");
     let stamp = stamped.relay.expect("relay stamp");
     assert_eq!(stamp.key_id, state.key.key_id);
+    assert_eq!(stamp.request_id.as_deref(), Some("0123456789abcdef"));
+    let redacted_stamp = serde_json::from_str::<Report>(&redacted.report)
+        .expect("redacted text is a report")
+        .relay
+        .expect("redacted relay stamp");
+    assert_eq!(
+        redacted_stamp.request_id.as_deref(),
+        Some("0123456789abcdef"),
+        "the redacted copy keeps the request id (it names nobody)"
+    );
     assert!(time::OffsetDateTime::parse(
         &stamp.signed_at,
         &time::format_description::well_known::Rfc3339

@@ -53,6 +53,13 @@ async fn the_third_probe_in_a_minute_is_rate_limited() {
     let s = session(&url, &[], &quick_probe(port)).await;
     let message = s.expect_error("limit.rate");
     assert!(message.contains("too many"), "{message}");
+    let metrics = relay.get("/metrics").await;
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l == "rdpcheck_limiter_hits_total{limit=\"client_rate\"} 1"),
+        "{metrics}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -83,6 +90,13 @@ async fn a_second_probe_while_the_only_slot_is_held_is_busy() {
     let s = session(&url, &[], &request).await;
     let message = s.expect_error("limit.busy");
     assert!(message.contains("as many checks as it allows"), "{message}");
+    let metrics = relay.get("/metrics").await;
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l == "rdpcheck_limiter_hits_total{limit=\"total_concurrency\"} 1"),
+        "{metrics}"
+    );
 
     // Leaving aborts the held probe and frees the slot.
     drop(holder);

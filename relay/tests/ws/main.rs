@@ -10,6 +10,7 @@ mod dns;
 mod harness;
 mod hosts;
 mod limits;
+mod logs;
 mod metrics;
 mod proxy;
 mod refusals;

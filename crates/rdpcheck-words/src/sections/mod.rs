@@ -97,6 +97,10 @@ pub fn meta(r: &Report) -> Vec<Fact> {
             "Relay key",
             format!("{} (signed {})", s.key_id, s.signed_at),
         ));
+        // What support searches the relay's logs for.
+        if let Some(id) = &s.request_id {
+            out.push(Fact::new("Relay request id", id.clone()));
+        }
     }
     if r.redacted {
         out.push(Fact::new("Redacted", "names and addresses replaced"));

@@ -265,7 +265,10 @@ async fn metrics_are_prometheus_text_and_need_no_token() {
             "rdpcheck_sessions 0",
             "# TYPE rdpcheck_probes_total counter",
             "# TYPE rdpcheck_refusals_total counter",
-            "# TYPE rdpcheck_stage_duration_seconds summary",
+            "# TYPE rdpcheck_probe_verdicts_total counter",
+            "# TYPE rdpcheck_limiter_hits_total counter",
+            "# TYPE rdpcheck_stage_duration_seconds histogram",
+            "# TYPE rdpcheck_probe_duration_seconds histogram",
         ] {
             assert!(
                 text.lines().any(|l| l == line),
