@@ -20,7 +20,7 @@ const NETWORK_CODES: [&str; 4] = [
     "tls.stalled",
 ];
 
-fn xrdp_in(link: &ImpairedLink) -> Xrdp {
+pub(crate) fn xrdp_in(link: &ImpairedLink) -> Xrdp {
     Xrdp::start_in(
         &link.server,
         SecurityLayer::Negotiate,
@@ -31,7 +31,7 @@ fn xrdp_in(link: &ImpairedLink) -> Xrdp {
 }
 
 /// Short deadlines (the engine stretches them with the measured round trip), no UDP.
-fn opts(samples: u32) -> ProbeOptions {
+pub(crate) fn opts(samples: u32) -> ProbeOptions {
     let mut o = ProbeOptions::new(ImpairedLink::SERVER_ADDR.to_string(), RDP_PORT);
     o.connect_timeout = Duration::from_secs(3);
     o.reply_timeout = Duration::from_secs(2);
@@ -43,7 +43,7 @@ fn opts(samples: u32) -> ProbeOptions {
 }
 
 /// Run the engine from inside the probe's namespace (its sockets are made there).
-fn probe(label: &str, link: &ImpairedLink, opts: ProbeOptions) -> Report {
+pub(crate) fn probe(label: &str, link: &ImpairedLink, opts: ProbeOptions) -> Report {
     let (report, elapsed) = link.probe.enter(move || {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -70,7 +70,7 @@ fn probe(label: &str, link: &ImpairedLink, opts: ProbeOptions) -> Report {
     report
 }
 
-fn has(report: &Report, code: &str) -> bool {
+pub(crate) fn has(report: &Report, code: &str) -> bool {
     codes(report).iter().any(|c| c == code)
 }
 
