@@ -194,3 +194,35 @@ fn an_mtu_black_hole_is_confirmed_with_small_segments() {
         pretty(&r)
     );
 }
+
+#[test]
+fn a_jittery_link_varies_but_is_neither_lossy_nor_broken() {
+    // 40 ms ± 30 ms round trip (20 ± 15 ms each way, order kept): the kernel's round trips
+    // differ from connection to connection, but nothing is lost or reordered, no deadline is
+    // missed, and the base round trip is short. Handshake wall times also carry xrdp's own time
+    // (it forks per connection), so the assertions rest on the kernel's figures.
+    let Some(link) = lab(Impairment {
+        jitter: Duration::from_millis(15),
+        ..Impairment::rtt(Duration::from_millis(40))
+    }) else {
+        return;
+    };
+    let _xrdp = xrdp_in(&link);
+    let r = probe("jitter 40±30 ms", &link, opts(3));
+    assert_eq!(r.verdict.status, VerdictStatus::Healthy, "{}", pretty(&r));
+    for code in ["net.high_latency", "net.packet_loss", "tls.stalled"] {
+        assert!(!has(&r, code), "{code} on a jittery link\n{}", pretty(&r));
+    }
+    assert!(r.tcp_info.len() >= 4, "main + 3 samples:\n{}", pretty(&r));
+    let rtts: Vec<f64> = r.tcp_info.iter().map(|t| t.rtt_ms).collect();
+    let (lo, hi) = rtts
+        .iter()
+        .fold((f64::MAX, 0.0f64), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+    assert!((10.0..=110.0).contains(&lo) && hi <= 110.0, "{rtts:?}");
+    assert!(hi - lo >= 3.0, "the jitter left no trace: {rtts:?}");
+    assert!(
+        r.tcp_info.iter().all(|t| t.retransmits == 0),
+        "{}",
+        pretty(&r)
+    );
+}
