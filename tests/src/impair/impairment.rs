@@ -29,6 +29,8 @@ pub enum Middlebox {
     /// The first TCP segment with data towards the server (the X.224 request) is answered
     /// with a reset in the server's name (security software).
     ResetAfterRequest,
+    /// The same, answered with a FIN: the connection closes in the server's name.
+    CloseAfterRequest,
     /// TCP connects (SYN and SYN+ACK pass), then nothing but resets passes (a stateful rule).
     DropAfterHandshake,
 }
@@ -39,6 +41,7 @@ impl Middlebox {
             Middlebox::None => "none",
             Middlebox::DropUdp => "drop-udp",
             Middlebox::ResetAfterRequest => "reset-after-request",
+            Middlebox::CloseAfterRequest => "close-after-request",
             Middlebox::DropAfterHandshake => "drop-after-handshake",
         }
     }

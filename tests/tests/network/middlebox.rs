@@ -1,6 +1,7 @@
 //! What sits on the path besides delay and loss (the forwarder's middlebox rules): UDP dropped
-//! while TCP passes vs UDP answered vs nothing listening, a reset right after the X.224 request,
-//! and a connection that opens and then hears nothing. Each named, with the verdict it earns.
+//! while TCP passes vs UDP answered vs nothing listening, a reset or a close right after the
+//! X.224 request, and a connection that opens and then hears nothing. Each named, with the
+//! verdict it earns.
 
 use std::net::{IpAddr, SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
@@ -123,6 +124,21 @@ fn a_reset_after_the_request_is_x224_reset() {
     assert_x224_fails(&r, "x224.reset");
     assert!(
         summary(&r, "x224.reset").contains("security software"),
+        "{}",
+        pretty(&r)
+    );
+}
+
+#[test]
+fn a_close_after_the_request_is_x224_closed() {
+    let Some(link) = lab(Impairment::middlebox(Middlebox::CloseAfterRequest)) else {
+        return;
+    };
+    let _xrdp = xrdp_in(&link);
+    let r = probe("close after request", &link, opts(1));
+    assert_x224_fails(&r, "x224.closed");
+    assert!(
+        summary(&r, "x224.closed").contains("security software"),
         "{}",
         pretty(&r)
     );

@@ -38,7 +38,7 @@ pub(super) fn judge(obs: &Observations) -> Option<Judged> {
         }
         ReplyOutcome::Closed { .. } | ReplyOutcome::Io(_) => fail(
             Plain::X224Closed,
-            "The server accepted TCP, then closed the connection without answering the RDP connection request",
+            "The server accepted TCP, then closed the connection without answering the RDP connection request: the RDP service refuses it, or security software on the path cuts RDP",
         ),
         ReplyOutcome::Reset { .. } => fail(
             Plain::X224Reset,

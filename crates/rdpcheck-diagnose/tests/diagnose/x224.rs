@@ -99,7 +99,7 @@ fn every_reply_kind_has_its_own_code() {
     }
 }
 
-/// A reset after the request and silence after the handshake are what middleboxes do too
+/// A reset or a close after the request and silence after the handshake are what middleboxes do too
 /// (security software, a stateful firewall rule): the finding names them beside the server.
 #[test]
 fn reset_and_silence_name_the_middlebox_too() {
@@ -110,6 +110,11 @@ fn reset_and_silence_name_the_middlebox_too() {
             "security software",
         ),
         (ReplyOutcome::Silent, "x224.silent", "firewall on the path"),
+        (
+            ReplyOutcome::Closed { received: 0 },
+            "x224.closed",
+            "security software",
+        ),
     ] {
         let mut obs = connected();
         obs.x224 = timed(outcome);

@@ -40,7 +40,8 @@ pub struct Config {
 
 /// `--a DEV --b DEV [--delay-ms N] [--jitter-ms N] [--loss-permille N] [--loss-a2b-permille N]
 /// [--loss-b2a-permille N] [--max-packet N] [--middlebox RULE] [--seed N]`; delay, jitter and
-/// size apply both ways; RULE is none, drop-udp, reset-after-request or drop-after-handshake.
+/// size apply both ways; RULE is none, drop-udp, reset-after-request, close-after-request or
+/// drop-after-handshake.
 pub fn parse(args: &[String]) -> Result<Config, String> {
     let mut config = Config {
         dev_a: String::new(),

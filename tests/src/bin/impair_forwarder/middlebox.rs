@@ -1,6 +1,6 @@
 //! What a middlebox on the path does to a frame, by its headers: drop UDP, answer the first
-//! data segment towards the server with a TCP reset (security software cutting the X.224
-//! request), or let TCP connect and drop everything after (a stateful firewall rule). Pure: a
+//! data segment towards the server with a TCP reset or a FIN (security software cutting the
+//! X.224 request), or let TCP connect and drop everything after (a stateful firewall rule). Pure: a
 //! frame in, a verdict out; the reset it forges is a whole Ethernet frame.
 
 /// The rule the forwarder applies (one at a time).
@@ -13,6 +13,8 @@ pub enum Middlebox {
     /// A TCP segment with payload from side a is dropped and a reset goes back to a, as if
     /// from the server: the handshake passes, the first request is answered with RST.
     ResetAfterRequest,
+    /// The same, answered with a FIN instead: the connection closes in the server's name.
+    CloseAfterRequest,
     /// TCP segments other than SYN and RST vanish both ways: the client's connect completes
     /// (SYN, SYN+ACK pass), nothing after it arrives.
     DropAfterHandshake,
@@ -24,6 +26,7 @@ impl Middlebox {
             "none" => Ok(Middlebox::None),
             "drop-udp" => Ok(Middlebox::DropUdp),
             "reset-after-request" => Ok(Middlebox::ResetAfterRequest),
+            "close-after-request" => Ok(Middlebox::CloseAfterRequest),
             "drop-after-handshake" => Ok(Middlebox::DropAfterHandshake),
             other => Err(format!("unknown middlebox {other}")),
         }
@@ -42,6 +45,7 @@ const ETH: usize = 14;
 const IPPROTO_TCP: u8 = 6;
 const IPPROTO_UDP: u8 = 17;
 const SYN: u8 = 0x02;
+const FIN: u8 = 0x01;
 const RST: u8 = 0x04;
 const ACK: u8 = 0x10;
 
@@ -58,11 +62,18 @@ pub fn judge(rule: Middlebox, frame: &[u8], from_a: bool) -> Action {
             Some(flags) if flags & (SYN | RST) == 0 => Action::Drop,
             _ => Action::Pass,
         },
-        Middlebox::ResetAfterRequest if from_a => match reset_for(frame, &ip) {
-            Some(rst) => Action::Reply(rst),
-            None => Action::Pass,
-        },
-        Middlebox::ResetAfterRequest => Action::Pass,
+        Middlebox::ResetAfterRequest | Middlebox::CloseAfterRequest if from_a => {
+            let flags = if rule == Middlebox::ResetAfterRequest {
+                RST | ACK
+            } else {
+                FIN | ACK
+            };
+            match answer_for(frame, &ip, flags) {
+                Some(answer) => Action::Reply(answer),
+                None => Action::Pass,
+            }
+        }
+        Middlebox::ResetAfterRequest | Middlebox::CloseAfterRequest => Action::Pass,
     }
 }
 
@@ -102,18 +113,19 @@ impl Ipv4 {
     }
 }
 
-/// A RST|ACK answering a TCP segment that carries payload: from its destination to its source,
-/// sequence number = the segment's acknowledgement (exactly what the sender expects next, so
-/// the kernel accepts it), acknowledging the payload. None for a segment without payload.
-fn reset_for(frame: &[u8], ip: &Ipv4) -> Option<Vec<u8>> {
+/// A segment with `flags` (RST|ACK or FIN|ACK) answering a TCP segment that carries payload:
+/// from its destination to its source, sequence number = the segment's acknowledgement (exactly
+/// what the sender expects next, so the kernel accepts it), acknowledging the payload. None for
+/// a segment without payload.
+fn answer_for(frame: &[u8], ip: &Ipv4, flags: u8) -> Option<Vec<u8>> {
     if ip.proto != IPPROTO_TCP {
         return None;
     }
     let tcp = frame.get(ETH + ip.ihl..ETH + ip.total)?;
     let offset = usize::from(tcp.get(12)? >> 4) * 4;
     let payload = tcp.len().checked_sub(offset)?;
-    let flags = *tcp.get(13)?;
-    if payload == 0 || flags & (SYN | RST) != 0 {
+    let theirs = *tcp.get(13)?;
+    if payload == 0 || theirs & (SYN | RST | FIN) != 0 {
         return None;
     }
     let u32_at = |at: usize| -> Option<u32> {
@@ -136,13 +148,13 @@ fn reset_for(frame: &[u8], ip: &Ipv4) -> Option<Vec<u8>> {
     let sum = checksum(&[&iph]);
     iph[10..12].copy_from_slice(&sum.to_be_bytes());
     out.extend_from_slice(&iph);
-    // TCP: ports swapped, RST|ACK, no window, no options.
+    // TCP: ports swapped, the flags asked for, no window, no options.
     let mut th = Vec::with_capacity(20);
     th.extend_from_slice(tcp.get(2..4)?);
     th.extend_from_slice(tcp.get(0..2)?);
     th.extend_from_slice(&ack.to_be_bytes());
     th.extend_from_slice(&seq.wrapping_add(payload as u32).to_be_bytes());
-    th.extend_from_slice(&[0x50, RST | ACK, 0, 0, 0, 0, 0, 0]);
+    th.extend_from_slice(&[0x50, flags, 0, 0, 0, 0, 0, 0]);
     let mut pseudo = Vec::with_capacity(12);
     pseudo.extend_from_slice(dst);
     pseudo.extend_from_slice(src);
@@ -253,6 +265,20 @@ mod tests {
         let mut pseudo = rst[26..34].to_vec();
         pseudo.extend_from_slice(&[0, 6, 0, 20]);
         assert_eq!(checksum(&[&pseudo, &rst[34..54]]), 0);
+    }
+
+    #[test]
+    fn a_close_is_the_same_answer_with_fin() {
+        let Action::Reply(fin) =
+            judge(Middlebox::CloseAfterRequest, &tcp_frame(ACK, b"x224"), true)
+        else {
+            panic!("no answer")
+        };
+        assert_eq!(fin[47], FIN | ACK);
+        assert_eq!(&fin[38..42], &5000u32.to_be_bytes());
+        let mut pseudo = fin[26..34].to_vec();
+        pseudo.extend_from_slice(&[0, 6, 0, 20]);
+        assert_eq!(checksum(&[&pseudo, &fin[34..54]]), 0);
     }
 
     #[test]
