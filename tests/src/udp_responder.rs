@@ -123,9 +123,18 @@ impl UdpResponder {
 
     /// Bind 127.0.0.1:`port` (UDP; 0 for any), e.g. the port number a TCP server already uses.
     pub async fn start_on(port: u16, behavior: UdpBehavior) -> UdpResponder {
-        let socket = UdpSocket::bind((Ipv4Addr::LOCALHOST, port))
-            .await
+        let socket = StdUdpSocket::bind((Ipv4Addr::LOCALHOST, port))
             .unwrap_or_else(|e| panic!("bind UDP 127.0.0.1:{port}: {e}"));
+        UdpResponder::serve(socket, behavior)
+    }
+
+    /// Serve `behavior` on a socket bound elsewhere (e.g. inside a network namespace: the
+    /// socket stays there), on the current tokio runtime.
+    pub fn serve(socket: StdUdpSocket, behavior: UdpBehavior) -> UdpResponder {
+        socket
+            .set_nonblocking(true)
+            .expect("non-blocking UDP socket");
+        let socket = UdpSocket::from_std(socket).expect("a UDP socket on this runtime");
         let port = socket.local_addr().expect("local_addr").port();
         let received = Arc::new(Mutex::new(Vec::new()));
         let log = Arc::clone(&received);

@@ -15,6 +15,36 @@ pub struct Impairment {
     pub loss_to_probe_permille: u32,
     /// IP packets over this many bytes vanish, with no ICMP (an MTU black hole).
     pub max_packet: Option<usize>,
+    /// A rule on the path besides the impairment.
+    pub middlebox: Middlebox,
+}
+
+/// What a middlebox on the path does (the forwarder's middlebox.rs).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Middlebox {
+    #[default]
+    None,
+    /// UDP vanishes both ways, no ICMP; TCP passes (the VPN that drops UDP).
+    DropUdp,
+    /// The first TCP segment with data towards the server (the X.224 request) is answered
+    /// with a reset in the server's name (security software).
+    ResetAfterRequest,
+    /// The same, answered with a FIN: the connection closes in the server's name.
+    CloseAfterRequest,
+    /// TCP connects (SYN and SYN+ACK pass), then nothing but resets passes (a stateful rule).
+    DropAfterHandshake,
+}
+
+impl Middlebox {
+    fn arg(self) -> &'static str {
+        match self {
+            Middlebox::None => "none",
+            Middlebox::DropUdp => "drop-udp",
+            Middlebox::ResetAfterRequest => "reset-after-request",
+            Middlebox::CloseAfterRequest => "close-after-request",
+            Middlebox::DropAfterHandshake => "drop-after-handshake",
+        }
+    }
 }
 
 impl Impairment {
@@ -27,6 +57,14 @@ impl Impairment {
     pub fn rtt(rtt: Duration) -> Impairment {
         Impairment {
             one_way_delay: rtt / 2,
+            ..Impairment::default()
+        }
+    }
+
+    /// A clean link with this middlebox on it.
+    pub fn middlebox(middlebox: Middlebox) -> Impairment {
+        Impairment {
+            middlebox,
             ..Impairment::default()
         }
     }
@@ -55,6 +93,8 @@ impl Impairment {
             self.loss_to_server_permille.to_string(),
             "--loss-b2a-permille".into(),
             self.loss_to_probe_permille.to_string(),
+            "--middlebox".into(),
+            self.middlebox.arg().into(),
             "--seed".into(),
             seed.to_string(),
         ];

@@ -16,7 +16,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-pub use impairment::Impairment;
+pub use impairment::{Impairment, Middlebox};
 
 use crate::netns::NetNs;
 use crate::process::{require_binary, ServerProcess};

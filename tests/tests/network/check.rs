@@ -20,7 +20,7 @@ const NETWORK_CODES: [&str; 4] = [
     "tls.stalled",
 ];
 
-fn xrdp_in(link: &ImpairedLink) -> Xrdp {
+pub(crate) fn xrdp_in(link: &ImpairedLink) -> Xrdp {
     Xrdp::start_in(
         &link.server,
         SecurityLayer::Negotiate,
@@ -31,7 +31,7 @@ fn xrdp_in(link: &ImpairedLink) -> Xrdp {
 }
 
 /// Short deadlines (the engine stretches them with the measured round trip), no UDP.
-fn opts(samples: u32) -> ProbeOptions {
+pub(crate) fn opts(samples: u32) -> ProbeOptions {
     let mut o = ProbeOptions::new(ImpairedLink::SERVER_ADDR.to_string(), RDP_PORT);
     o.connect_timeout = Duration::from_secs(3);
     o.reply_timeout = Duration::from_secs(2);
@@ -43,7 +43,7 @@ fn opts(samples: u32) -> ProbeOptions {
 }
 
 /// Run the engine from inside the probe's namespace (its sockets are made there).
-fn probe(label: &str, link: &ImpairedLink, opts: ProbeOptions) -> Report {
+pub(crate) fn probe(label: &str, link: &ImpairedLink, opts: ProbeOptions) -> Report {
     let (report, elapsed) = link.probe.enter(move || {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -70,7 +70,7 @@ fn probe(label: &str, link: &ImpairedLink, opts: ProbeOptions) -> Report {
     report
 }
 
-fn has(report: &Report, code: &str) -> bool {
+pub(crate) fn has(report: &Report, code: &str) -> bool {
     codes(report).iter().any(|c| c == code)
 }
 
@@ -191,6 +191,39 @@ fn an_mtu_black_hole_is_confirmed_with_small_segments() {
     assert!(
         !has(&r, "tls.stalled"),
         "replaced, not doubled\n{}",
+        pretty(&r)
+    );
+}
+
+#[test]
+fn a_jittery_link_varies_but_is_neither_lossy_nor_broken() {
+    // 40 ms ± 30 ms round trip (20 ± 15 ms each way, order kept): the kernel's round trips
+    // differ from connection to connection, but nothing is lost or reordered, no deadline is
+    // missed, and the base round trip is short. Handshake wall times also carry xrdp's own time
+    // (it forks per connection), so the assertions rest on the kernel's figures.
+    let Some(link) = lab(Impairment {
+        jitter: Duration::from_millis(15),
+        ..Impairment::rtt(Duration::from_millis(40))
+    }) else {
+        return;
+    };
+    let _xrdp = xrdp_in(&link);
+    let r = probe("jitter 40±30 ms", &link, opts(3));
+    assert_eq!(r.verdict.status, VerdictStatus::Healthy, "{}", pretty(&r));
+    for code in ["net.high_latency", "net.packet_loss", "tls.stalled"] {
+        assert!(!has(&r, code), "{code} on a jittery link\n{}", pretty(&r));
+    }
+    assert!(r.tcp_info.len() >= 4, "main + 3 samples:\n{}", pretty(&r));
+    let rtts: Vec<f64> = r.tcp_info.iter().map(|t| t.rtt_ms).collect();
+    let (lo, hi) = rtts
+        .iter()
+        .fold((f64::MAX, 0.0f64), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+    // The base round trip is short (a busy host may stretch the largest, so no bound there).
+    assert!((10.0..=110.0).contains(&lo), "{rtts:?}");
+    assert!(hi - lo >= 3.0, "the jitter left no trace: {rtts:?}");
+    assert!(
+        r.tcp_info.iter().all(|t| t.retransmits == 0),
+        "{}",
         pretty(&r)
     );
 }

@@ -35,6 +35,22 @@ pub(super) fn path_rtt_ms(stats: &[TcpStats]) -> Option<f64> {
     rtts.get(rtts.len() / 2).copied()
 }
 
+/// How far the kernel's smoothed round trips of the probe's connections lie apart (largest minus
+/// smallest). None with fewer than two connections measured: no evidence either way.
+pub(super) fn rtt_spread_ms(stats: &[TcpStats]) -> Option<f64> {
+    let rtts: Vec<f64> = stats
+        .iter()
+        .map(|s| s.rtt_ms)
+        .filter(|ms| ms.is_finite() && *ms > 0.0)
+        .collect();
+    if rtts.len() < 2 {
+        return None;
+    }
+    let lo = rtts.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = rtts.iter().copied().fold(0.0, f64::max);
+    Some(hi - lo)
+}
+
 /// One line of evidence: the kernel's figures per connection.
 pub(super) fn evidence(stats: &[TcpStats]) -> String {
     stats

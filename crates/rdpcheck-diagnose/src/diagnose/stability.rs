@@ -10,6 +10,10 @@ use crate::observe::{ConnectOutcome, Observations, Sample};
 use crate::sections;
 
 const JITTER_MS: f64 = 50.0;
+/// Handshake times that vary are the path's only when the kernel's round trips vary too, by at
+/// least this much: with steady round trips the spread is the server's (or this machine's) own
+/// time, e.g. xrdp forking per connection on a busy host.
+const PATH_SPREAD_MS: f64 = JITTER_MS / 2.0;
 
 pub(super) fn judge(obs: &Observations) -> Option<Judged> {
     let s = obs.stability.as_ref()?;
@@ -58,7 +62,10 @@ pub(super) fn judge(obs: &Observations) -> Option<Judged> {
             ),
             format!("{evidence}; failures: {failures}"),
         ));
-    } else if jitter > JITTER_MS && jitter > median / 2.0 {
+    } else if jitter > JITTER_MS
+        && jitter > median / 2.0
+        && kernel::rtt_spread_ms(&obs.tcp_info).is_none_or(|spread| spread >= PATH_SPREAD_MS)
+    {
         findings.push(finding(
             Plain::NetUnstable,
             Severity::Warn,

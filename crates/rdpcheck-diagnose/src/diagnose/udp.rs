@@ -13,7 +13,7 @@ pub(super) fn judge(obs: &Observations) -> Option<Judged> {
     let (code, summary, evidence) = match &u.value {
         UdpOutcome::SynAck { tries, rtt_ms, version } => (
             Plain::UdpOpen,
-            format!("UDP {port} answers RDP-UDP: the UDP transport is reachable"),
+            format!("UDP {port} answers RDP-UDP: the UDP transport is reachable; clients add it beside TCP"),
             format!(
                 "SYN+ACK acknowledging our sequence number after {tries} SYN(s), {}{}",
                 describe::ms(*rtt_ms),
@@ -32,7 +32,7 @@ pub(super) fn judge(obs: &Observations) -> Option<Judged> {
         ),
         UdpOutcome::Silent { tries } => (
             Plain::UdpInconclusive,
-            format!("No answer on UDP {port}: filtered, dropped, or a listener that ignores unsolicited SYNs — this cannot tell which"),
+            format!("No answer on UDP {port}: dropped on the path, filtered, or a listener that ignores unsolicited SYNs — this cannot tell which (nothing listening would draw an ICMP error). Clients try UDP, get nothing and fall back to TCP: sessions work, slower on a long or lossy link. Turning UDP off on the client helps only when UDP half-works (answers, then fails in the session)"),
             format!("{tries} SYN datagrams of 1232 bytes, no reply, no ICMP error"),
         ),
         UdpOutcome::Error(e) => (

@@ -38,15 +38,15 @@ pub(super) fn judge(obs: &Observations) -> Option<Judged> {
         }
         ReplyOutcome::Closed { .. } | ReplyOutcome::Io(_) => fail(
             Plain::X224Closed,
-            "The server accepted TCP, then closed the connection without answering the RDP connection request",
+            "The server accepted TCP, then closed the connection without answering the RDP connection request: the RDP service refuses it, or security software on the path cuts RDP",
         ),
         ReplyOutcome::Reset { .. } => fail(
             Plain::X224Reset,
-            "The server accepted TCP, then reset the connection instead of answering the RDP connection request",
+            "The server accepted TCP, then reset the connection instead of answering the RDP connection request: the RDP service refuses it, or security software or a firewall on the path cuts RDP",
         ),
         ReplyOutcome::Silent => fail(
             Plain::X224Silent,
-            "The server accepted TCP but never answered the RDP connection request",
+            "The server accepted TCP but never answered the RDP connection request: a hung RDP service, or a firewall on the path that lets the connection open and drops what follows",
         ),
         ReplyOutcome::Stalled { .. } => fail(
             Plain::X224Stalled,

@@ -53,6 +53,41 @@ fn kernel(name: &str, rtt: f64, resent: u32, ooo: u32) -> rdpcheck_report::TcpSt
     }
 }
 
+/// Handshake times that jump while the kernel's round trips stay put are the server's own time
+/// (a busy host), not an unstable path; when the kernel's round trips jump too, it is the path.
+#[test]
+fn jitter_is_the_paths_only_when_the_kernel_sees_it() {
+    let jumpy = || {
+        timed(vec![
+            Sample::Ok { ms: 2.0 },
+            Sample::Ok { ms: 53.0 },
+            Sample::Ok { ms: 3.0 },
+        ])
+    };
+    let mut obs = xrdp_negotiate();
+    obs.stability = jumpy();
+    obs.tcp_info = vec![
+        kernel("main", 0.2, 0, 0),
+        kernel("stability.1", 2.4, 0, 0),
+        kernel("stability.2", 0.9, 0, 0),
+    ];
+    let r = report(&obs);
+    assert!(!has(&r, "net.unstable"), "steady kernel: {:?}", codes(&r));
+
+    obs.tcp_info = vec![
+        kernel("main", 5.0, 0, 0),
+        kernel("stability.1", 60.0, 0, 0),
+        kernel("stability.2", 8.0, 0, 0),
+    ];
+    let r = report(&obs);
+    assert!(has(&r, "net.unstable"), "jumpy kernel: {:?}", codes(&r));
+
+    // One connection is no evidence either way: the handshake times decide, as before.
+    obs.tcp_info = vec![kernel("main", 0.2, 0, 0)];
+    let r = report(&obs);
+    assert!(has(&r, "net.unstable"), "one connection: {:?}", codes(&r));
+}
+
 fn steady(ms: f64) -> Option<Timed<Vec<Sample>>> {
     timed(vec![
         Sample::Ok { ms },

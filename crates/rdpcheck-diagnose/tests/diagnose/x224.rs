@@ -99,6 +99,36 @@ fn every_reply_kind_has_its_own_code() {
     }
 }
 
+/// A reset or a close after the request and silence after the handshake are what middleboxes do too
+/// (security software, a stateful firewall rule): the finding names them beside the server.
+#[test]
+fn reset_and_silence_name_the_middlebox_too() {
+    for (outcome, code, word) in [
+        (
+            ReplyOutcome::Reset { received: 0 },
+            "x224.reset",
+            "security software",
+        ),
+        (ReplyOutcome::Silent, "x224.silent", "firewall on the path"),
+        (
+            ReplyOutcome::Closed { received: 0 },
+            "x224.closed",
+            "security software",
+        ),
+    ] {
+        let mut obs = connected();
+        obs.x224 = timed(outcome);
+        let r = report(&obs);
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.code == code)
+            .unwrap_or_else(|| panic!("no {code}"));
+        assert!(f.summary.contains(word), "{code}: {:?}", f.summary);
+        assert_eq!(f.severity, Severity::Fail);
+    }
+}
+
 #[test]
 fn ssl_not_allowed_is_a_downgrade_not_a_failure() {
     let mut obs = connected();

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use crate::middlebox::Middlebox;
+
 /// One direction of the link (a → b or b → a).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Impairment {
@@ -32,17 +34,21 @@ pub struct Config {
     pub dev_b: String,
     pub a_to_b: Impairment,
     pub b_to_a: Impairment,
+    pub middlebox: Middlebox,
     pub seed: u64,
 }
 
 /// `--a DEV --b DEV [--delay-ms N] [--jitter-ms N] [--loss-permille N] [--loss-a2b-permille N]
-/// [--loss-b2a-permille N] [--max-packet N] [--seed N]`; delay, jitter and size apply both ways.
+/// [--loss-b2a-permille N] [--max-packet N] [--middlebox RULE] [--seed N]`; delay, jitter and
+/// size apply both ways; RULE is none, drop-udp, reset-after-request, close-after-request or
+/// drop-after-handshake.
 pub fn parse(args: &[String]) -> Result<Config, String> {
     let mut config = Config {
         dev_a: String::new(),
         dev_b: String::new(),
         a_to_b: Impairment::default(),
         b_to_a: Impairment::default(),
+        middlebox: Middlebox::None,
         seed: 1,
     };
     let mut it = args.iter();
@@ -85,6 +91,7 @@ pub fn parse(args: &[String]) -> Result<Config, String> {
                 config.a_to_b.max_packet = Some(n);
                 config.b_to_a.max_packet = Some(n);
             }
+            "--middlebox" => config.middlebox = Middlebox::parse(value)?,
             "--seed" => config.seed = number()?,
             other => return Err(format!("unknown flag {other}")),
         }
@@ -114,6 +121,9 @@ mod tests {
         assert_eq!(c.a_to_b.loss_permille, 100);
         assert_eq!(c.b_to_a.loss_permille, 0);
         assert_eq!(c.b_to_a.max_packet, Some(1200));
+        assert_eq!(c.middlebox, Middlebox::None);
+        let c = parse(&args("--a x --b y --middlebox reset-after-request")).expect("parses");
+        assert_eq!(c.middlebox, Middlebox::ResetAfterRequest);
     }
 
     #[test]
@@ -122,5 +132,6 @@ mod tests {
         assert!(parse(&args("--a x --b y --loss-permille 1001")).is_err());
         assert!(parse(&args("--a x --b y --delay-ms")).is_err());
         assert!(parse(&args("--a x --b y --bogus 1")).is_err());
+        assert!(parse(&args("--a x --b y --middlebox bogus")).is_err());
     }
 }

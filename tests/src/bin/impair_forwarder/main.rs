@@ -1,17 +1,19 @@
 //! impair-forwarder: a two-port userspace bridge for the network lab (tests/src/impair/). It
 //! reads every frame arriving on one interface through an AF_PACKET socket and writes it to the
 //! other after the configured one-way delay, with optional jitter, random loss and a silent drop
-//! of packets over a size (an MTU black hole: no ICMP). This kernel has no netem and no NFQUEUE
+//! of packets over a size (an MTU black hole: no ICMP), and optionally a middlebox rule
+//! (middlebox.rs: UDP dropped, a reset after the first request, silence after the handshake). This kernel has no netem and no NFQUEUE
 //! (research/network-lab.md), so delay needs a program; both TCP ends stay real kernel stacks.
 //!
 //! Runs inside the lab's middle namespace until killed; prints `ready` once it captures.
 
 mod config;
+mod middlebox;
 mod schedule;
 
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::process::ExitCode;
-use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::mpsc::{channel, Receiver};
 use std::time::Instant;
 
 use nix::sys::socket::{
@@ -20,6 +22,7 @@ use nix::sys::socket::{
 };
 
 use config::Config;
+use middlebox::Action;
 use schedule::{Direction, Fate, Rng};
 
 /// `sll_pkttype` of a frame this host sent (our own writes show up on the capture socket too).
@@ -105,15 +108,30 @@ fn run(config: Config) -> Result<(), String> {
         if from.pkttype() == PACKET_OUTGOING {
             continue;
         }
-        let (direction, queue): (&mut Direction, &Sender<_>) = match from.ifindex() {
-            i if i == index_a => (&mut a_to_b, &to_b),
-            i if i == index_b => (&mut b_to_a, &to_a),
+        let from_a = match from.ifindex() {
+            i if i == index_a => true,
+            i if i == index_b => false,
             _ => continue,
         };
-        if let Fate::Release(at) = direction.fate(n, Instant::now(), &mut rng) {
-            let frame = buf.get(..n).unwrap_or_default().to_vec();
-            if queue.send((at, frame)).is_err() {
-                return Err("a sender thread ended".into());
+        let frame = buf.get(..n).unwrap_or_default();
+        // Where the frame goes, and where a middlebox's answer goes (back the other way).
+        let (onward, back) = match middlebox::judge(config.middlebox, frame, from_a) {
+            Action::Pass => (Some(frame.to_vec()), None),
+            Action::Drop => (None, None),
+            Action::Reply(reply) => (None, Some(reply)),
+        };
+        let now = Instant::now();
+        let (ahead, behind, to_ahead, to_behind) = if from_a {
+            (&mut a_to_b, &mut b_to_a, &to_b, &to_a)
+        } else {
+            (&mut b_to_a, &mut a_to_b, &to_a, &to_b)
+        };
+        for (frame, direction, queue) in [(onward, ahead, to_ahead), (back, behind, to_behind)] {
+            let Some(frame) = frame else { continue };
+            if let Fate::Release(at) = direction.fate(frame.len(), now, &mut rng) {
+                if queue.send((at, frame)).is_err() {
+                    return Err("a sender thread ended".into());
+                }
             }
         }
     }
