@@ -35,15 +35,31 @@ pub enum Middlebox {
     DropAfterHandshake,
 }
 
+/// Every rule with its name on the forwarder's command line (`--middlebox NAME`).
+const MIDDLEBOX_NAMES: [(Middlebox, &str); 5] = [
+    (Middlebox::None, "none"),
+    (Middlebox::DropUdp, "drop-udp"),
+    (Middlebox::ResetAfterRequest, "reset-after-request"),
+    (Middlebox::CloseAfterRequest, "close-after-request"),
+    (Middlebox::DropAfterHandshake, "drop-after-handshake"),
+];
+
 impl Middlebox {
-    fn arg(self) -> &'static str {
-        match self {
-            Middlebox::None => "none",
-            Middlebox::DropUdp => "drop-udp",
-            Middlebox::ResetAfterRequest => "reset-after-request",
-            Middlebox::CloseAfterRequest => "close-after-request",
-            Middlebox::DropAfterHandshake => "drop-after-handshake",
-        }
+    /// The rule's name on the forwarder's command line.
+    pub fn arg(self) -> &'static str {
+        MIDDLEBOX_NAMES
+            .iter()
+            .find(|(m, _)| *m == self)
+            .map_or("none", |(_, name)| name)
+    }
+
+    /// The rule `--middlebox NAME` names.
+    pub fn parse(s: &str) -> Result<Middlebox, String> {
+        MIDDLEBOX_NAMES
+            .iter()
+            .find(|(_, name)| *name == s)
+            .map(|(m, _)| *m)
+            .ok_or_else(|| format!("unknown middlebox {s}"))
     }
 }
 
@@ -102,5 +118,19 @@ impl Impairment {
             args.extend(["--max-packet".into(), max.to_string()]);
         }
         args
+    }
+}
+
+#[cfg(test)]
+mod middlebox_names {
+    use super::*;
+
+    #[test]
+    fn every_rule_reads_back_from_its_name() {
+        for (m, name) in MIDDLEBOX_NAMES {
+            assert_eq!(m.arg(), name);
+            assert_eq!(Middlebox::parse(name), Ok(m));
+        }
+        assert!(Middlebox::parse("drop-tcp").is_err());
     }
 }

@@ -3,35 +3,9 @@
 //! X.224 request), or let TCP connect and drop everything after (a stateful firewall rule). Pure: a
 //! frame in, a verdict out; the reset it forges is a whole Ethernet frame.
 
-/// The rule the forwarder applies (one at a time).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Middlebox {
-    #[default]
-    None,
-    /// Every IPv4 UDP datagram vanishes, both ways, with no ICMP.
-    DropUdp,
-    /// A TCP segment with payload from side a is dropped and a reset goes back to a, as if
-    /// from the server: the handshake passes, the first request is answered with RST.
-    ResetAfterRequest,
-    /// The same, answered with a FIN instead: the connection closes in the server's name.
-    CloseAfterRequest,
-    /// TCP segments other than SYN and RST vanish both ways: the client's connect completes
-    /// (SYN, SYN+ACK pass), nothing after it arrives.
-    DropAfterHandshake,
-}
-
-impl Middlebox {
-    pub fn parse(s: &str) -> Result<Middlebox, String> {
-        match s {
-            "none" => Ok(Middlebox::None),
-            "drop-udp" => Ok(Middlebox::DropUdp),
-            "reset-after-request" => Ok(Middlebox::ResetAfterRequest),
-            "close-after-request" => Ok(Middlebox::CloseAfterRequest),
-            "drop-after-handshake" => Ok(Middlebox::DropAfterHandshake),
-            other => Err(format!("unknown middlebox {other}")),
-        }
-    }
-}
+// The rules themselves are the library's (`rdpcheck_labtests::impair::Middlebox`), which the
+// lab uses to start the forwarder: one list of rules and names for both ends.
+pub use rdpcheck_labtests::impair::Middlebox;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
