@@ -3,6 +3,7 @@
 //! limit. "Another client" is another loopback source address (127.0.0.2): on Linux the whole
 //! 127.0.0.0/8 is this host. Every flood here is bounded in count, and every wait in time.
 
+use crate::harness::http::metric_sample;
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
@@ -37,12 +38,9 @@ fn turned_away(answer: &Result<(u16, String), String>) -> bool {
     }
 }
 
-/// The value of the sample `series` in Prometheus text.
+/// A sample's value in Prometheus text; 0 when absent.
 fn sample(text: &str, series: &str) -> f64 {
-    text.lines()
-        .filter(|l| !l.starts_with('#'))
-        .find_map(|l| l.strip_prefix(series)?.trim().parse().ok())
-        .unwrap_or(0.0)
+    metric_sample(text, series).unwrap_or(0.0)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

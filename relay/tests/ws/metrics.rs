@@ -2,6 +2,7 @@
 //! with stage and probe durations as histograms; every metric an alert rule of
 //! relay/deploy/alerts.yml uses is one the relay serves.
 
+use crate::harness::http::metric_sample;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
@@ -11,13 +12,6 @@ use rdpcheck_report::wire::error_code;
 
 use crate::harness::ws::{probe_request, session};
 use crate::harness::{Relay, RelayOptions};
-
-/// The value of the sample `name{labels}` in Prometheus text, if present.
-fn sample(text: &str, series: &str) -> Option<f64> {
-    text.lines()
-        .filter(|l| !l.starts_with('#'))
-        .find_map(|l| l.strip_prefix(series)?.trim().parse().ok())
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_count_refusals_and_probes() {
@@ -63,17 +57,17 @@ async fn metrics_count_refusals_and_probes() {
         "{text}"
     );
     assert_eq!(
-        sample(&text, "rdpcheck_refusals_total{reason=\"policy.denied\"}"),
+        metric_sample(&text, "rdpcheck_refusals_total{reason=\"policy.denied\"}"),
         Some(2.0),
         "{text}"
     );
     assert_eq!(
-        sample(&text, "rdpcheck_refusals_total{reason=\"input.invalid\"}"),
+        metric_sample(&text, "rdpcheck_refusals_total{reason=\"input.invalid\"}"),
         Some(1.0),
         "{text}"
     );
     assert_eq!(
-        sample(&text, "rdpcheck_refusals_total{reason=\"origin.denied\"}"),
+        metric_sample(&text, "rdpcheck_refusals_total{reason=\"origin.denied\"}"),
         Some(1.0),
         "{text}"
     );
@@ -82,13 +76,17 @@ async fn metrics_count_refusals_and_probes() {
         "{text}"
     );
     assert_eq!(
-        sample(&text, "rdpcheck_probes_total{outcome=\"problem\"}"),
+        metric_sample(&text, "rdpcheck_probes_total{outcome=\"problem\"}"),
         Some(1.0),
         "{text}"
     );
-    assert_eq!(sample(&text, "rdpcheck_sessions"), Some(0.0), "{text}");
+    assert_eq!(
+        metric_sample(&text, "rdpcheck_sessions"),
+        Some(0.0),
+        "{text}"
+    );
     assert!(
-        sample(
+        metric_sample(
             &text,
             "rdpcheck_stage_duration_seconds_count{stage=\"tcp\"}"
         ) == Some(1.0),
@@ -99,7 +97,7 @@ async fn metrics_count_refusals_and_probes() {
         "{text}"
     );
     assert_eq!(
-        sample(
+        metric_sample(
             &text,
             "rdpcheck_stage_duration_seconds_bucket{stage=\"tcp\",le=\"+Inf\"}"
         ),
@@ -107,7 +105,7 @@ async fn metrics_count_refusals_and_probes() {
         "{text}"
     );
     assert_eq!(
-        sample(
+        metric_sample(
             &text,
             "rdpcheck_probe_verdicts_total{verdict=\"problem\",stage=\"tcp\"}"
         ),
@@ -115,7 +113,7 @@ async fn metrics_count_refusals_and_probes() {
         "{text}"
     );
     assert_eq!(
-        sample(&text, "rdpcheck_probe_duration_seconds_count"),
+        metric_sample(&text, "rdpcheck_probe_duration_seconds_count"),
         Some(1.0),
         "{text}"
     );

@@ -5,6 +5,7 @@
 //! relay's send buffer starts at a few segments). With the only probe slot held by that client,
 //! a second client must be admitted well within the probe limit.
 
+use crate::harness::http::metric_sample;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -29,12 +30,9 @@ async fn stingy_connect(port: u16) -> TcpStream {
     TcpStream::from_std(socket.into()).expect("tokio stream")
 }
 
-/// The value of the sample `series` in Prometheus text.
+/// A sample's value in Prometheus text; 0 when absent.
 fn sample(text: &str, series: &str) -> f64 {
-    text.lines()
-        .filter(|l| !l.starts_with('#'))
-        .find_map(|l| l.strip_prefix(series)?.trim().parse().ok())
-        .unwrap_or(0.0)
+    metric_sample(text, series).unwrap_or(0.0)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

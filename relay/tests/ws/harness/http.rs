@@ -125,3 +125,11 @@ fn dechunk(mut body: &str) -> Result<String, String> {
         body = rest.get(size + 2..).ok_or("short chunk")?;
     }
 }
+
+/// The value of the sample `series` (`name` or `name{labels}`) in the Prometheus text of
+/// `/metrics`, if present.
+pub fn metric_sample(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .find_map(|l| l.strip_prefix(series)?.trim().parse().ok())
+}
