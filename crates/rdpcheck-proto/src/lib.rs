@@ -40,4 +40,20 @@ pub(crate) mod testutil {
             .map(|b| u8::from_str_radix(b, 16).expect("test hex"))
             .collect()
     }
+
+    /// A TLS handshake message: type, 24-bit length, body.
+    pub(crate) fn handshake_msg(kind: u8, body: &[u8]) -> Vec<u8> {
+        let len = u32::try_from(body.len()).expect("small").to_be_bytes();
+        let mut out = vec![kind, len[1], len[2], len[3]];
+        out.extend_from_slice(body);
+        out
+    }
+
+    /// A TLS 1.2 record of content type `kind` around `fragment`.
+    pub(crate) fn record(kind: u8, fragment: &[u8]) -> Vec<u8> {
+        let len = u16::try_from(fragment.len()).expect("small").to_be_bytes();
+        let mut out = vec![kind, 0x03, 0x03, len[0], len[1]];
+        out.extend_from_slice(fragment);
+        out
+    }
 }

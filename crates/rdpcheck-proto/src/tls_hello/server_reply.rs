@@ -117,7 +117,7 @@ pub(super) fn server_hello_body(mut body: Reader<'_>) -> Result<(u16, u16), Deco
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testutil::hex;
+    use crate::testutil::{handshake_msg, hex, record};
 
     #[test]
     fn tls12_server_hello() {
@@ -242,19 +242,5 @@ mod tests {
         body.extend_from_slice(&[0; 32]);
         body.extend_from_slice(&hex("00 c0 2f 00 00 04 00 2b 00 09"));
         assert!(parse_server_reply(&record(0x16, &handshake_msg(2, &body))).is_err());
-    }
-
-    fn handshake_msg(kind: u8, body: &[u8]) -> Vec<u8> {
-        let len = u32::try_from(body.len()).expect("small").to_be_bytes();
-        let mut out = vec![kind, len[1], len[2], len[3]];
-        out.extend_from_slice(body);
-        out
-    }
-
-    fn record(kind: u8, fragment: &[u8]) -> Vec<u8> {
-        let len = u16::try_from(fragment.len()).expect("small").to_be_bytes();
-        let mut out = vec![kind, 0x03, 0x03, len[0], len[1]];
-        out.extend_from_slice(fragment);
-        out
     }
 }

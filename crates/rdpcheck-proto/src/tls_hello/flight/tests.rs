@@ -1,19 +1,5 @@
 use super::*;
-use crate::testutil::hex;
-
-fn handshake_msg(kind: u8, body: &[u8]) -> Vec<u8> {
-    let len = u32::try_from(body.len()).expect("small").to_be_bytes();
-    let mut out = vec![kind, len[1], len[2], len[3]];
-    out.extend_from_slice(body);
-    out
-}
-
-fn record(kind: u8, fragment: &[u8]) -> Vec<u8> {
-    let len = u16::try_from(fragment.len()).expect("small").to_be_bytes();
-    let mut out = vec![kind, 0x03, 0x03, len[0], len[1]];
-    out.extend_from_slice(fragment);
-    out
-}
+use crate::testutil::{handshake_msg, hex, record};
 
 fn hello(version: [u8; 2], suite: [u8; 2]) -> Vec<u8> {
     let mut body = version.to_vec();
