@@ -68,12 +68,7 @@ const metas = [];
 for (const name of ["rdpcheck-report", "rdpcheck-verify"]) {
   const js = join(dir, `${name}.js`);
   const wasm = join(dir, `${name}_bg.wasm`);
-  // Once seen under load (a CI run on 2 busy cores): the hook started and a module's files were
-  // not in the staging directory yet. Wait for them a bounded while before calling it missing.
-  for (let waited = 0; !(existsSync(js) && existsSync(wasm)) && waited < 20000; waited += 250) {
-    await new Promise((done) => setTimeout(done, 250));
-  }
-  if (!existsSync(js) || !existsSync(wasm)) fail(`${name}.js or ${name}_bg.wasm is missing after 20 s`);
+  if (!existsSync(js) || !existsSync(wasm)) fail(`${name}.js or ${name}_bg.wasm is missing`);
   const glue = await small(readFileSync(js, "utf8"));
   const bytes = readFileSync(wasm);
   const hash = hex(bytes, glue);
