@@ -9,6 +9,7 @@ use ed25519_dalek::{Signer, SigningKey};
 use rdpcheck_report::share;
 use rdpcheck_report::wire::{KeySet, PublicKeyInfo, SignedReport};
 use rdpcheck_report::Report;
+use rdpcheck_web::ui::kbmodule;
 use rdpcheck_web::ui::module::{use_native, Native};
 use rdpcheck_web::ui::{
     explain_page, use_location, CheckPanel, KbScreen, ReportPanel, Route, Router, SharedView,
@@ -60,6 +61,14 @@ static MODULE: Native = Native {
     share_link: rdpcheck_web_report::share_link,
 };
 
+/// The knowledge-base module's functions, linked in the same way (with the compiled-in
+/// knowledge base).
+static KB_MODULE: kbmodule::Native = kbmodule::Native {
+    explain: rdpcheck_web_kb::explain,
+    kb_screen: rdpcheck_web_kb::kb_screen,
+    search: rdpcheck_web_kb::search,
+};
+
 #[derive(Properties, PartialEq)]
 struct HarnessProps {
     children: Html,
@@ -80,6 +89,7 @@ fn Where() -> Html {
 
 async fn mount(content: Html) -> web_sys::Element {
     use_native(&MODULE);
+    kbmodule::use_native(&KB_MODULE);
     let doc = web_sys::window().unwrap().document().unwrap();
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();

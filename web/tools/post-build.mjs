@@ -4,7 +4,7 @@
 // 0. Every JavaScript file is minified (terser, from e2e/node_modules: Trunk's own minifier
 //    cannot read wasm-bindgen's glue), and index.html's integrity hashes follow.
 // 1. The modules loaded on demand (data-type="worker" in index.html: the report module
-//    web/report and the fallback verifier web/verify) get content-hashed names, as Trunk gives
+//    web/report, the knowledge-base module web/kb and the fallback verifier web/verify) get content-hashed names, as Trunk gives
 //    the page's own files, so the relay can let browsers cache them for a year: NAME.js and
 //    NAME_bg.wasm become NAME-<hash>.js and NAME-<hash>_bg.wasm (the glue's reference to its
 //    wasm rewritten), and index.html names them in <meta name="rdpcheck:NAME" content="/…js">,
@@ -65,7 +65,7 @@ const minifyFile = async (rel) => {
 };
 
 const metas = [];
-for (const name of ["rdpcheck-report", "rdpcheck-verify"]) {
+for (const name of ["rdpcheck-report", "rdpcheck-kbview", "rdpcheck-verify"]) {
   const js = join(dir, `${name}.js`);
   const wasm = join(dir, `${name}_bg.wasm`);
   if (!existsSync(js) || !existsSync(wasm)) fail(`${name}.js or ${name}_bg.wasm is missing`);

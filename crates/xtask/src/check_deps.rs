@@ -121,6 +121,20 @@ const RULES: &[Rule] = &[
         pure: true,
         src: "web/report/src",
     },
+    // The knowledge-base module, loaded on demand with the knowledge base: the same rules.
+    Rule {
+        package: "rdpcheck-web-kb",
+        target: Some("wasm32-unknown-unknown"),
+        forbidden: &[
+            "rdpcheck-probe",
+            "rdpcheck-diagnose",
+            "yew",
+            "gloo-net",
+            "web-sys",
+        ],
+        pure: true,
+        src: "web/kb/src",
+    },
 ];
 
 /// The page's shell (web/src) never reads a report: the report module does. These are the ways
@@ -130,6 +144,20 @@ const SHELL_NEVER_READS_A_REPORT: &[&str] = &[
     "share::report(",
     "words::sections(",
     "from_str::<Report>",
+];
+
+/// What the shell may use of the knowledge-base module's crate: its small shared parts. The rest
+/// (the knowledge base, the explain and knowledge-base screens, their search) is the loaded
+/// module's, so that none of it is in the page's start-up.
+const SHELL_MAY_USE_OF_THE_KB_MODULE: &[&str] = &[
+    "evidence",
+    "route",
+    "symptoms",
+    "markup::symptoms",
+    "Evidence",
+    "Explained",
+    "Found",
+    "BUNDLE_FILE",
 ];
 
 pub fn run(root: &Path) -> Result<(), String> {
@@ -161,6 +189,7 @@ pub fn run(root: &Path) -> Result<(), String> {
         }
     }
     problems.extend(shell_reads_a_report(&root.join("web/src"))?);
+    problems.extend(shell_reads_the_kb(&root.join("web/src"))?);
     if problems.is_empty() {
         eprintln!("xtask: check-deps: the dependency rules hold");
         Ok(())
@@ -263,6 +292,60 @@ fn shell_reads_a_report(dir: &Path) -> Result<Vec<String>, String> {
     Ok(found)
 }
 
+/// The paths a line names after `rdpcheck_web_kb::` (each item of a `{…}` group).
+fn kb_module_paths(code: &str) -> Vec<String> {
+    let mut paths = Vec::new();
+    for (i, _) in code.match_indices("rdpcheck_web_kb::") {
+        let rest = &code[i + "rdpcheck_web_kb::".len()..];
+        let item = |s: &str| {
+            s.trim()
+                .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches(':')
+                .to_string()
+        };
+        match rest.strip_prefix('{') {
+            Some(group) => {
+                let group = group.split('}').next().unwrap_or_default();
+                paths.extend(group.split(',').map(item).filter(|p| !p.is_empty()));
+            }
+            None => paths.push(item(rest)),
+        }
+    }
+    paths
+}
+
+/// `file:line: …` wherever the shell reads the knowledge base itself or writes a screen that is
+/// the knowledge-base module's.
+fn shell_reads_the_kb(dir: &Path) -> Result<Vec<String>, String> {
+    let mut found = Vec::new();
+    for (path, text) in rust_files(dir)? {
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or_default();
+            let at = || format!("{}:{}", path.display(), n + 1);
+            if code.contains("rdpcheck_kb::") {
+                found.push(format!(
+                    "{}: the shell reads the knowledge base (rdpcheck_kb): the knowledge-base module does",
+                    at()
+                ));
+            }
+            for p in kb_module_paths(code) {
+                let allowed = SHELL_MAY_USE_OF_THE_KB_MODULE
+                    .iter()
+                    .any(|a| p == *a || p.starts_with(&format!("{a}::")));
+                if !allowed {
+                    found.push(format!(
+                        "{}: the shell links rdpcheck_web_kb::{p}: that is the knowledge-base module's, loaded on demand",
+                        at()
+                    ));
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
 /// `file:line: api` for every use of an impure API under `dir` (test modules included: they
 /// live in the same files, and a pure crate's tests have no reason to read the clock either).
 fn impure_calls(dir: &Path) -> Result<Vec<String>, String> {
@@ -278,4 +361,26 @@ fn impure_calls(dir: &Path) -> Result<Vec<String>, String> {
         }
     }
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::kb_module_paths;
+
+    #[test]
+    fn the_paths_a_line_takes_from_the_kb_module() {
+        assert_eq!(
+            kb_module_paths("pub use rdpcheck_web_kb::{evidence, route};"),
+            ["evidence", "route"]
+        );
+        assert_eq!(
+            kb_module_paths("let h = rdpcheck_web_kb::markup::meaning(&ex);"),
+            ["markup::meaning"]
+        );
+        assert_eq!(
+            kb_module_paths("x(rdpcheck_web_kb::explain(q, None), rdpcheck_web_kb::BUNDLE_FILE)"),
+            ["explain", "BUNDLE_FILE"]
+        );
+        assert!(kb_module_paths("use rdpcheck_web_report::html;").is_empty());
+    }
 }

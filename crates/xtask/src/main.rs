@@ -78,8 +78,14 @@ fn test() -> Result<(), String> {
             "warnings",
         ],
     )?;
-    // The page's wasm crates: the shell, its report module, the fallback verifier.
-    for package in ["rdpcheck-web", "rdpcheck-web-report", "rdpcheck-web-verify"] {
+    // The page's wasm crates: the shell, its report and knowledge-base modules, the fallback
+    // verifier.
+    for package in [
+        "rdpcheck-web",
+        "rdpcheck-web-report",
+        "rdpcheck-web-kb",
+        "rdpcheck-web-verify",
+    ] {
         sh::run(
             "cargo",
             &[

@@ -3,7 +3,8 @@
 //! the check, sees the stages stream and the verdict, then opens the share link in a fresh
 //! browser session and sees the same report, verified by WebCrypto, and once more with WebCrypto's
 //! Ed25519 taken away, verified by the page's own verifier loaded on demand. Before that, the home
-//! and explain screens (the knowledge base arrives as a file of its own). The reports are rendered
+//! and explain screens (the knowledge base arrives as a file of its own, with the module that
+//! writes those screens, web/kb; the home screen fetches neither). The reports are rendered
 //! by the page's report module (web/report), which the page loads only when a check starts or a
 //! report is shown: the home and explain screens never fetch it. Screenshots go to
 //! tests/output/e2e/.
@@ -206,8 +207,10 @@ async fn check_a_real_host_and_share_the_verified_result() {
         !resources(&c)
             .await
             .iter()
-            .any(|r| r.contains("rdpcheck-report")),
-        "the home screen does not load the report module"
+            .any(|r| r.contains("rdpcheck-report")
+                || r.contains("rdpcheck-kbview")
+                || r.contains("/kb-")),
+        "the home screen loads neither the report module nor the knowledge base and its module"
     );
     c.goto(&format!("{base}/explain?q=0x904%200x7"))
         .await
@@ -222,6 +225,13 @@ async fn check_a_real_host_and_share_the_verified_result() {
     assert!(
         resources(&c).await.iter().any(|r| r.contains("/kb-")),
         "the knowledge base came as a file of its own"
+    );
+    assert!(
+        resources(&c)
+            .await
+            .iter()
+            .any(|r| r.contains("/rdpcheck-kbview-")),
+        "the explain screen was written by the knowledge-base module"
     );
     shot(&c, "0-explain.png").await;
     assert!(
@@ -397,6 +407,12 @@ async fn check_a_real_host_and_share_the_verified_result() {
             .iter()
             .any(|r| r.contains("rdpcheck-verify")),
         "WebCrypto checked it: the fallback verifier was not loaded"
+    );
+    let shared_loaded = resources(&fresh).await;
+    assert!(
+        shared_loaded.iter().any(|r| r.contains("/kb-"))
+            && !shared_loaded.iter().any(|r| r.contains("rdpcheck-kbview")),
+        "a report needs the knowledge base's text (its fixes), not the knowledge-base module: {shared_loaded:?}"
     );
 
     // 3b. A browser without Ed25519 in WebCrypto: the page loads its own verifier, and the link

@@ -3,16 +3,14 @@
 
 use std::rc::Rc;
 
-use rdpcheck_kb::explain;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::check::CheckPanel;
-use super::kbload::prefetch;
+use super::kbload::{self, prefetch};
 use super::markup::Markup;
 use super::router::{use_navigator, Route};
 use crate::logic::evidence::Evidence;
-use crate::logic::markup;
 
 /// `/explain?q=`: the paste box, then the explanation of `q` (or the symptoms to pick from).
 pub fn explain_page(q: AttrValue) -> Html {
@@ -65,7 +63,7 @@ pub fn PasteForm(props: &PasteFormProps) -> Html {
     html! {
         <form class="paste" {onsubmit} role="search">
             <label for="paste-text">{ "Type or paste what the client showed: the dialog text, the codes, or a FreeRDP error line" }</label>
-            <textarea id="paste-text" rows="3" value={(*text).clone()} {oninput} onfocus={Callback::from(|_| prefetch())}
+            <textarea id="paste-text" rows="3" value={(*text).clone()} {oninput} onfocus={Callback::from(|_| prefetch(true))}
                 placeholder="Error code: 0x904  Extended error code: 0x7" />
             <div class="actions"><button type="submit" class="primary">{ "Explain" }</button></div>
         </form>
@@ -74,7 +72,7 @@ pub fn PasteForm(props: &PasteFormProps) -> Html {
 
 /// "Pick a symptom" links.
 pub fn symptoms() -> Html {
-    html! { <Markup html={AttrValue::from(markup::symptoms())} /> }
+    html! { <Markup html={AttrValue::from(rdpcheck_web_kb::markup::symptoms())} /> }
 }
 
 #[derive(Properties, PartialEq)]
@@ -82,7 +80,8 @@ pub struct ExplainViewProps {
     pub q: AttrValue,
 }
 
-/// The explanation of `q`, rendered straight from the knowledge base (no relay needed).
+/// The explanation of `q`, written by the knowledge-base module (no relay needed; shown inside
+/// `WithKb`, so the module is there).
 #[component]
 pub fn ExplainView(props: &ExplainViewProps) -> Html {
     let evidence = use_state(|| None::<Rc<Evidence>>);
@@ -90,23 +89,17 @@ pub fn ExplainView(props: &ExplainViewProps) -> Html {
         let evidence = evidence.clone();
         Callback::from(move |e: Rc<Evidence>| evidence.set(Some(e)))
     };
-    match explain(&props.q) {
-        Err(e) => html! { <Markup html={AttrValue::from(markup::not_understood(&e))} /> },
-        Ok(ex) => {
-            let head = format!(
-                "{}{}",
-                markup::meaning(&ex),
-                markup::causes(&ex, evidence.as_deref())
-            );
-            html! {
-                <>
-                    <Markup html={AttrValue::from(head)} />
-                    if !ex.causes.is_empty() {
-                        <CheckPanel title={AttrValue::Static("Run these checks against your host")} {on_evidence} />
-                        <Markup html={AttrValue::from(markup::fixes_by_cause(&ex))} />
-                    }
-                </>
+    let Some(kb) = kbload::module() else {
+        return html! {};
+    };
+    let ex = kb.explain(&props.q, evidence.as_deref());
+    html! {
+        <>
+            <Markup html={AttrValue::from(ex.head)} />
+            if ex.has_causes {
+                <CheckPanel title={AttrValue::Static("Run these checks against your host")} {on_evidence} />
+                <Markup html={AttrValue::from(ex.fixes)} />
             }
-        }
+        </>
     }
 }

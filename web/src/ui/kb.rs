@@ -1,13 +1,13 @@
 //! The knowledge base: every code table and article, searchable and linkable. The search box
-//! is a component; everything read-only is markup (`logic/markup.rs`).
+//! is a component; everything read-only is markup the knowledge-base module writes
+//! (ui/kbmodule.rs).
 
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use super::kbload;
 use super::markup::Markup;
 use super::router::{use_location, use_navigator, Route};
-use crate::logic::kbsearch::search;
-use crate::logic::markup;
 
 #[derive(Properties, PartialEq)]
 pub struct KbScreenProps {
@@ -21,13 +21,11 @@ pub struct KbScreenProps {
 pub fn KbScreen(props: &KbScreenProps) -> Html {
     let q = use_location().param("q");
     let navigator = use_navigator();
-    let page = match &props.route {
-        Route::KbTable { table } => markup::kb_table(table),
-        Route::KbArticle { id } => markup::kb_article(id),
-        _ => String::new(),
+    let Some(kb) = kbload::module() else {
+        return html! {};
     };
-    if !page.is_empty() {
-        return html! { <Markup html={AttrValue::from(page)} /> };
+    if matches!(props.route, Route::KbTable { .. } | Route::KbArticle { .. }) {
+        return html! { <Markup html={AttrValue::from(kb.kb_screen(&props.route.path()))} /> };
     }
     let oninput = Callback::from(move |e: InputEvent| {
         if let Some(i) = e
@@ -39,7 +37,7 @@ pub fn KbScreen(props: &KbScreenProps) -> Html {
             }
         }
     });
-    let hits = search(&q, 60);
+    let found = kb.search(&q, 60);
     html! {
         <>
             <section class="card intro">
@@ -54,11 +52,11 @@ pub fn KbScreen(props: &KbScreenProps) -> Html {
             </section>
             if !q.trim().is_empty() {
                 <section class="card" aria-labelledby="kb-results">
-                    <h2 id="kb-results" aria-live="polite">{ format!("{} result{} for \"{}\"", hits.len(), if hits.len() == 1 { "" } else { "s" }, q.trim()) }</h2>
-                    <Markup html={AttrValue::from(markup::hits(&hits))} />
+                    <h2 id="kb-results" aria-live="polite">{ format!("{} result{} for \"{}\"", found.count, if found.count == 1 { "" } else { "s" }, q.trim()) }</h2>
+                    <Markup html={AttrValue::from(found.html)} />
                 </section>
             }
-            <Markup html={AttrValue::from(markup::kb_contents())} />
+            <Markup html={AttrValue::from(kb.kb_screen(&Route::Kb.path()))} />
         </>
     }
 }

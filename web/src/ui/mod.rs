@@ -8,6 +8,7 @@ mod explain;
 mod home;
 mod kb;
 mod kbload;
+pub mod kbmodule;
 mod markup;
 pub mod module;
 mod report;

@@ -1,7 +1,8 @@
 // The page's own JavaScript, imported by its wasm (wasm-bindgen snippet): the network (GET,
 // the check's WebSocket) and the two modules loaded on demand, each imported the first time it
 // is needed and never at start-up: the report module (web/report: a finished report's markup,
-// Markdown and share link; ui/module.rs) and the fallback Ed25519 verifier (web/verify;
+// Markdown and share link; ui/module.rs), the knowledge-base module (web/kb: the explain and
+// knowledge-base screens; ui/kbmodule.rs) and the fallback Ed25519 verifier (web/verify;
 // ui/ed25519.rs). Their content-hashed URLs are in index.html's <meta name="rdpcheck:NAME">
 // tags, written by the build (web/tools/post-build.mjs). Small functions in JavaScript rather
 // than Rust bindings: each binding costs the page's wasm more than the few lines here.
@@ -83,6 +84,10 @@ function load(name) {
 
 export function load_report_module() {
   return load("rdpcheck-report");
+}
+
+export function load_kb_module() {
+  return load("rdpcheck-kbview");
 }
 
 // 1: valid, 0: not valid, -1: this browser cannot check Ed25519 with WebCrypto

@@ -82,7 +82,7 @@ pub fn CheckPanel(props: &CheckPanelProps) -> Html {
     };
 
     // The report shows the knowledge base's fixes: fetch it while the form is filled in.
-    use_effect_with((), |_| prefetch());
+    use_effect_with((), |_| prefetch(false));
     // A check started: fetch the report module while it runs, so the report shows at once.
     use_effect_with(run.is_active(), |active| {
         if *active {

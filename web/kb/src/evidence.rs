@@ -1,6 +1,7 @@
 //! Connects a check to the knowledge base's causes: whether a cause's evidence (a finding code)
 //! was seen, not seen, or could not be tested. Read from what the relay streamed (findings and
 //! stage results), so the page never parses the report itself (the report module does that).
+//! The shell collects it; this module marks the causes with it.
 
 use rdpcheck_report::{CodeKey, FindingCode, Stage};
 
@@ -11,6 +12,34 @@ pub struct Evidence {
     pub findings: Vec<FindingCode>,
     /// The stages that ran (finished, not skipped, not cut off by the deadline).
     pub ran: Vec<Stage>,
+}
+
+impl Evidence {
+    /// One line of text, for the knowledge-base module: the finding codes, ` / `, the stages
+    /// that ran.
+    pub fn to_text(&self) -> String {
+        let words = |list: Vec<String>| list.join(" ");
+        format!(
+            "{} / {}",
+            words(self.findings.iter().map(ToString::to_string).collect()),
+            words(self.ran.iter().map(ToString::to_string).collect())
+        )
+    }
+
+    /// Reads [`Evidence::to_text`]'s line; a word that is no finding code or stage is left out.
+    pub fn from_text(text: &str) -> Evidence {
+        let (findings, ran) = text.split_once(" / ").unwrap_or((text, ""));
+        Evidence {
+            findings: findings
+                .split_whitespace()
+                .filter_map(|w| w.parse().ok())
+                .collect(),
+            ran: ran
+                .split_whitespace()
+                .filter_map(|w| w.parse().ok())
+                .collect(),
+        }
+    }
 }
 
 /// What a check says about one piece of evidence.
@@ -56,5 +85,24 @@ mod tests {
         assert_eq!(seen("tcp.refused", &e), Seen::Absent);
         assert_eq!(seen("nla.no_challenge", &e), Seen::Untested);
         assert_eq!(seen("security.nla_required", &e), Seen::Untested);
+    }
+
+    #[test]
+    fn evidence_crosses_into_the_module_as_text() {
+        let e = Evidence {
+            findings: vec![
+                "tls.alert.handshake_failure".parse().expect("a code"),
+                "tcp.refused".parse().expect("a code"),
+            ],
+            ran: vec![Stage::Tcp, Stage::Tls],
+        };
+        assert_eq!(Evidence::from_text(&e.to_text()), e);
+        assert_eq!(
+            Evidence::from_text(&Evidence::default().to_text()),
+            Evidence::default()
+        );
+        let odd = Evidence::from_text("nope tcp.refused / tcp nostage");
+        assert_eq!(odd.findings.len(), 1);
+        assert_eq!(odd.ran, vec![Stage::Tcp]);
     }
 }

@@ -1,7 +1,7 @@
 //! The page's URLs: which screen a path is, the path of a screen, and query strings. Pure; the
 //! router in `ui/router.rs` applies it to the browser's history.
 
-use super::session::percent_encode;
+use rdpcheck_web_report::html::percent_encode;
 
 /// Every screen of the page.
 #[derive(Clone, PartialEq, Eq, Debug)]

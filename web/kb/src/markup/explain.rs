@@ -5,9 +5,9 @@ use rdpcheck_kb::{CodeMatch, ExplainError, Explanation};
 use rdpcheck_web_report::article::{article_body, article_link};
 use rdpcheck_web_report::html::{one_line, Out};
 
-use crate::logic::evidence::{seen, Evidence, Seen};
-use crate::logic::route::Route;
-use crate::logic::symptoms::SYMPTOMS;
+use crate::evidence::{seen, Evidence, Seen};
+use crate::route::Route;
+use crate::symptoms::SYMPTOMS;
 
 /// "What it means": every code and finding of the explanation, the combination, what was not
 /// understood.

@@ -1,7 +1,7 @@
 use super::*;
-use crate::logic::evidence::Evidence;
-use crate::logic::kbsearch::Hit;
-use crate::logic::symptoms::SYMPTOMS;
+use crate::evidence::Evidence;
+use crate::search::Hit;
+use crate::symptoms::SYMPTOMS;
 use rdpcheck_web_report::html::audit;
 
 #[test]
@@ -66,17 +66,8 @@ fn what_was_not_understood_is_said_and_escaped() {
 }
 
 #[test]
-fn a_damaged_link_says_why() {
-    let h = link_error(1, "the link is damaged (not base64url)");
-    audit(&h).expect("markup");
-    assert!(h.starts_with("<section class=\"card error\" role=\"alert\"><h1>This report link cannot be opened</h1><p>the link is damaged (not base64url).</p>"), "{h}");
-    assert!(link_error(2, "<x>")
-        .contains("<h2>This report link cannot be opened</h2><p>&lt;x&gt;.</p>"));
-}
-
-#[test]
 fn search_hits_link_their_screens() {
-    let found = super::super::kbsearch::search("0x904", 60);
+    let found = crate::search::search("0x904", 60);
     let h = hits(&found);
     audit(&h).expect("hits");
     assert!(h.contains("href=\"/kb/codes/"), "{h}");

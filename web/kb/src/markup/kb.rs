@@ -1,11 +1,10 @@
-//! The knowledge-base screens' markup: search hits, the contents, an article, a code table,
-//! and the error card of a link that does not open.
+//! The knowledge-base screens' markup: search hits, the contents, an article, a code table.
 
 use rdpcheck_web_report::article::{article_body, article_link, prose};
 use rdpcheck_web_report::html::{one_line, Out};
 
-use crate::logic::kbsearch::Hit;
-use crate::logic::route::Route;
+use crate::route::Route;
+use crate::search::Hit;
 
 /// Search hits, as a list.
 pub fn hits(hits: &[Hit]) -> String {
@@ -198,27 +197,6 @@ pub fn kb_table(id: &str) -> String {
         o.m("</ul>");
     }
     o.m("</article>");
-    o.0
-}
-
-/// A share link that cannot be opened, and why (`why` ends without a full stop); its heading is
-/// `<h1>` on its own screen, `<h2>` under the shared report's.
-pub fn link_error(heading: u8, why: &str) -> String {
-    let (open, close) = if heading == 1 {
-        ("<h1>", "</h1>")
-    } else {
-        ("<h2>", "</h2>")
-    };
-    let mut o = Out::new();
-    o.m("<section class=\"card error\" role=\"alert\">")
-        .m(open)
-        .m("This report link cannot be opened")
-        .m(close)
-        .m("<p>")
-        .t(why)
-        .m(".</p><p>Ask for the link again: it must be copied whole, including everything after the #. ")
-        .link("/", "Start a new check")
-        .m(".</p></section>");
     o.0
 }
 
