@@ -1,6 +1,7 @@
 //! The FreeRDP shadow server (`freerdp-shadow-cli`) on a shared Xvfb (peer-lab §1b).
 
 use std::io::{BufRead, BufReader};
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{mpsc, Mutex, OnceLock};
@@ -9,6 +10,7 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 use crate::certs::TestCert;
+use crate::netns::NetNs;
 use crate::process::{free_port, require_binary, try_wait_for_port, ServerProcess, START_ATTEMPTS};
 
 /// Which `/sec:` the shadow server runs with.
@@ -32,6 +34,75 @@ impl ShadowSec {
 /// The NLA user in the SAM file.
 pub const LAB_USER: &str = "labuser";
 pub const LAB_PASSWORD: &str = "LabPass1!";
+
+/// What every shadow server needs before it starts: its binary, its certificate where it reads
+/// it, the lab user's SAM file, the shared display.
+struct Setup {
+    binary: PathBuf,
+    display: u32,
+    cfg: PathBuf,
+    sam_file: PathBuf,
+    dir: TempDir,
+}
+
+impl Setup {
+    fn new(cert: &TestCert) -> Setup {
+        let binary = require_binary("freerdp-shadow-cli", "freerdp2-shadow-x11");
+        let winpr_hash = require_binary("winpr-hash", "winpr-utils");
+        let display = shared_display();
+        let dir = tempfile::Builder::new()
+            .prefix("rdpcheck-shadow-")
+            .tempdir()
+            .expect("scratch dir");
+        let cfg = dir.path().join("cfg");
+        // No CLI option for the certificate: it reads $XDG_CONFIG_HOME/freerdp/shadow/shadow.{crt,key}.
+        cert.write_as(
+            &cfg.join("freerdp").join("shadow"),
+            "shadow.crt",
+            "shadow.key",
+        );
+        let sam = Command::new(winpr_hash)
+            .args(["-u", LAB_USER, "-p", LAB_PASSWORD, "-f", "sam"])
+            .output()
+            .expect("run winpr-hash");
+        assert!(
+            sam.status.success() && !sam.stdout.is_empty(),
+            "winpr-hash failed: {}",
+            String::from_utf8_lossy(&sam.stderr)
+        );
+        let sam_file = dir.path().join("sam.txt");
+        std::fs::write(&sam_file, &sam.stdout).expect("write SAM file");
+        Setup {
+            binary,
+            display,
+            cfg,
+            sam_file,
+            dir,
+        }
+    }
+
+    fn args(&self, cmd: &mut Command, sec: ShadowSec, bind: &str, port: u16) {
+        cmd.arg(format!("/bind-address:{bind}"))
+            .arg(format!("/port:{port}"))
+            .arg(sec.arg())
+            .arg(format!("/sam-file:{}", self.sam_file.display()))
+            .env("DISPLAY", format!(":{}", self.display))
+            .env("XDG_CONFIG_HOME", &self.cfg)
+            .env("HOME", self.dir.path())
+            .current_dir(self.dir.path());
+    }
+
+    fn into_shadow(self, process: ServerProcess, port: u16, sec: ShadowSec) -> Shadow {
+        Shadow {
+            process,
+            port,
+            sec,
+            display: self.display,
+            sam_file: self.sam_file,
+            _dir: self.dir,
+        }
+    }
+}
 
 /// One Xvfb per test process, shared by every shadow server.
 ///
@@ -191,59 +262,17 @@ impl Shadow {
     }
 
     pub fn start_with_cert(sec: ShadowSec, cert: &TestCert) -> Shadow {
-        let binary = require_binary("freerdp-shadow-cli", "freerdp2-shadow-x11");
-        let winpr_hash = require_binary("winpr-hash", "winpr-utils");
-        let display = shared_display();
-        let dir = tempfile::Builder::new()
-            .prefix("rdpcheck-shadow-")
-            .tempdir()
-            .expect("scratch dir");
-        let cfg = dir.path().join("cfg");
-        // No CLI option for the certificate: it reads $XDG_CONFIG_HOME/freerdp/shadow/shadow.{crt,key}.
-        cert.write_as(
-            &cfg.join("freerdp").join("shadow"),
-            "shadow.crt",
-            "shadow.key",
-        );
-
-        let sam = Command::new(winpr_hash)
-            .args(["-u", LAB_USER, "-p", LAB_PASSWORD, "-f", "sam"])
-            .output()
-            .expect("run winpr-hash");
-        assert!(
-            sam.status.success() && !sam.stdout.is_empty(),
-            "winpr-hash failed: {}",
-            String::from_utf8_lossy(&sam.stderr)
-        );
-        let sam_file = dir.path().join("sam.txt");
-        std::fs::write(&sam_file, &sam.stdout).expect("write SAM file");
-
+        let setup = Setup::new(cert);
         let mut last_error = String::new();
         for attempt in 1..=START_ATTEMPTS {
             let port = free_port();
-            let mut cmd = Command::new(&binary);
-            cmd.arg("/bind-address:127.0.0.1")
-                .arg(format!("/port:{port}"))
-                .arg(sec.arg())
-                .arg(format!("/sam-file:{}", sam_file.display()))
-                .env("DISPLAY", format!(":{display}"))
-                .env("XDG_CONFIG_HOME", &cfg)
-                .env("HOME", dir.path())
-                .current_dir(dir.path());
-            let log = dir.path().join(format!("shadow-{attempt}.log"));
+            let mut cmd = Command::new(&setup.binary);
+            setup.args(&mut cmd, sec, "127.0.0.1", port);
+            let log = setup.dir.path().join(format!("shadow-{attempt}.log"));
             let mut process = ServerProcess::spawn("freerdp-shadow-cli", cmd, &log);
             // Ready in 35–200 ms normally; one cold start took 1.4 s in the lab notes.
             match try_wait_for_port(port, Duration::from_secs(10), &mut process) {
-                Ok(()) => {
-                    return Shadow {
-                        process,
-                        port,
-                        sec,
-                        display,
-                        sam_file,
-                        _dir: dir,
-                    }
-                }
+                Ok(()) => return setup.into_shadow(process, port, sec),
                 Err(why) => {
                     last_error = why;
                     eprintln!("shadow start attempt {attempt} on port {port} failed: {last_error}");
@@ -251,6 +280,25 @@ impl Shadow {
             }
         }
         panic!("freerdp-shadow-cli did not start in {START_ATTEMPTS} attempts; last error: {last_error}");
+    }
+
+    /// The shadow server inside the network namespace `ns`, bound to `addr` (an address of the
+    /// namespace) at `port`; returns once it accepts connections there. (Its X display is the
+    /// shared Xvfb's socket file, which every namespace sees.)
+    pub fn start_in(ns: &NetNs, sec: ShadowSec, addr: IpAddr, port: u16) -> Shadow {
+        let setup = Setup::new(&TestCert::self_signed());
+        let mut cmd = ns.command(&setup.binary);
+        setup.args(&mut cmd, sec, &addr.to_string(), port);
+        let log = setup.dir.path().join("shadow.log");
+        let mut process = ServerProcess::spawn("freerdp-shadow-cli", cmd, &log);
+        if let Err(why) = ns.wait_for(
+            SocketAddr::new(addr, port),
+            Duration::from_secs(10),
+            &mut process,
+        ) {
+            panic!("freerdp-shadow-cli did not start in {}: {why}", ns.name());
+        }
+        setup.into_shadow(process, port, sec)
     }
 
     pub fn pid(&self) -> u32 {

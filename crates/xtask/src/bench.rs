@@ -3,11 +3,13 @@
 //! bench page`: the bytes a browser receives loading the page from the relay (HTTP and HTTPS) and
 //! the time to interactive. `cargo xtask bench abuse`: what the relay holds against idle,
 //! half-request, malformed and stalled clients (with its memory and /healthz for another client).
+//! `cargo xtask bench network`: a default check's stages in round trips of a slow link, in the
+//! network lab's namespaces (needs root).
 //! Not tests: they print figures to record in BENCHMARKS.md with the command that made them.
 
 use crate::{deps, sh, web};
 
-pub const USAGE: &str = "usage: cargo xtask bench probe [--runs N] | bench relay [--idle N] [--concurrency C] [--duration S] | bench page [--runs N] | bench abuse [--count N] [--clients K] [--stalled M]";
+pub const USAGE: &str = "usage: cargo xtask bench probe [--runs N] | bench relay [--idle N] [--concurrency C] [--duration S] | bench page [--runs N] | bench abuse [--count N] [--clients K] [--stalled M] | bench network [--runs N] [--rtt MS]";
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let rest = args.get(1..).unwrap_or_default();
@@ -54,6 +56,28 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 "bench-abuse",
                 "--relay",
                 "target/release/rdpcheck-relay",
+                rest,
+            )
+        }
+        Some("network") => {
+            // xrdp and the shadow server in the lab's server namespace; the forwarder between.
+            deps::ensure_apt(deps::LAB_PACKAGES)?;
+            sh::run(
+                "cargo",
+                &[
+                    "build",
+                    "--release",
+                    "-p",
+                    "rdpcheck-labtests",
+                    "--bin",
+                    "impair-forwarder",
+                ],
+            )?;
+            bench(
+                "rdpcheck-cli",
+                "bench-network",
+                "--rdpcheck",
+                "target/release/rdpcheck",
                 rest,
             )
         }

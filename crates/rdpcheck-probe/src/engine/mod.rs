@@ -1,14 +1,15 @@
-//! The ladder: runs each stage in order against one host, emitting events as it goes.
+//! The ladder: runs each stage in order against one host (UDP beside the TCP stages), emitting
+//! events as it goes.
 
 use std::net::IpAddr;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rdpcheck_report::Stage;
 use tokio::net::TcpStream;
 use tokio::task::AbortHandle;
 use tokio::time::Instant;
 
-use crate::observe::{DnsOutcome, GatewayObs, Observations, TcpAttempt, Timed};
+use crate::observe::{DnsOutcome, GatewayObs, Observations, TcpAttempt, Timed, UdpOutcome};
 use crate::stages::{dns, net, udp};
 use crate::ProbeOptions;
 
@@ -37,7 +38,7 @@ pub(crate) fn unix_now() -> f64 {
         .unwrap_or(0.0)
 }
 
-/// Run the whole check: the gateway hop (if any), the direct path, then UDP.
+/// Run the whole check: the gateway hop (if any), then the direct path with UDP beside it.
 pub(crate) async fn ladder(opts: &ProbeOptions, obs: &mut Observations, emit: &Emitter) {
     if let Some((host, port)) = &opts.gateway {
         obs.gateway = Some(GatewayObs {
@@ -49,22 +50,40 @@ pub(crate) async fn ladder(opts: &ProbeOptions, obs: &mut Observations, emit: &E
     }
     let addrs = resolve(opts, &opts.host, Stage::Dns, obs, emit).await;
     if let Some(first) = addrs.first().copied() {
+        // UDP goes on beside the TCP ladder: it needs nothing from it, and after it UDP would add
+        // its round trip to every check, or its whole wait where the port stays silent. Its
+        // events still come after the direct path's: stages start in ladder order
+        // (relay/PROTOCOL.md), and its result carries the probe's own duration.
+        let udp = opts
+            .udp
+            .then(|| tokio::spawn(timed_udp(first, opts.port, opts.udp_timeout)));
+        let _stop_udp = udp.as_ref().map(|task| AbortOnDrop(task.abort_handle()));
         direct_ladder(opts, addrs, obs, emit).await;
-        if opts.udp {
+        if let Some(task) = udp {
             emit.started(Stage::Udp);
-            let start = Instant::now();
+            // The address the ladder ended on, which is `first` unless `first` refused TCP.
             let target = obs.probed.unwrap_or(first);
-            let outcome = udp::probe(target, opts.port, opts.udp_timeout).await;
-            obs.udp = Some(Timed {
-                ms: net::elapsed_ms(start),
-                value: outcome,
-            });
+            let done = match task.await {
+                Ok(done) if target == first => done,
+                _ => timed_udp(target, opts.port, opts.udp_timeout).await,
+            };
+            obs.udp = Some(done);
         }
     } else {
         emit.skip_rest(Stage::Dns, obs);
     }
     if opts.udp {
         emit.finished(Stage::Udp, obs);
+    }
+}
+
+/// The UDP probe of `addr`, with its duration.
+async fn timed_udp(addr: IpAddr, port: u16, wait: Duration) -> Timed<UdpOutcome> {
+    let start = Instant::now();
+    let value = udp::probe(addr, port, wait).await;
+    Timed {
+        ms: net::elapsed_ms(start),
+        value,
     }
 }
 
