@@ -14,6 +14,8 @@
 //! - `bench relay`: the relay's memory per idle session and probes per second (see BENCHMARKS.md).
 //! - `bench page`: bytes a browser receives loading the page from the relay over HTTP and HTTPS,
 //!   and its time to interactive (see BENCHMARKS.md).
+//! - `bench network`: a default check's stages in round trips of a 100 ms link, in the network
+//!   lab's namespaces (see BENCHMARKS.md).
 //! - `fuzz [--time SECS] [--jobs N] [TARGET…] | --seed | --merge | --short | --list`: the
 //!   cargo-fuzz targets over the corpus kept in fuzz/corpus/ (see fuzz/README.md).
 
