@@ -113,6 +113,32 @@ pub fn article_body(o: &mut Out, a: &Article, heading: u8) {
     prose(o, &a.if_not_helped);
 }
 
+/// Where the article's facts come from, as a list: the address (or `lab: …` for a lab
+/// measurement) as text to copy, since the page's markup links only its own screens
+/// ([`crate::html::audit`]); a source that is an inference says so.
+pub fn article_sources(o: &mut Out, a: &Article, heading: u8) {
+    if a.sources.is_empty() {
+        return;
+    }
+    let (open, close) = if heading == 2 {
+        ("<h2>", "</h2>")
+    } else {
+        ("<h3>", "</h3>")
+    };
+    o.m(open).t("Sources").m(close).m("<ul class=\"sources\">");
+    for s in &a.sources {
+        o.m("<li><code class=\"wrap\">")
+            .t(&s.url)
+            .m("</code>: ")
+            .t(&one_line(&s.says));
+        if !s.verified {
+            o.m(" <span class=\"muted\">(not verified: an inference or a secondary source)</span>");
+        }
+        o.m("</li>");
+    }
+    o.m("</ul>");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

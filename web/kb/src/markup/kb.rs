@@ -1,6 +1,6 @@
 //! The knowledge-base screens' markup: search hits, the contents, an article, a code table.
 
-use rdpcheck_web_report::article::{article_body, article_link, prose};
+use rdpcheck_web_report::article::{article_body, article_link, article_sources, prose};
 use rdpcheck_web_report::html::{one_line, Out};
 
 use crate::route::Route;
@@ -99,6 +99,7 @@ pub fn kb_article(id: &str) -> String {
     .t(&a.title)
     .m("</h1>");
     article_body(&mut o, a, 2);
+    article_sources(&mut o, a, 2);
     let findings: Vec<_> = rdpcheck_kb::findings()
         .iter()
         .filter(|f| f.articles.iter().any(|x| x == &a.id))

@@ -2,7 +2,7 @@ use super::*;
 use crate::evidence::Evidence;
 use crate::search::Hit;
 use crate::symptoms::SYMPTOMS;
-use rdpcheck_web_report::html::audit;
+use rdpcheck_web_report::html::{audit, esc};
 
 #[test]
 fn every_screen_of_the_knowledge_base_is_well_formed() {
@@ -22,6 +22,20 @@ fn every_screen_of_the_knowledge_base_is_well_formed() {
     );
     audit(&missing).expect("not found");
     assert!(kb_table("client").contains("<tr id=\"code-0x904\">"));
+    // An article with sources names them, each address as text to copy.
+    for a in rdpcheck_kb::articles() {
+        let h = kb_article(&a.id);
+        assert_eq!(
+            h.contains("<h2>Sources</h2><ul class=\"sources\">"),
+            !a.sources.is_empty(),
+            "{}",
+            a.id
+        );
+        for s in &a.sources {
+            let shown = format!("<li><code class=\"wrap\">{}</code>: ", esc(&s.url));
+            assert!(h.contains(&shown), "{}: {}", a.id, s.url);
+        }
+    }
 }
 
 #[test]
