@@ -2,13 +2,13 @@
 //! `rdpcheck-linux-x86_64` (static, musl) and `rdpcheck-windows-x86_64.exe` (mingw-w64; runs
 //! without an installer or admin rights), built with the `dist` profile (size-optimised, LTO,
 //! stripped); the relay: `rdpcheck-relay-linux-x86_64` (static, musl, the page embedded: it is
-//! built first) and its Debian package (deb.rs); and `SHA256SUMS`. Installs what is missing: the two rustup targets and Debian's
+//! built first), its Debian package (deb.rs) and its OCI image (oci.rs); and `SHA256SUMS`. Installs what is missing: the two rustup targets and Debian's
 //! `gcc-mingw-w64-x86-64` (ring's C code and the linker for Windows) and `musl-tools`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::{deb, deps, sh, web};
+use crate::{deb, deps, oci, sh, web};
 
 pub const WINDOWS_TARGET: &str = "x86_64-pc-windows-gnu";
 pub const LINUX_TARGET: &str = "x86_64-unknown-linux-musl";
@@ -180,22 +180,29 @@ pub fn run(args: &[String]) -> Result<(), String> {
     };
     let relay = relay()?;
     let deb = deb::build(&relay, &dist_dir())?;
+    let deb_name = deb
+        .file_name()
+        .and_then(|f| f.to_str())
+        .unwrap_or_default()
+        .to_string();
+    let image = oci::build(&relay, &dist_dir())?;
     let files = if only_relay {
-        vec![relay, deb]
+        vec![relay, deb, image]
     } else {
-        vec![linux()?, windows()?, relay, deb]
+        vec![linux()?, windows()?, relay, deb, image]
     };
     let dir = dist_dir();
     // SHA256SUMS lists every artefact present, so `dist relay` keeps the CLI's lines.
-    let deb_name = files
-        .last()
-        .and_then(|f| f.file_name()?.to_str())
-        .unwrap_or_default()
-        .to_string();
-    let names: Vec<&str> = [LINUX_FILE, WINDOWS_FILE, RELAY_FILE, deb_name.as_str()]
-        .into_iter()
-        .filter(|n| !n.is_empty() && dir.join(n).exists())
-        .collect();
+    let names: Vec<&str> = [
+        LINUX_FILE,
+        WINDOWS_FILE,
+        RELAY_FILE,
+        deb_name.as_str(),
+        oci::IMAGE_FILE,
+    ]
+    .into_iter()
+    .filter(|n| !n.is_empty() && dir.join(n).exists())
+    .collect();
     let text = sums(&dir, &names)?;
     std::fs::write(dir.join("SHA256SUMS"), &text).map_err(|e| format!("SHA256SUMS: {e}"))?;
     eprintln!(

@@ -8,6 +8,7 @@
 //!   with SHA256SUMS (dist.rs); the static relay with the page and its Debian package (deb.rs);
 //!   `dist relay`: only those two. With RDPCHECK_WEB_DIST set, that page is embedded as built.
 //! - `package-test [DEB]`: install the relay's package here and check it (pkgtest.rs; root).
+//! - `oci-test [TAR]`: run the relay's OCI image under runc and check it (ocitest.rs; root).
 //! - `run [relay flags…]`: build the page and start the relay with it on 127.0.0.1:8080.
 //! - `cli [rdpcheck args…]`: build and run the `rdpcheck` CLI.
 //! - `bench probe`: rdpcheck against nmap on real loopback servers (see BENCHMARKS.md).
@@ -25,6 +26,8 @@ mod deb;
 mod deps;
 mod dist;
 mod fuzz;
+mod oci;
+mod ocitest;
 mod pkgtest;
 mod sh;
 mod web;
@@ -44,9 +47,10 @@ fn main() -> ExitCode {
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("dist") => dist::run(&args[1..]),
         Some("package-test") => pkgtest::run(&args[1..]),
+        Some("oci-test") => ocitest::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask test | check-deps | dist [relay] | package-test [DEB] | run [relay flags…] | cli [rdpcheck args…] | lab [--minutes N] | fuzz [--time SECS] [--jobs N] [TARGET…] | fuzz --seed | --merge | --short | --list | {}",
+                "usage: cargo xtask test | check-deps | dist [relay] | package-test [DEB] | oci-test [TAR] | run [relay flags…] | cli [rdpcheck args…] | lab [--minutes N] | fuzz [--time SECS] [--jobs N] [TARGET…] | fuzz --seed | --merge | --short | --list | {}",
                 bench::USAGE.trim_start_matches("usage: cargo xtask ")
             );
             return ExitCode::from(2);
@@ -123,7 +127,8 @@ fn test() -> Result<(), String> {
     // The relay's release artefacts as shipped: the static relay and its Debian package, built,
     // installed with dpkg, started as its unit says, and removed again.
     dist::run(&["relay".to_string()])?;
-    pkgtest::run(&[])
+    pkgtest::run(&[])?;
+    ocitest::run(&[])
 }
 
 fn run(args: &[String]) -> Result<(), String> {
