@@ -25,10 +25,18 @@ fn every_code_has_a_source_or_is_marked_undocumented() {
     );
 }
 
-/// Articles that list sources name each one with what it says.
+/// Every article lists its sources, and each names an address (or `lab: …`) and what it says.
+/// A claim without a primary source still gets an entry, marked `verified = false`, that says
+/// what it rests on.
 #[test]
-fn article_sources_name_an_address_and_a_claim() {
-    for a in rdpcheck_kb::articles() {
+fn every_article_names_its_sources() {
+    let articles = rdpcheck_kb::articles();
+    assert!(!articles.is_empty(), "no articles loaded");
+    let mut missing = Vec::new();
+    for a in articles {
+        if a.sources.is_empty() {
+            missing.push(a.id.clone());
+        }
         for s in &a.sources {
             assert!(
                 !s.url.trim().is_empty() && !s.says.trim().is_empty(),
@@ -37,14 +45,5 @@ fn article_sources_name_an_address_and_a_claim() {
             );
         }
     }
-    // The articles written from the kb audit carry their sources.
-    for id in [
-        "credssp-oracle-remediation",
-        "identity-path",
-        "host-off-asleep",
-        "windows-builds",
-    ] {
-        let a = rdpcheck_kb::article(id).unwrap_or_else(|| panic!("no article {id}"));
-        assert!(!a.sources.is_empty(), "{id}: no sources");
-    }
+    assert!(missing.is_empty(), "articles without sources: {missing:#?}");
 }
