@@ -116,6 +116,7 @@ async fn serve(mut config: Config) -> Result<(), String> {
         header_timeout_s = limits.header_timeout_s,
         idle_timeout_s = limits.idle_timeout_s,
         write_timeout_s = limits.write_timeout_s,
+        limits_backend = state.limits.backend().unwrap_or("none (this relay's own)"),
         "policy: {}",
         state.policy.describe()
     );

@@ -1,11 +1,12 @@
 //! Prometheus text metrics (every one documented in the README, "Metrics"): sessions, probes by
 //! verdict and by the stage that decided it, refusals by reason, limiter hits by limit, stage and
 //! probe durations as histograms, and what the listener holds: open connections, connections
-//! turned away or closed by a deadline, WebSocket sends that missed theirs.
+//! turned away or closed by a deadline, WebSocket sends that missed theirs; with a
+//! `limits_backend`, whether it answers and how often the local limiters stood in for it.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicU8, Ordering};
 use std::sync::Mutex;
 
 use rdpcheck_report::Stage;
@@ -67,7 +68,15 @@ pub struct Metrics {
     connections_closed: Mutex<BTreeMap<String, u64>>,
     write_timeouts: AtomicU64,
     accept_errors: AtomicU64,
+    /// [`BACKEND_NONE`], [`BACKEND_DOWN`] or [`BACKEND_UP`].
+    limits_backend: AtomicU8,
+    limits_backend_fallbacks: AtomicU64,
 }
+
+/// No `limits_backend`: `rdpcheck_limits_backend_up` has no sample.
+const BACKEND_NONE: u8 = 0;
+const BACKEND_DOWN: u8 = 1;
+const BACKEND_UP: u8 = 2;
 
 fn bump(map: &Mutex<BTreeMap<String, u64>>, key: &str) {
     if let Ok(mut m) = map.lock() {
@@ -138,6 +147,17 @@ impl Metrics {
     }
     pub fn accept_error(&self) {
         self.accept_errors.fetch_add(1, Ordering::Relaxed);
+    }
+    /// Whether the limits backend answers (`limits::shared`); the first call also says there
+    /// is one.
+    pub fn limits_backend_up(&self, up: bool) {
+        let state = if up { BACKEND_UP } else { BACKEND_DOWN };
+        self.limits_backend.store(state, Ordering::Relaxed);
+    }
+    /// A request whose rates the local limiters decided because the backend did not answer.
+    pub fn limits_backend_fallback(&self) {
+        self.limits_backend_fallbacks
+            .fetch_add(1, Ordering::Relaxed);
     }
     pub fn stage(&self, stage: Stage, ms: f64) {
         if let Ok(mut m) = self.stages.lock() {
@@ -252,6 +272,28 @@ impl Metrics {
             o,
             "rdpcheck_accept_errors_total {}",
             self.accept_errors.load(Ordering::Relaxed)
+        );
+        header(
+            o,
+            "rdpcheck_limits_backend_up",
+            "gauge",
+            "Whether the limits backend (Redis) answered the last request that asked it.",
+        );
+        let backend = self.limits_backend.load(Ordering::Relaxed);
+        if backend != BACKEND_NONE {
+            let up = u8::from(backend == BACKEND_UP);
+            let _ = writeln!(o, "rdpcheck_limits_backend_up {up}");
+        }
+        header(
+            o,
+            "rdpcheck_limits_backend_fallbacks_total",
+            "counter",
+            "Rate checks decided by this relay's own limiters because the limits backend did not answer.",
+        );
+        let _ = writeln!(
+            o,
+            "rdpcheck_limits_backend_fallbacks_total {}",
+            self.limits_backend_fallbacks.load(Ordering::Relaxed)
         );
         header(
             o,

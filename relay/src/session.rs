@@ -189,7 +189,11 @@ pub async fn admit<'a>(
         state.metrics.limiter_hit(r.limit());
         r
     };
-    let admission = state.limits.admit(client, &names).map_err(hit)?;
+    let admission = state
+        .limits
+        .admit(client, &names, &state.metrics)
+        .await
+        .map_err(hit)?;
     let dns_server = state.config.dns_server;
     let target = egress::resolve(target, policy, dns_server).await?;
     let gateway = match gateway {
@@ -200,7 +204,8 @@ pub async fn admit<'a>(
     for (name, c) in names.iter().zip(checked) {
         state
             .limits
-            .check_addresses(name, &c.addresses())
+            .check_addresses(name, &c.addresses(), &state.metrics)
+            .await
             .map_err(hit)?;
     }
     let options = probe_options(

@@ -52,12 +52,17 @@ impl AppState {
             &interfaces,
             &config.public_urls,
         );
+        let metrics = Metrics::default();
+        if config.limits_backend.is_some() {
+            // Up until a request finds it down: a relay starts whether Redis answers or not.
+            metrics.limits_backend_up(true);
+        }
         AppState {
-            limits: Limits::new(&config.limits),
+            limits: Limits::new(&config.limits, config.limits_backend.as_ref()),
             policy,
             key,
             retired: Vec::new(),
-            metrics: Metrics::default(),
+            metrics,
             shutdown: CancellationToken::new(),
             csp: assets::content_security_policy(),
             hosts,

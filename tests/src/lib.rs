@@ -20,6 +20,7 @@ pub mod netns;
 pub mod nginx;
 pub mod nginx_proxy;
 pub mod process;
+pub mod redis;
 pub mod replay;
 pub mod shadow;
 pub mod udp_responder;

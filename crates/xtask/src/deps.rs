@@ -21,6 +21,9 @@ pub const LAB_PACKAGES: &[(&str, &str)] = &[
     ("brotli", "/usr/bin/brotli"),
     // promtool: the relay's tests check relay/deploy/{prometheus,alerts}.yml with it.
     ("prometheus", "/usr/bin/promtool"),
+    // The relay's shared limits (`limits_backend`) are tested against a real Redis
+    // (tests/src/redis.rs; redis-cli comes with it, from redis-tools).
+    ("redis-server", "/usr/bin/redis-server"),
     // The network lab turns veth offloads off (tests/src/impair/).
     ("ethtool", "/usr/sbin/ethtool"),
 ];

@@ -31,6 +31,7 @@ pub struct FileConfig {
     pub public_url: OneOrMany,
     #[serde(default)]
     pub trusted_proxies: Vec<IpNet>,
+    pub limits_backend: Option<String>,
     #[serde(default)]
     pub limits: FileLimits,
     #[serde(default)]

@@ -94,6 +94,14 @@ pub struct Args {
         value_delimiter = ','
     )]
     pub trusted_proxy: Vec<IpNet>,
+    /// A Redis server (redis://HOST:PORT/) that relays behind one load balancer share their
+    /// per-client and per-target rate budgets through.
+    #[arg(
+        long = "limits-backend",
+        env = "RDPCHECK_LIMITS_BACKEND",
+        value_name = "URL"
+    )]
+    pub limits_backend: Option<String>,
     /// A folder of files to offer under /downloads/ (the `cargo xtask dist` builds).
     #[arg(
         long = "downloads-dir",

@@ -2,8 +2,8 @@
 //! and flags (clap reads both). Lists (allow, deny, ports, origins) add up across the layers.
 //!
 //! `flags.rs` declares the flags ([`Args`]), `file.rs` the TOML file ([`FileConfig`]), `limits.rs`
-//! every limit with its default and bounds ([`Limits`]); this file merges them into [`Config`]
-//! and checks the result.
+//! every limit with its default and bounds ([`Limits`]), `backend.rs` the shared limits' Redis
+//! URL ([`LimitsBackend`]); this file merges them into [`Config`] and checks the result.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -13,6 +13,7 @@ use ipnet::IpNet;
 use crate::access::OwnName;
 use crate::policy::Preset;
 
+mod backend;
 mod file;
 mod flags;
 mod limits;
@@ -20,6 +21,7 @@ mod limits;
 #[cfg(test)]
 mod tests;
 
+pub use backend::LimitsBackend;
 pub use file::{FileConfig, FileLimits, OneOrMany};
 pub use flags::Args;
 pub use limits::Limits;
@@ -51,6 +53,8 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` name the client
     /// (`access::client_address`).
     pub trusted_proxies: Vec<IpNet>,
+    /// The Redis server the rate budgets are shared through; `None`: this relay's own.
+    pub limits_backend: Option<LimitsBackend>,
     pub limits: Limits,
     /// The folder whose files /downloads/ offers.
     pub downloads_dir: Option<PathBuf>,
@@ -104,6 +108,11 @@ impl Config {
             .chain(args.public_url)
             .map(|u| OwnName::from_public_url(&u).map_err(|e| format!("public_url: {e}")))
             .collect::<Result<Vec<_>, _>>()?;
+        let limits_backend = args
+            .limits_backend
+            .or(file.limits_backend)
+            .map(|url| LimitsBackend::parse(&url))
+            .transpose()?;
         let config = Config {
             listen: args
                 .listen
@@ -138,6 +147,7 @@ impl Config {
                 .into_iter()
                 .chain(args.trusted_proxy)
                 .collect(),
+            limits_backend,
             limits: Limits::from_file(file.limits),
             downloads_dir: args.downloads_dir.or(file.downloads.dir),
         };

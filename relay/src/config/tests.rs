@@ -103,6 +103,10 @@ fn the_example_config_has_every_key_right() {
         file.trusted_proxies,
         ["127.0.0.1/32".parse::<IpNet>().expect("cidr")]
     );
+    assert_eq!(
+        file.limits_backend.as_deref(),
+        Some("redis://10.20.0.7:6379/")
+    );
     let l = file.limits;
     assert_eq!(l.write_timeout_s, Some(10));
     assert_eq!(l.max_connections_per_client, Some(64));
@@ -160,4 +164,36 @@ fn the_readme_table_names_every_key_of_the_example_config() {
     for key in keys {
         assert!(table.contains(&key), "README's settings table lacks {key}");
     }
+}
+
+#[test]
+fn the_limits_backend_is_a_redis_url_and_the_flag_wins() {
+    assert!(Config::resolve(Args::default())
+        .expect("defaults")
+        .limits_backend
+        .is_none());
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("relay.toml");
+    std::fs::write(&path, "limits_backend = \"redis://10.0.0.7:6379/\"\n").expect("write");
+    let backend = |args: Args| Config::resolve(args).map(|c| c.limits_backend.map(|b| b.shown));
+    let file_only = Args {
+        config: Some(path.clone()),
+        ..Args::default()
+    };
+    assert_eq!(backend(file_only), Ok(Some("10.0.0.7:6379".into())));
+    let both = Args {
+        config: Some(path),
+        limits_backend: Some("redis://127.0.0.1:7000/".into()),
+        ..Args::default()
+    };
+    assert_eq!(backend(both), Ok(Some("127.0.0.1:7000".into())));
+    let bad = Args {
+        limits_backend: Some("10.0.0.7:6379".into()),
+        ..Args::default()
+    };
+    let e = backend(bad).expect_err("not a URL");
+    assert!(
+        e.starts_with("limits_backend: ") && e.contains("redis://HOST:PORT/"),
+        "{e}"
+    );
 }

@@ -16,6 +16,7 @@ mod proxy;
 mod refusals;
 mod report;
 mod rotation;
+mod shared_limits;
 mod shutdown;
 mod stalled;
 mod tls;

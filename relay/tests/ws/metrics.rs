@@ -186,7 +186,8 @@ async fn every_metric_the_alert_rules_name_is_served() {
 
 /// promtool (Debian `prometheus`) accepts the scrape config and the rules, and the rules' unit
 /// tests (relay/deploy/alerts.test.yml: a spike fires, a quiet relay does not; the error rate
-/// fires on incomplete or internal probes, not on the targets' problems) pass.
+/// fires on incomplete or internal probes, not on the targets' problems; a lasting limits backend
+/// outage fires, a blip does not) pass.
 #[test]
 fn promtool_accepts_the_scrape_config_and_the_alert_rules() {
     let promtool = require_binary("promtool", "prometheus");
