@@ -1,7 +1,7 @@
 //! What sits on the path besides delay and loss (the forwarder's middlebox rules): UDP dropped
 //! while TCP passes vs UDP answered vs nothing listening, a reset or a close right after the
-//! X.224 request, and a connection that opens and then hears nothing. Each named, with the
-//! verdict it earns.
+//! X.224 request (compared with the repeated handshakes made after it), and a connection that
+//! opens and then hears nothing. Each named, with the verdict it earns.
 
 use std::net::{IpAddr, SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
@@ -114,19 +114,37 @@ fn assert_x224_fails(r: &Report, code: &str) {
     assert_eq!(codes, [code], "{}", pretty(r));
 }
 
+/// The middlebox cuts every connection: the repeated handshakes (run after a cut) say so on the
+/// cut's finding, and the stability stage fails with them.
+fn assert_cut_on_every_connection(r: &Report, code: &str) {
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.code == code)
+        .unwrap_or_else(|| panic!("no {code}\n{}", pretty(r)));
+    assert!(
+        f.evidence
+            .contains("all 2 new connections were cut the same way, so it is consistent"),
+        "{}",
+        pretty(r)
+    );
+    assert!(has(r, "net.unstable"), "{}", pretty(r));
+}
+
 #[test]
 fn a_reset_after_the_request_is_x224_reset() {
     let Some(link) = lab(Impairment::middlebox(Middlebox::ResetAfterRequest)) else {
         return;
     };
     let _xrdp = xrdp_in(&link);
-    let r = probe("reset after request", &link, opts(1));
+    let r = probe("reset after request", &link, opts(2));
     assert_x224_fails(&r, "x224.reset");
     assert!(
         summary(&r, "x224.reset").contains("security software"),
         "{}",
         pretty(&r)
     );
+    assert_cut_on_every_connection(&r, "x224.reset");
 }
 
 #[test]
@@ -135,13 +153,14 @@ fn a_close_after_the_request_is_x224_closed() {
         return;
     };
     let _xrdp = xrdp_in(&link);
-    let r = probe("close after request", &link, opts(1));
+    let r = probe("close after request", &link, opts(2));
     assert_x224_fails(&r, "x224.closed");
     assert!(
         summary(&r, "x224.closed").contains("security software"),
         "{}",
         pretty(&r)
     );
+    assert_cut_on_every_connection(&r, "x224.closed");
 }
 
 #[test]

@@ -6,14 +6,14 @@ use serde_json::{json, Map};
 
 use super::{finding, Judged};
 use crate::describe;
-use crate::observe::{Observations, ReplyOutcome};
+use crate::observe::{Observations, ReplyOutcome, Sample};
 
 pub(super) fn judge(obs: &Observations) -> Option<Judged> {
     let x = obs.x224.as_ref()?;
     let evidence = describe::reply_outcome(&x.value);
     let mut details = Map::new();
     let fail = |code: Plain, summary: &str| vec![finding(code, Severity::Fail, summary, &evidence)];
-    let findings = match &x.value {
+    let mut findings = match &x.value {
         ReplyOutcome::Confirm {
             negotiation,
             src_ref,
@@ -71,12 +71,51 @@ pub(super) fn judge(obs: &Observations) -> Option<Judged> {
             "The negotiation connection could not be made",
         ),
     };
+    if matches!(
+        x.value,
+        ReplyOutcome::Closed { .. } | ReplyOutcome::Reset { .. }
+    ) {
+        if let (Some(f), Some(again)) = (findings.first_mut(), repeated(obs, &evidence)) {
+            f.evidence = format!("{}; {again}", f.evidence);
+        }
+    }
     Some(Judged::from_findings(
         findings,
         format!("RDP answered: {evidence}"),
         details,
         x.ms,
     ))
+}
+
+/// What the stability samples (made after a cut) say about the cut `first`: whether every new
+/// connection was cut the same way (a rule) or only some (intermittent).
+fn repeated(obs: &Observations, first: &str) -> Option<String> {
+    let samples = &obs.stability.as_ref()?.value;
+    let n = samples.len();
+    let same = samples
+        .iter()
+        .filter(|s| matches!(s, Sample::Failed(why) if why == first))
+        .count();
+    let answered = samples
+        .iter()
+        .filter(|s| matches!(s, Sample::Ok { .. }))
+        .count();
+    if n == 0 {
+        return None;
+    }
+    Some(if same == n {
+        format!(
+            "repeated: all {n} new connections were cut the same way, so it is consistent: the RDP service or a rule on the path refuses RDP, not a flaky link"
+        )
+    } else if answered > 0 {
+        format!(
+            "repeated: {same} of {n} new connections were cut the same way and {answered} answered, so it is intermittent: security software under load, a flaky middlebox or a struggling service"
+        )
+    } else {
+        format!(
+            "repeated: {same} of {n} new connections were cut the same way; the others failed otherwise"
+        )
+    })
 }
 
 /// We offered TLS, NLA and NLA-EX, so only "standard RDP only" leaves clients a way in (insecure).

@@ -150,3 +150,36 @@ fn legacy_confirm_warns() {
     let r = report(&obs);
     assert!(has(&r, "x224.legacy"));
 }
+
+/// After a cut the stability samples tell a rule (every new connection cut the same way) from
+/// something intermittent (some answered); the cut's finding says which.
+#[test]
+fn a_cut_is_compared_with_the_repeated_handshakes() {
+    let cut = ReplyOutcome::Reset { received: 0 };
+    let same = rdpcheck_diagnose::describe::reply_outcome(&cut);
+    let evidence = |samples: Vec<Sample>| {
+        let mut obs = connected();
+        obs.x224 = timed(cut.clone());
+        obs.stability = timed(samples);
+        let r = report(&obs);
+        let f = r.findings.iter().find(|f| f.code == "x224.reset");
+        f.map(|f| f.evidence.clone()).unwrap_or_default()
+    };
+    let always = evidence(vec![Sample::Failed(same.clone()); 3]);
+    assert!(
+        always.contains("all 3 new connections were cut the same way, so it is consistent"),
+        "{always}"
+    );
+    let some = evidence(vec![
+        Sample::Failed(same.clone()),
+        Sample::Ok { ms: 4.0 },
+        Sample::Ok { ms: 5.0 },
+    ]);
+    assert!(
+        some.contains(
+            "1 of 3 new connections were cut the same way and 2 answered, so it is intermittent"
+        ),
+        "{some}"
+    );
+    assert!(!evidence(Vec::new()).contains("repeated:"));
+}

@@ -97,8 +97,21 @@ pub(super) async fn direct_ladder(
         obs.tcp_info.extend(main_tcp);
         // No confirm, no layers: stop the probes before they make more connections.
         drop(stop_layers);
+        let cut = matches!(
+            obs.x224.as_ref().map(|x| &x.value),
+            Some(ReplyOutcome::Reset { .. } | ReplyOutcome::Closed { .. })
+        );
         emit.finished(Stage::X224, obs);
-        return emit.skip_rest(Stage::X224, obs);
+        if !cut || opts.samples == 0 {
+            return emit.skip_rest(Stage::X224, obs);
+        }
+        // A cut is quick to see again: the stability samples then tell whether every connection
+        // is cut (the RDP service or a rule refuses RDP) or only some (security software under
+        // load, a flaky middlebox). The stages between have nothing to work on.
+        for stage in [Stage::SecurityLayers, Stage::Tls, Stage::Nla] {
+            emit.finished(stage, obs);
+        }
+        return stability_stage(opts, addr, reply, obs, emit).await;
     }
     main_answered.notify_one();
     emit.finished(Stage::X224, obs);
@@ -165,6 +178,17 @@ pub(super) async fn direct_ladder(
     });
     emit.finished(Stage::SecurityLayers, obs);
 
+    stability_stage(opts, addr, reply, obs, emit).await;
+}
+
+/// The repeated handshakes (when asked for), then the stage's result.
+async fn stability_stage(
+    opts: &ProbeOptions,
+    addr: IpAddr,
+    reply: Duration,
+    obs: &mut Observations,
+    emit: &Emitter,
+) {
     if opts.samples > 0 {
         emit.started(Stage::Stability);
         let start = Instant::now();
