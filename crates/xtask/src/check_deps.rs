@@ -50,6 +50,16 @@ struct Rule {
     src: &'static str,
 }
 
+/// What the page's modules loaded on demand must not link: the engine, and Yew or the DOM
+/// bindings (their point is to be small and separate from the shell).
+const ON_DEMAND_MODULE_FORBIDDEN: &[&str] = &[
+    "rdpcheck-probe",
+    "rdpcheck-diagnose",
+    "yew",
+    "gloo-net",
+    "web-sys",
+];
+
 const RULES: &[Rule] = &[
     Rule {
         package: "rdpcheck-proto",
@@ -111,13 +121,7 @@ const RULES: &[Rule] = &[
     Rule {
         package: "rdpcheck-web-report",
         target: Some("wasm32-unknown-unknown"),
-        forbidden: &[
-            "rdpcheck-probe",
-            "rdpcheck-diagnose",
-            "yew",
-            "gloo-net",
-            "web-sys",
-        ],
+        forbidden: ON_DEMAND_MODULE_FORBIDDEN,
         pure: true,
         src: "web/report/src",
     },
@@ -125,13 +129,7 @@ const RULES: &[Rule] = &[
     Rule {
         package: "rdpcheck-web-kb",
         target: Some("wasm32-unknown-unknown"),
-        forbidden: &[
-            "rdpcheck-probe",
-            "rdpcheck-diagnose",
-            "yew",
-            "gloo-net",
-            "web-sys",
-        ],
+        forbidden: ON_DEMAND_MODULE_FORBIDDEN,
         pure: true,
         src: "web/kb/src",
     },

@@ -7,19 +7,8 @@ use std::time::{Duration, Instant};
 use rdpcheck_labtests::process::closed_port;
 use rdpcheck_labtests::{Fault, FaultServer};
 
-use crate::harness::ws::{collect, connect, next_json, send_text, session};
+use crate::harness::ws::{collect, connect, next_json, quick_probe, send_text, session};
 use crate::harness::{Relay, RelayOptions};
-
-/// A probe of an allowed but closed port: finishes at once with `tcp.refused`.
-fn quick_probe(port: u16) -> String {
-    serde_json::json!({
-        "type": "probe",
-        "target": format!("127.0.0.1:{port}"),
-        "samples": 0,
-        "udp": false,
-    })
-    .to_string()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_third_probe_in_a_minute_is_rate_limited() {

@@ -17,16 +17,11 @@ use tokio_rustls::TlsConnector;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 
-use crate::harness::ws::{collect, send_text, Session};
+use crate::harness::ws::{collect, quick_probe, send_text, Session};
 use crate::harness::{Relay, RelayOptions, STEP};
 
 fn ip(s: &str) -> IpAddr {
     s.parse().expect("ip")
-}
-
-fn quick_probe(port: u16) -> String {
-    serde_json::json!({"type": "probe", "target": format!("127.0.0.1:{port}"), "samples": 0, "udp": false})
-        .to_string()
 }
 
 /// A TCP connection to 127.0.0.1:`port` from `source`.

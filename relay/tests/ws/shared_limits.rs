@@ -7,19 +7,8 @@ use std::time::{Duration, Instant};
 use rdpcheck_labtests::process::closed_port;
 use rdpcheck_labtests::redis::Redis;
 
-use crate::harness::ws::{session, Session};
+use crate::harness::ws::{quick_probe, session, Session};
 use crate::harness::{Relay, RelayOptions};
-
-/// A probe of an allowed but closed port: finishes at once with `tcp.refused`.
-fn quick_probe(port: u16) -> String {
-    serde_json::json!({
-        "type": "probe",
-        "target": format!("127.0.0.1:{port}"),
-        "samples": 0,
-        "udp": false,
-    })
-    .to_string()
-}
 
 /// A relay that may probe `target_port` on loopback, with `per_client` probes a minute, its
 /// rates kept in `backend`.

@@ -143,6 +143,18 @@ pub fn probe_request(target: &str) -> String {
     serde_json::json!({"type": "probe", "target": target}).to_string()
 }
 
+/// A probe of an allowed but closed loopback `port`, without samples or UDP: it finishes at
+/// once with `tcp.refused`, so a test can spend rate budgets quickly.
+pub fn quick_probe(port: u16) -> String {
+    serde_json::json!({
+        "type": "probe",
+        "target": format!("127.0.0.1:{port}"),
+        "samples": 0,
+        "udp": false,
+    })
+    .to_string()
+}
+
 /// Wait for the next text message (bounded) and parse it.
 pub async fn next_json(ws: &mut Ws) -> serde_json::Value {
     loop {
