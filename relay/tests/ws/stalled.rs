@@ -78,6 +78,25 @@ async fn a_client_that_stops_reading_is_closed_and_its_slot_freed_within_the_pro
     });
     send_text(&mut staller, &big.to_string()).await;
     let stalled_at = Instant::now();
+    // Its probe is running once its first stage is counted: only then may the other client come
+    // (on a loaded machine the relay can read the other's request first).
+    let deadline = Instant::now() + STEP;
+    loop {
+        let metrics = relay.get("/metrics").await;
+        if sample(
+            &metrics,
+            "rdpcheck_stage_duration_seconds_count{stage=\"dns\"}",
+        ) >= 1.0
+        {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the staller's probe did not start\n{}",
+            relay.output()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 
     // Another client: refused as busy while the staller holds the slot, then admitted.
     let quick = serde_json::json!({
