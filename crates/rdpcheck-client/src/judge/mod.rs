@@ -141,6 +141,18 @@ fn os(facts: &ClientFacts, out: &mut Out) {
             if let Some(d) = &v.display_version {
                 text.push_str(&format!(" ({d})"));
             }
+            // The release its build names, from the same table as a host's NTLM version.
+            let release = match (
+                u8::try_from(v.major),
+                u8::try_from(v.minor),
+                u16::try_from(v.build),
+            ) {
+                (Ok(major), Ok(minor), Ok(build)) => {
+                    rdpcheck_words::release::describe(major, minor, build)
+                }
+                _ => format!("build {}: not in rdpcheck's table", os_number(v)),
+            };
+            text.push_str(&format!("; release: {release}"));
             text
         },
         "no version in the registry",
