@@ -115,7 +115,27 @@ impl Release {
     /// As the report writes it: `Windows Server 2019 / Windows 10 1809`, with ` (unverified)`
     /// after a row no Microsoft page backs.
     pub fn text(&self) -> String {
-        let names = self.names.join(" / ");
+        self.text_for(None)
+    }
+
+    /// [`Release::text`] for a machine known to be a server (`Some(true)`) or a client
+    /// (`Some(false)`), as its own product name says: only the names of that kind, when the
+    /// build names both.
+    pub fn text_for(&self, server: Option<bool>) -> String {
+        let kind: Vec<&str> = match server {
+            Some(s) => self
+                .names
+                .iter()
+                .copied()
+                .filter(|n| n.contains("Server") == s)
+                .collect(),
+            None => Vec::new(),
+        };
+        let names = if kind.is_empty() {
+            self.names.join(" / ")
+        } else {
+            kind.join(" / ")
+        };
         if self.verified {
             names
         } else {
@@ -151,6 +171,17 @@ pub fn describe_text(product_version: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_machine_that_knows_its_kind_gets_only_those_names() {
+        let shared = windows_release(10, 0, 26100).expect("26100");
+        assert_eq!(shared.text_for(Some(false)), "Windows 11 24H2");
+        assert_eq!(shared.text_for(Some(true)), "Windows Server 2025");
+        assert_eq!(shared.text_for(None), shared.text());
+        // A build the table names for one kind only keeps its names either way.
+        let server = windows_release(10, 0, 20348).expect("20348");
+        assert_eq!(server.text_for(Some(false)), "Windows Server 2022");
+    }
 
     #[test]
     fn builds_name_their_releases() {

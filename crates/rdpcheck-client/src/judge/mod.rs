@@ -142,16 +142,27 @@ fn os(facts: &ClientFacts, out: &mut Out) {
                 text.push_str(&format!(" ({d})"));
             }
             // The release its build names, from the same table as a host's NTLM version.
-            let release = match (
+            // Its product name tells a server from a client where the build names both.
+            let server = v.product.as_deref().map(|p| p.contains("Server"));
+            let row = match (
                 u8::try_from(v.major),
                 u8::try_from(v.minor),
                 u16::try_from(v.build),
             ) {
                 (Ok(major), Ok(minor), Ok(build)) => {
-                    rdpcheck_words::release::describe(major, minor, build)
+                    rdpcheck_words::release::windows_release(major, minor, build)
                 }
-                _ => format!("build {}: not in rdpcheck's table", os_number(v)),
+                _ => None,
             };
+            let release = row.map_or_else(
+                || {
+                    format!(
+                        "build {}.{}.{}: not in rdpcheck's table",
+                        v.major, v.minor, v.build
+                    )
+                },
+                |r| r.text_for(server),
+            );
             text.push_str(&format!("; release: {release}"));
             text
         },
