@@ -61,13 +61,7 @@ async fn a_second_probe_while_the_only_slot_is_held_is_busy() {
     )
     .await;
     let url = relay.ws_url("");
-    let request = serde_json::json!({
-        "type": "probe",
-        "target": format!("127.0.0.1:{}", silent.port),
-        "samples": 0,
-        "udp": false,
-    })
-    .to_string();
+    let request = quick_probe(silent.port);
 
     // The first probe is admitted (its first stage event proves it) and waits on the silent server.
     let mut holder = connect(&url, &[]).await;

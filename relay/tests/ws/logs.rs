@@ -5,7 +5,7 @@
 use rdpcheck_labtests::process::closed_port;
 use rdpcheck_report::Report;
 
-use crate::harness::ws::{probe_request, session};
+use crate::harness::ws::{probe_request, quick_probe, session};
 use crate::harness::{Relay, RelayOptions};
 
 /// The relay's JSON log lines (its stdout banner is not JSON and is skipped).
@@ -34,13 +34,7 @@ async fn the_report_names_the_request_id_of_its_log_lines() {
     ]))
     .await;
     let url = relay.ws_url("");
-    let request = serde_json::json!({
-        "type": "probe",
-        "target": format!("127.0.0.1:{port}"),
-        "samples": 0,
-        "udp": false,
-    })
-    .to_string();
+    let request = quick_probe(port);
     let mut ids = Vec::new();
     for _ in 0..2 {
         let s = session(&url, &[], &request).await;

@@ -10,7 +10,7 @@ use std::process::Command;
 use rdpcheck_labtests::process::{closed_port, require_binary};
 use rdpcheck_report::wire::error_code;
 
-use crate::harness::ws::{probe_request, session};
+use crate::harness::ws::{probe_request, quick_probe, session};
 use crate::harness::{Relay, RelayOptions};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -41,13 +41,7 @@ async fn metrics_count_refusals_and_probes() {
     )
     .await
     .expect_error("origin.denied");
-    let request = serde_json::json!({
-        "type": "probe",
-        "target": format!("127.0.0.1:{port}"),
-        "samples": 0,
-        "udp": false,
-    })
-    .to_string();
+    let request = quick_probe(port);
     let s = session(&url, &[], &request).await;
     assert_eq!(s.close_code, Some(1000), "{s:#?}");
 

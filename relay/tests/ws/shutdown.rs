@@ -7,7 +7,7 @@ use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
 use rdpcheck_labtests::{Fault, FaultServer};
 
-use crate::harness::ws::{collect, connect, next_json, send_text};
+use crate::harness::ws::{collect, connect, next_json, quick_probe, send_text};
 use crate::harness::{Relay, RelayOptions};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -22,13 +22,7 @@ async fn sigterm_tells_running_sessions_and_exits() {
     ]))
     .await;
     let mut ws = connect(&relay.ws_url(""), &[]).await;
-    let request = serde_json::json!({
-        "type": "probe",
-        "target": format!("127.0.0.1:{}", silent.port),
-        "samples": 0,
-        "udp": false,
-    })
-    .to_string();
+    let request = quick_probe(silent.port);
     send_text(&mut ws, &request).await;
     let first = next_json(&mut ws).await;
     assert_eq!(first["type"], "stage", "{first}");

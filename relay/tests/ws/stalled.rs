@@ -13,7 +13,9 @@ use rdpcheck_labtests::{SecurityLayer, TestCert, Xrdp};
 use socket2::{Domain, Protocol, Socket, Type};
 use tokio::net::TcpStream;
 
-use crate::harness::{closed_port, connect, next_json, send_text, Relay, RelayOptions, STEP};
+use crate::harness::{
+    closed_port, connect, next_json, quick_probe, send_text, Relay, RelayOptions, STEP,
+};
 
 /// The relay's probe limit in this test; the second client must get in well before it.
 const PROBE_LIMIT_S: u64 = 30;
@@ -70,13 +72,8 @@ async fn a_client_that_stops_reading_is_closed_and_its_slot_freed_within_the_pro
     .await
     .expect("handshake in time")
     .expect("handshake");
-    let big = serde_json::json!({
-        "type": "probe",
-        "target": format!("127.0.0.1:{}", xrdp.port),
-        "samples": 0,
-        "udp": false,
-    });
-    send_text(&mut staller, &big.to_string()).await;
+    let big = quick_probe(xrdp.port);
+    send_text(&mut staller, &big).await;
     let stalled_at = Instant::now();
     // Its probe is running once its first stage is counted: only then may the other client come
     // (on a loaded machine the relay can read the other's request first).
@@ -99,13 +96,7 @@ async fn a_client_that_stops_reading_is_closed_and_its_slot_freed_within_the_pro
     }
 
     // Another client: refused as busy while the staller holds the slot, then admitted.
-    let quick = serde_json::json!({
-        "type": "probe",
-        "target": format!("127.0.0.1:{closed}"),
-        "samples": 0,
-        "udp": false,
-    })
-    .to_string();
+    let quick = quick_probe(closed);
     let mut busy = 0;
     let admitted_after = loop {
         let mut ws = connect(&relay.ws_url(""), &[]).await;

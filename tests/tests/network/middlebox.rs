@@ -114,53 +114,51 @@ fn assert_x224_fails(r: &Report, code: &str) {
     assert_eq!(codes, [code], "{}", pretty(r));
 }
 
-/// The middlebox cuts every connection: the repeated handshakes (run after a cut) say so on the
-/// cut's finding, and the stability stage fails with them.
-fn assert_cut_on_every_connection(r: &Report, code: &str) {
+/// A middlebox that cuts every connection after the X.224 request: the x224 stage fails with
+/// `code`, named beside security software, and the repeated handshakes (run after a cut) say on
+/// the cut's finding that every new connection was cut the same way.
+fn cut_after_the_request(middlebox: Middlebox, label: &str, code: &str) {
+    let Some(link) = lab(Impairment::middlebox(middlebox)) else {
+        return;
+    };
+    let _xrdp = xrdp_in(&link);
+    let r = probe(label, &link, opts(2));
+    assert_x224_fails(&r, code);
+    assert!(
+        summary(&r, code).contains("security software"),
+        "{}",
+        pretty(&r)
+    );
     let f = r
         .findings
         .iter()
         .find(|f| f.code == code)
-        .unwrap_or_else(|| panic!("no {code}\n{}", pretty(r)));
+        .unwrap_or_else(|| panic!("no {code}\n{}", pretty(&r)));
     assert!(
         f.evidence
             .contains("all 2 new connections were cut the same way, so it is consistent"),
         "{}",
-        pretty(r)
+        pretty(&r)
     );
-    assert!(has(r, "net.unstable"), "{}", pretty(r));
+    assert!(has(&r, "net.unstable"), "{}", pretty(&r));
 }
 
 #[test]
 fn a_reset_after_the_request_is_x224_reset() {
-    let Some(link) = lab(Impairment::middlebox(Middlebox::ResetAfterRequest)) else {
-        return;
-    };
-    let _xrdp = xrdp_in(&link);
-    let r = probe("reset after request", &link, opts(2));
-    assert_x224_fails(&r, "x224.reset");
-    assert!(
-        summary(&r, "x224.reset").contains("security software"),
-        "{}",
-        pretty(&r)
+    cut_after_the_request(
+        Middlebox::ResetAfterRequest,
+        "reset after request",
+        "x224.reset",
     );
-    assert_cut_on_every_connection(&r, "x224.reset");
 }
 
 #[test]
 fn a_close_after_the_request_is_x224_closed() {
-    let Some(link) = lab(Impairment::middlebox(Middlebox::CloseAfterRequest)) else {
-        return;
-    };
-    let _xrdp = xrdp_in(&link);
-    let r = probe("close after request", &link, opts(2));
-    assert_x224_fails(&r, "x224.closed");
-    assert!(
-        summary(&r, "x224.closed").contains("security software"),
-        "{}",
-        pretty(&r)
+    cut_after_the_request(
+        Middlebox::CloseAfterRequest,
+        "close after request",
+        "x224.closed",
     );
-    assert_cut_on_every_connection(&r, "x224.closed");
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use rdpcheck_diagnose::build_report;
 use rdpcheck_diagnose::observe::*;
 use rdpcheck_proto::x224::{decode_reply, protocol, FailureCode, Negotiation, Reply, RspFlags};
-use rdpcheck_report::{ClientId, ClientOutcome, Report, Stage, StageStatus};
+use rdpcheck_report::{ClientId, ClientOutcome, Finding, Report, Stage, StageStatus};
 
 pub const LOCAL: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 /// 2026-11-21T23:54:02Z, the shadow server's NTLM timestamp in the capture.
@@ -90,6 +90,14 @@ pub fn report(obs: &Observations) -> Report {
         Some(&r)
     );
     r
+}
+
+/// The finding `code` of `r`; panics with the report's codes when there is none.
+pub fn finding<'r>(r: &'r Report, code: &str) -> &'r Finding {
+    r.findings
+        .iter()
+        .find(|f| f.code == code)
+        .unwrap_or_else(|| panic!("no {code} in {:?}", codes(r)))
 }
 
 pub fn has(r: &Report, code: &str) -> bool {

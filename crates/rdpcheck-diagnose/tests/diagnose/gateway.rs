@@ -143,11 +143,7 @@ fn gateway_http_answers() {
         g.rpc = rpc.clone();
         obs.gateway = Some(g);
         let r = report(&obs);
-        let f = r
-            .findings
-            .iter()
-            .find(|f| f.code == code)
-            .unwrap_or_else(|| panic!("{code}: {:?}", codes(&r)));
+        let f = finding(&r, code);
         assert_eq!(f.severity, severity, "{code}");
         if rpc.is_some() {
             assert!(has(&r, "gateway.rpc_proxy"));

@@ -64,11 +64,7 @@ fn udp_findings_say_what_the_client_does() {
         obs.udp_enabled = true;
         obs.udp = timed(outcome);
         let r = report(&obs);
-        let f = r
-            .findings
-            .iter()
-            .find(|f| f.code == code)
-            .unwrap_or_else(|| panic!("no {code}"));
+        let f = finding(&r, code);
         for w in words {
             assert!(
                 f.summary.contains(w),

@@ -119,11 +119,7 @@ fn reset_and_silence_name_the_middlebox_too() {
         let mut obs = connected();
         obs.x224 = timed(outcome);
         let r = report(&obs);
-        let f = r
-            .findings
-            .iter()
-            .find(|f| f.code == code)
-            .unwrap_or_else(|| panic!("no {code}"));
+        let f = finding(&r, code);
         assert!(f.summary.contains(word), "{code}: {:?}", f.summary);
         assert_eq!(f.severity, Severity::Fail);
     }
@@ -161,9 +157,7 @@ fn a_cut_is_compared_with_the_repeated_handshakes() {
         let mut obs = connected();
         obs.x224 = timed(cut.clone());
         obs.stability = timed(samples);
-        let r = report(&obs);
-        let f = r.findings.iter().find(|f| f.code == "x224.reset");
-        f.map(|f| f.evidence.clone()).unwrap_or_default()
+        finding(&report(&obs), "x224.reset").evidence.clone()
     };
     let always = evidence(vec![Sample::Failed(same.clone()); 3]);
     assert!(

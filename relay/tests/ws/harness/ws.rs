@@ -143,8 +143,9 @@ pub fn probe_request(target: &str) -> String {
     serde_json::json!({"type": "probe", "target": target}).to_string()
 }
 
-/// A probe of an allowed but closed loopback `port`, without samples or UDP: it finishes at
-/// once with `tcp.refused`, so a test can spend rate budgets quickly.
+/// A probe of 127.0.0.1:`port` without stability samples or UDP: against a closed port it
+/// finishes at once with `tcp.refused` (a test spends rate budgets quickly), against a silent
+/// or stalling server it holds its slot.
 pub fn quick_probe(port: u16) -> String {
     serde_json::json!({
         "type": "probe",
