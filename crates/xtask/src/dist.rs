@@ -186,11 +186,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .unwrap_or_default()
         .to_string();
     let image = oci::build(&relay, &dist_dir())?;
-    let files = if only_relay {
-        vec![relay, deb, image]
+    let mut files = if only_relay {
+        vec![relay, deb]
     } else {
-        vec![linux()?, windows()?, relay, deb, image]
+        vec![linux()?, windows()?, relay, deb]
     };
+    files.extend(image);
     let dir = dist_dir();
     // SHA256SUMS lists every artefact present, so `dist relay` keeps the CLI's lines.
     let names: Vec<&str> = [

@@ -5,7 +5,7 @@
 //! by the user the relay runs as) and `/tmp`; the config runs the relay as nobody (65534) on
 //! 0.0.0.0:8080. It sets no `--auth`: the relay refuses to listen beyond loopback until the
 //! operator chooses (`RDPCHECK_AUTH=token` with a token file, or `none`). Writing the files'
-//! owners needs root.
+//! owners needs root: without it `cargo xtask dist` skips the image and says so.
 
 use std::path::{Path, PathBuf};
 
@@ -29,10 +29,15 @@ fn mkdir(path: &Path, mode: &str) -> Result<(), String> {
     sh::run("chmod", &[mode, &path.to_string_lossy()])
 }
 
-/// Build the image from `relay` (the static binary) into `dir`; the tar's path.
-pub fn build(relay: &Path, dir: &Path) -> Result<PathBuf, String> {
+/// Build the image from `relay` (the static binary) into `dir`; the tar's path, or `None`
+/// when not root (said on stderr; an image left from an earlier run is removed, so `dir`
+/// never holds one that does not match the relay beside it).
+pub fn build(relay: &Path, dir: &Path) -> Result<Option<PathBuf>, String> {
+    let tar = dir.join(IMAGE_FILE);
     if !deps::is_root() {
-        return Err("the OCI image needs root to write its files' owners (run as root)".into());
+        let _ = std::fs::remove_file(&tar);
+        eprintln!("xtask dist: OCI image skipped: writing its files' owners needs root");
+        return Ok(None);
     }
     deps::ensure_apt(PACKAGES)?;
     let work = dir.join("oci-build");
@@ -82,7 +87,6 @@ pub fn build(relay: &Path, dir: &Path) -> Result<PathBuf, String> {
         "cargo xtask dist relay",
     ])?;
     umoci(&["gc", "--layout", &layout.to_string_lossy()])?;
-    let tar = dir.join(IMAGE_FILE);
     sh::run(
         "tar",
         &[
@@ -98,5 +102,5 @@ pub fn build(relay: &Path, dir: &Path) -> Result<PathBuf, String> {
         ],
     )?;
     let _ = std::fs::remove_dir_all(&work);
-    Ok(tar)
+    Ok(Some(tar))
 }
