@@ -6,8 +6,8 @@ use std::path::Path;
 
 use rdpcheck_probe::target::Idna;
 use rdpcheck_probe::{load_pem_certs, parse_target, ProbeOptions};
-use rdpcheck_proto::rdpfile::{self, GatewayUsage};
-use rdpcheck_report::RdpFileReport;
+use rdpcheck_proto::rdpfile::{self, GatewayUsage, Signing};
+use rdpcheck_report::{RdpFileReport, RdpFileSecurity};
 
 /// The most read from a connection file: Windows writes a few KiB.
 pub const MAX_RDP_FILE: u64 = 1024 * 1024;
@@ -126,8 +126,42 @@ fn from_rdp_file(path: &Path) -> Result<Plan, String> {
             gateway_usage: usage_words(target.gateway_usage),
             problems,
             warnings: target.warnings,
+            security: Some(security_report(&file.security())),
         }),
     })
+}
+
+/// The file's signing and requests in the report's form, with the signer's SHA-256 thumbprint.
+fn security_report(sec: &rdpfile::FileSecurity) -> RdpFileSecurity {
+    use sha2::{Digest, Sha256};
+    let (signature, signer, signer_sha256, problem) = match &sec.signature {
+        Signing::Unsigned => ("unsigned", None, None, None),
+        Signing::Signed(claim) => (
+            "signed",
+            claim.signer.clone(),
+            (!claim.signer_der.is_empty()).then(|| {
+                Sha256::digest(&claim.signer_der)
+                    .iter()
+                    .map(|b| format!("{b:02X}"))
+                    .collect()
+            }),
+            None,
+        ),
+        Signing::Unreadable(why) => ("unreadable", None, None, Some(why.clone())),
+    };
+    RdpFileSecurity {
+        signature: signature.into(),
+        signer,
+        signer_sha256,
+        problem,
+        signscope: sec.signscope.clone(),
+        redirections: sec
+            .redirections
+            .iter()
+            .map(|r| format!("{} ({})", r.what, r.setting))
+            .collect(),
+        outside_signature: sec.outside_signature.clone(),
+    }
 }
 
 #[cfg(test)]

@@ -201,6 +201,7 @@ fn rdp_file_and_rdpudp_reply() {
     fn decode(input: &[u8]) {
         if let Ok(file) = rdpfile::parse(input) {
             let _ = file.target();
+            let _ = file.security();
         }
         let _ = rdpudp::parse_reply(input, 0x1234_5678);
         let _ = rdpudp::parse_reply(input, u32::from_be_bytes([0xFF; 4]));

@@ -156,3 +156,57 @@ fn utf16_fixtures_match_their_utf8_reading() {
     let from_utf8 = load(text.replace("\r\n", "\n").as_bytes());
     assert_eq!(from_utf8, load(bytes));
 }
+
+#[test]
+fn signed_file_names_its_publisher_scope_and_requests() {
+    use rdpcheck_proto::rdpfile::Signing;
+    let file = load(include_bytes!("data/rdp/signed.rdp"));
+    assert!(file.problems.is_empty(), "{:?}", file.problems);
+    let sec = file.security();
+    let Signing::Signed(claim) = &sec.signature else {
+        panic!("not read as signed: {:?}", sec.signature);
+    };
+    // The leaf, not the CA that issued it, is the signer.
+    assert_eq!(
+        claim.signer.as_deref(),
+        Some("Example RDP Publishing (Example Ltd)")
+    );
+    assert_eq!(claim.certificates.len(), 2, "{:?}", claim.certificates);
+    assert!(claim.signer_der.starts_with(&[0x30, 0x82]));
+    assert_eq!(
+        sec.signscope,
+        [
+            "Full Address",
+            "Alternate Full Address",
+            "RedirectClipboard",
+            "DrivesToRedirect"
+        ]
+    );
+    let asked: Vec<&str> = sec.redirections.iter().map(|r| r.what).collect();
+    // Explicit zeros (smart cards) ask for nothing.
+    assert_eq!(asked, ["Drives", "Clipboard", "Cameras"]);
+    assert_eq!(sec.redirections[0].setting, "drivestoredirect:s:*");
+    assert_eq!(sec.outside_signature, ["camerastoredirect"]);
+}
+
+#[test]
+fn unsigned_and_tampered_files_say_so() {
+    use rdpcheck_proto::rdpfile::Signing;
+    let unsigned = load(include_bytes!("data/rdp/direct.rdp")).security();
+    assert_eq!(unsigned.signature, Signing::Unsigned);
+    assert!(unsigned.outside_signature.is_empty());
+
+    // A signature whose PKCS#7 bytes were cut: read as unreadable, with the reason.
+    let text = String::from_utf8_lossy(include_bytes!("data/rdp/signed.rdp")).into_owned();
+    let cut: String = text
+        .lines()
+        .map(|l| match l.strip_prefix("signature:s:") {
+            Some(sig) => format!("signature:s:{}\r\n", &sig[..200]),
+            None => format!("{l}\n"),
+        })
+        .collect();
+    match load(cut.as_bytes()).security().signature {
+        Signing::Unreadable(why) => assert!(why.contains("PKCS#7"), "{why}"),
+        other => panic!("cut signature read as {other:?}"),
+    }
+}

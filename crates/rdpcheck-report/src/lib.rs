@@ -23,9 +23,9 @@ pub use finding::{Finding, Severity};
 pub use redact::redact;
 pub use report::{
     CertInfo, ClientFact, ClientFactKey, ClientReport, FactState, GatewayReport, HttpAnswer,
-    LayerResult, NegotiationReport, NlaReport, Provenance, RdpFileReport, RelayStamp, Report,
-    SecurityLayers, StabilityReport, Target, TlsReport, Tool, UdpReport, Verdict, VerdictStatus,
-    SCHEMA_VERSION,
+    LayerResult, NegotiationReport, NlaReport, Provenance, RdpFileReport, RdpFileSecurity,
+    RelayStamp, Report, SecurityLayers, StabilityReport, Target, TlsReport, Tool, UdpReport,
+    Verdict, VerdictStatus, SCHEMA_VERSION,
 };
 pub use stage::{LadderPart, Stage, UnknownStage};
 pub use stage_result::{StageResult, StageStatus};

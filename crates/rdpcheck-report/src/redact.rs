@@ -63,6 +63,9 @@ pub fn redact(report: &Report) -> Report {
     }
     if let Some(f) = &report.rdp_file {
         add(Some(&f.path), "file");
+        // The publisher's CN, as certificate names are.
+        let signer = f.security.as_ref().and_then(|s| s.signer.as_deref());
+        add(signer.map(|s| s.split(" (").next().unwrap_or(s)), "name");
     }
     // This computer's facts that name the person: the whole value, and the commands naming it.
     let mut personal: Vec<String> = Vec::new();

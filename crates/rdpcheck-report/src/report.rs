@@ -344,6 +344,38 @@ pub struct RdpFileReport {
     pub problems: Vec<String>,
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// What opening the file asks of the computer: signing and requested redirections (absent
+    /// in reports before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security: Option<RdpFileSecurity>,
+}
+
+/// A `.rdp` file's signing and the local resources it asks to share, as Windows' Remote
+/// Desktop Connection shows them before it connects (April 2026 update and later). Read, never
+/// verified: whether Windows trusts a signature depends on the computer that opens the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RdpFileSecurity {
+    /// `unsigned`, `signed` or `unreadable`.
+    pub signature: String,
+    /// The subject the signing certificate names (CN, and O in brackets): a claim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer: Option<String>,
+    /// SHA-256 of the signing certificate, upper-case hex: the form the "trusted .rdp
+    /// publishers" policy takes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer_sha256: Option<String>,
+    /// Why a `signature` setting could not be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+    /// The settings the signature covers, as `signscope` names them.
+    #[serde(default)]
+    pub signscope: Vec<String>,
+    /// What the file asks to share, each with its setting: `Drives (drivestoredirect:s:*)`.
+    #[serde(default)]
+    pub redirections: Vec<String>,
+    /// Settings of a signed file that its signature does not cover.
+    #[serde(default)]
+    pub outside_signature: Vec<String>,
 }
 
 /// This computer's side of the connection: facts the client's own settings hold (policies,

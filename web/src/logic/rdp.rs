@@ -1,6 +1,6 @@
 //! A saved connection (`.rdp`) fills the check form exactly as the client would connect.
 
-use rdpcheck_proto::rdpfile::{self, GatewayUsage};
+use rdpcheck_proto::rdpfile::{self, FileSecurity, GatewayUsage, Signing};
 
 /// What a `.rdp` file puts in the form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,6 +13,9 @@ pub struct FormFill {
     pub gateway_usage: String,
     /// Settings that make the outcome uncertain, and lines that could not be read.
     pub notes: Vec<String>,
+    /// What opening the file asks of the computer: its signature and the resources it asks to
+    /// share, one line each.
+    pub security: Vec<String>,
 }
 
 /// Largest file the page reads (real .rdp files are a few KiB).
@@ -51,7 +54,57 @@ pub fn fill_from_rdp(bytes: &[u8]) -> Result<FormFill, String> {
         gateway,
         gateway_usage: usage_words(target.gateway_usage),
         notes,
+        security: security_lines(&file.security()),
     })
+}
+
+/// The file's signing and requests in the words the CLI's report uses (rdpcheck-words).
+fn security_lines(sec: &FileSecurity) -> Vec<String> {
+    let state = match &sec.signature {
+        Signing::Unsigned => "unsigned",
+        Signing::Signed(_) => "signed",
+        Signing::Unreadable(_) => "unreadable",
+    };
+    let mut out = vec![format!(
+        "Signature: {state}. {}.",
+        capitalised(rdpcheck_words::rdp_file_dialog(state))
+    )];
+    match &sec.signature {
+        Signing::Signed(claim) => {
+            if let Some(signer) = &claim.signer {
+                out.push(format!(
+                    "Signed by {signer}, as its certificate says (not verified here)."
+                ));
+            }
+        }
+        Signing::Unreadable(why) => out.push(format!("Signature problem: {why}.")),
+        Signing::Unsigned => {}
+    }
+    if !sec.outside_signature.is_empty() {
+        out.push(format!(
+            "Not covered by the signature: {}.",
+            sec.outside_signature.join(", ")
+        ));
+    }
+    out.push(if sec.redirections.is_empty() {
+        "Asks to share nothing (settings it leaves out take the client's defaults).".to_string()
+    } else {
+        let asks: Vec<String> = sec
+            .redirections
+            .iter()
+            .map(|r| format!("{} ({})", r.what, r.setting))
+            .collect();
+        format!("Asks to share: {}.", asks.join("; "))
+    });
+    out
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+        None => String::new(),
+    }
 }
 
 fn usage_words(u: GatewayUsage) -> String {
@@ -96,6 +149,44 @@ mod tests {
             (f.host.as_str(), f.port, f.gateway),
             ("10.0.0.5", 3391, None)
         );
+    }
+
+    #[test]
+    fn unsigned_file_says_what_windows_shows_and_what_it_asks() {
+        let f = fill_from_rdp(
+            b"full address:s:rdp.example.test\ndrivestoredirect:s:*\nredirectclipboard:i:0\n",
+        )
+        .expect("fills");
+        assert!(
+            f.security[0].contains("Caution: Unknown remote connection"),
+            "{:?}",
+            f.security
+        );
+        assert_eq!(
+            f.security.last().map(String::as_str),
+            Some("Asks to share: Drives (drivestoredirect:s:*).")
+        );
+    }
+
+    #[test]
+    fn signed_file_names_its_claimed_publisher() {
+        let f = fill_from_rdp(include_bytes!(
+            "../../../crates/rdpcheck-proto/tests/data/rdp/signed.rdp"
+        ))
+        .expect("fills");
+        assert!(
+            f.security[0].starts_with("Signature: signed."),
+            "{:?}",
+            f.security
+        );
+        assert!(f
+            .security
+            .iter()
+            .any(|l| l.contains("Example RDP Publishing")));
+        assert!(f
+            .security
+            .iter()
+            .any(|l| l == "Not covered by the signature: camerastoredirect."));
     }
 
     #[test]

@@ -160,3 +160,69 @@ fn rdp_files_direct_and_through_a_gateway() {
     drop(nginx);
     drop(xrdp);
 }
+
+/// What opening a file asks of Windows: the signed fixture (made by the proto tests'
+/// make_signed.sh, pointed at a closed loopback port) names its claimed publisher, the SHA-256
+/// of its certificate, its scope and requests; an unsigned file says what Windows shows.
+#[test]
+fn rdp_file_signature_and_requests_are_reported() {
+    let port = closed_port();
+    let signed = include_str!("../../../rdpcheck-proto/tests/data/rdp/signed.rdp")
+        .replace("rdp.example.test", &format!("127.0.0.1:{port}"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("signed.rdp");
+    std::fs::write(&path, signed).expect("write signed.rdp");
+    let run = probe_file(&path, &[]);
+    assert_exit(&run, 1);
+    let v = run.json();
+    let sec = &v["rdp_file"]["security"];
+    run.assert_str(&v, "/rdp_file/security/signature", Some("signed"));
+    run.assert_str(
+        &v,
+        "/rdp_file/security/signer",
+        Some("Example RDP Publishing (Example Ltd)"),
+    );
+    let sha = str_at(&v, "/rdp_file/security/signer_sha256").unwrap_or_default();
+    assert!(
+        sha.len() == 64
+            && sha
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase()),
+        "{}",
+        run.dump()
+    );
+    assert_eq!(
+        sec["outside_signature"],
+        serde_json::json!(["camerastoredirect"]),
+        "{}",
+        run.dump()
+    );
+    assert_eq!(
+        sec["redirections"][0],
+        "Drives (drivestoredirect:s:*)",
+        "{}",
+        run.dump()
+    );
+
+    let unsigned = write_rdp(
+        dir.path(),
+        "unsigned.rdp",
+        &[
+            format!("full address:s:127.0.0.1:{port}"),
+            "redirectclipboard:i:1".into(),
+        ],
+    );
+    let run = rdpcheck_text(&unsigned);
+    assert!(
+        run.contains("Caution: Unknown remote connection") && run.contains("Clipboard"),
+        "{run}"
+    );
+}
+
+/// The text report of `probe --rdp-file` (exit 1: nothing listens).
+fn rdpcheck_text(file: &std::path::Path) -> String {
+    let path = file.to_str().expect("utf-8 path");
+    let run = crate::run::rdpcheck(&["probe", "--rdp-file", path, "--samples", "1"]);
+    assert_exit(&run, 1);
+    run.stdout
+}

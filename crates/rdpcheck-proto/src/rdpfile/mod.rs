@@ -15,11 +15,15 @@
 use crate::target::Host;
 
 mod parse;
+mod security;
+mod signature;
 mod target;
 #[cfg(test)]
 mod tests;
 
 pub use parse::{parse, parse_with};
+pub use security::{FileSecurity, Redirection, Signing, REDIRECTIONS};
+pub use signature::{read_signature, SignatureClaim};
 
 /// Names of the settings [`RdpFile::target`] reads or the report cares about, lower case.
 pub mod names {

@@ -1,6 +1,8 @@
 //! Sections about reaching the host: the .rdp file, the negotiation and the security layers.
 
-use rdpcheck_report::{LayerResult, NegotiationReport, RdpFileReport, SecurityLayers};
+use rdpcheck_report::{
+    LayerResult, NegotiationReport, RdpFileReport, RdpFileSecurity, SecurityLayers,
+};
 
 use crate::format::{host_port, yes_no};
 
@@ -21,11 +23,75 @@ pub(super) fn rdp_file(f: &RdpFileReport) -> Section {
     ];
     facts.extend(f.warnings.iter().map(|w| Fact::new("Note", w.clone())));
     facts.extend(f.problems.iter().map(|p| Fact::new("Problem", p.clone())));
+    if let Some(sec) = &f.security {
+        rdp_file_security(sec, &mut facts);
+    }
     Section {
         id: "rdp_file",
         title: "Connection file (.rdp)",
         note: None,
         facts,
+    }
+}
+
+/// Signing and requested redirections: what Windows' Remote Desktop Connection shows before it
+/// connects from this file.
+fn rdp_file_security(sec: &RdpFileSecurity, facts: &mut Vec<Fact>) {
+    facts.push(Fact::new(
+        "Signature",
+        format!("{} ({})", sec.signature, rdp_file_dialog(&sec.signature)),
+    ));
+    if let Some(signer) = &sec.signer {
+        facts.push(Fact::new(
+            "Signed by",
+            format!("{signer}, as the certificate says (not verified here)"),
+        ));
+    }
+    if let Some(sha) = &sec.signer_sha256 {
+        facts.push(Fact {
+            mono: true,
+            ..Fact::new("Publisher SHA-256", sha.clone())
+        });
+    }
+    if let Some(problem) = &sec.problem {
+        facts.push(Fact::toned("Signature problem", problem.clone(), false));
+    }
+    if !sec.signscope.is_empty() {
+        facts.push(Fact::new("Signature covers", sec.signscope.join(", ")));
+    }
+    if !sec.outside_signature.is_empty() {
+        facts.push(Fact::toned(
+            "Not covered",
+            sec.outside_signature.join(", "),
+            false,
+        ));
+    }
+    let asks = if sec.redirections.is_empty() {
+        "nothing (the settings it leaves out take the client's defaults)".to_string()
+    } else {
+        sec.redirections.join("; ")
+    };
+    facts.push(Fact::new("Asks to share", asks));
+}
+
+/// What Windows shows when a `.rdp` file with this signature state is opened (April 2026
+/// update, CVE-2026-26151, and later), in one sentence; the page's form says the same.
+pub fn rdp_file_dialog(signature: &str) -> &'static str {
+    match signature {
+        "signed" => {
+            "Windows shows \"Verify the publisher of this remote connection\" with this publisher, \
+             unless a policy lists its certificate as a trusted .rdp publisher; see the knowledge \
+             base: rdp-file-signing"
+        }
+        "unreadable" => {
+            "the signature cannot be read: sign the file again with rdpsign.exe; see the \
+             knowledge base: rdp-file-signing"
+        }
+        _ => {
+            "Windows shows \"Caution: Unknown remote connection\" and every resource it asks \
+             for starts unticked; signing it with rdpsign.exe is the fix; see the knowledge \
+             base: rdp-file-signing"
+        }
     }
 }
 

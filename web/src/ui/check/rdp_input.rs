@@ -6,6 +6,10 @@ use yew::prelude::*;
 
 use crate::logic::rdp::{fill_from_rdp, FormFill};
 use crate::ui::dom;
+use crate::ui::router::{navigate_on_click, use_navigator, Route};
+
+/// The knowledge-base article on Windows' .rdp file dialog.
+const SIGNING_ARTICLE: &str = "rdp-file-signing";
 
 /// What reading a .rdp file gave: the form's new values, or why it could not be used.
 pub type Fill = Result<FormFill, String>;
@@ -35,6 +39,11 @@ pub struct RdpFileInputProps {
 #[component]
 pub fn RdpFileInput(props: &RdpFileInputProps) -> Html {
     let paste = use_state(String::new);
+    let article = Route::KbArticle {
+        id: SIGNING_ARTICLE.into(),
+    }
+    .path();
+    let to_article = navigate_on_click(&use_navigator(), article.clone());
     let on_file = {
         let on_fill = props.on_fill.clone();
         Callback::from(move |e: Event| {
@@ -73,12 +82,12 @@ pub fn RdpFileInput(props: &RdpFileInputProps) -> Html {
                     placeholder="full address:s:rdp.example.com:3389" />
                 <button type="button" onclick={on_paste_apply}>{ "Fill the form from it" }</button>
             </details>
-            { note(props.last.as_ref()) }
+            { note(props.last.as_ref(), &article, to_article) }
         </div>
     }
 }
 
-fn note(last: Option<&Fill>) -> Html {
+fn note(last: Option<&Fill>, article: &str, to_article: Callback<MouseEvent>) -> Html {
     match last {
         None => html! {},
         Some(Err(e)) => html! { <p class="field-error" role="alert">{ e.clone() }</p> },
@@ -88,6 +97,11 @@ fn note(last: Option<&Fill>) -> Html {
                 if !f.notes.is_empty() {
                     <ul>{ for f.notes.iter().map(|n| html! { <li>{ n.clone() }</li> }) }</ul>
                 }
+                <p class="rdp-security-title">{ "When this file is opened on Windows:" }</p>
+                <ul class="rdp-security">
+                    { for f.security.iter().map(|n| html! { <li>{ n.clone() }</li> }) }
+                </ul>
+                <p><a href={article.to_string()} onclick={to_article}>{ "Why Windows warns about .rdp files, and how to sign them" }</a></p>
             </div>
         },
     }
