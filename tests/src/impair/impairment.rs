@@ -15,6 +15,10 @@ pub struct Impairment {
     pub loss_to_probe_permille: u32,
     /// IP packets over this many bytes vanish, with no ICMP (an MTU black hole).
     pub max_packet: Option<usize>,
+    /// Per mille of frames held [`Impairment::spike`] longer, each way; frames behind one wait
+    /// too, so it is a burst of delay (a congested Wi-Fi or VPN link).
+    pub spike_permille: u32,
+    pub spike: Duration,
     /// A rule on the path besides the impairment.
     pub middlebox: Middlebox,
 }
@@ -114,6 +118,14 @@ impl Impairment {
             "--seed".into(),
             seed.to_string(),
         ];
+        if self.spike_permille > 0 {
+            args.extend([
+                "--spike-permille".into(),
+                self.spike_permille.to_string(),
+                "--spike-ms".into(),
+                self.spike.as_millis().to_string(),
+            ]);
+        }
         if let Some(max) = self.max_packet {
             args.extend(["--max-packet".into(), max.to_string()]);
         }

@@ -4,6 +4,7 @@
 
 mod check;
 mod link;
+mod loss;
 mod middlebox;
 
 use std::path::Path;

@@ -235,8 +235,9 @@ pub fn effect(f: &Finding, client: ClientId, facts: &Facts) -> Effect {
         | ClientFirewallMayBlock
         | ClientMtuReduced
         | ClientRecentDisconnects => Effect::None,
-        NetUnstable => fails_if_failing,
-        NetHighLatency | NetPacketLoss => Effect::None,
+        // Heavy loss (a failure) breaks every client's session alike; light loss only slows.
+        NetUnstable | NetPacketLoss => fails_if_failing,
+        NetHighLatency => Effect::None,
         ProbeTimeout => Effect::Unknown,
         GatewayDns
         | GatewayTcpRefused

@@ -19,6 +19,14 @@ const LOSS_MIN_EVENTS: u32 = 2;
 /// …on at least this many connections: one connection's SYN retransmit is a full accept queue as
 /// often as a lossy path (xrdp's listen backlog is 2).
 const LOSS_MIN_CONNECTIONS: usize = 2;
+/// Loss is heavy (a failure, not a warning) when at least this share of the probe's segments had
+/// to be resent, on at least [`HEAVY_LOSS_CONNECTIONS`] connections. A probe connection sends
+/// about five segments, two or three of which can be resent; in the lab a 2 % link resends
+/// about 2 % of them, a 10 % link about 9 %, a 30 % link about 20 %. At one in seven resent,
+/// every other handshake waits out a resend time-out: a session over such a path stalls and
+/// drops.
+const HEAVY_LOSS_SHARE: f64 = 0.15;
+const HEAVY_LOSS_CONNECTIONS: usize = 4;
 
 /// The path's round trip as the kernel measured it: the median over connections of each one's
 /// smallest round trip (its smoothed one on kernels without `min_rtt`). None without evidence.
@@ -35,11 +43,19 @@ pub(super) fn path_rtt_ms(stats: &[TcpStats]) -> Option<f64> {
     rtts.get(rtts.len() / 2).copied()
 }
 
-/// How far the kernel's smoothed round trips of the probe's connections lie apart (largest minus
-/// smallest). None with fewer than two connections measured: no evidence either way.
+/// The connections made one at a time (`main`, `stability.N`), not the layer probes
+/// (`layer.<name>`): those five reach the server together and wait on its answers together, so
+/// their smoothed round trips carry its answer time, and a slow answer makes the kernel send a
+/// tail-loss probe, a resend nothing was lost for. Their smallest round trip (the SYN's, which the
+/// server's kernel answers) is still the path's.
+fn one_at_a_time(stats: &[TcpStats]) -> impl Iterator<Item = &TcpStats> {
+    stats.iter().filter(|s| !s.connection.starts_with("layer."))
+}
+
+/// How far the kernel's smoothed round trips of the probe's one-at-a-time connections lie apart
+/// (largest minus smallest). None with fewer than two measured: no evidence either way.
 pub(super) fn rtt_spread_ms(stats: &[TcpStats]) -> Option<f64> {
-    let rtts: Vec<f64> = stats
-        .iter()
+    let rtts: Vec<f64> = one_at_a_time(stats)
         .map(|s| s.rtt_ms)
         .filter(|ms| ms.is_finite() && *ms > 0.0)
         .collect();
@@ -74,8 +90,11 @@ pub(super) fn evidence(stats: &[TcpStats]) -> String {
         .join("; ")
 }
 
-/// `net.packet_loss` when the kernel resent segments or saw holes on several connections.
-pub(super) fn packet_loss(stats: &[TcpStats]) -> Option<Finding> {
+/// `net.packet_loss` when the kernel resent segments or saw holes on several of the
+/// one-at-a-time connections.
+pub(super) fn packet_loss(all: &[TcpStats]) -> Option<Finding> {
+    let stats: Vec<TcpStats> = one_at_a_time(all).cloned().collect();
+    let stats = stats.as_slice();
     let events = |s: &TcpStats| s.retransmits.saturating_add(s.out_of_order_in);
     let total: u32 = stats.iter().map(events).fold(0, u32::saturating_add);
     let affected = stats.iter().filter(|s| events(s) > 0).count();
@@ -94,6 +113,20 @@ pub(super) fn packet_loss(stats: &[TcpStats]) -> Option<Finding> {
         .iter()
         .map(|s| s.out_of_order_in)
         .fold(0, u32::saturating_add);
+    let share = f64::from(resent) / f64::from(out.max(1));
+    if share >= HEAVY_LOSS_SHARE && affected >= HEAVY_LOSS_CONNECTIONS {
+        return Some(finding(
+            Plain::NetPacketLoss,
+            Severity::Fail,
+            format!(
+                "Heavy packet loss on the path: {affected} of {} connections had to resend, \
+                 {resent} of {out} segments ({:.0} %): sessions over this path stall and drop",
+                stats.len(),
+                share * 100.0
+            ),
+            evidence(stats),
+        ));
+    }
     Some(finding(
         Plain::NetPacketLoss,
         Severity::Warn,
@@ -147,6 +180,43 @@ mod tests {
         assert!(packet_loss(&[conn("main", 1.0, 1, 0), conn("s.1", 1.0, 0, 0)]).is_none());
         // Many on one connection: still one connection.
         assert!(packet_loss(&[conn("main", 1.0, 5, 0), conn("s.1", 1.0, 0, 0)]).is_none());
+    }
+
+    #[test]
+    fn a_seventh_of_segments_resent_on_many_connections_is_heavy_loss() {
+        // 10 segments out each: 2 resent on each of four connections is 20 %.
+        let heavy: Vec<TcpStats> = (0..4).map(|i| conn(&format!("s.{i}"), 1.0, 2, 0)).collect();
+        let f = packet_loss(&heavy).expect("loss named");
+        assert_eq!(f.severity, Severity::Fail, "{}", f.summary);
+        assert!(f.summary.contains("20 %"), "{}", f.summary);
+        // The same share on three connections, or 10 % on four, is a warning.
+        assert_eq!(
+            packet_loss(&heavy[..3]).map(|f| f.severity),
+            Some(Severity::Warn)
+        );
+        let light: Vec<TcpStats> = (0..4).map(|i| conn(&format!("s.{i}"), 1.0, 1, 0)).collect();
+        assert_eq!(
+            packet_loss(&light).map(|f| f.severity),
+            Some(Severity::Warn)
+        );
+    }
+
+    #[test]
+    fn the_layer_probes_resends_are_not_loss_and_their_round_trips_not_spread() {
+        // layer.tls waited 300 ms on the server; its SYN took 1 ms.
+        let layers = [
+            TcpStats {
+                min_rtt_ms: Some(1.0),
+                ..conn("layer.tls", 300.0, 1, 0)
+            },
+            conn("layer.nla", 1.0, 1, 0),
+        ];
+        assert!(packet_loss(&layers).is_none());
+        let mut stats = layers.to_vec();
+        stats.extend([conn("main", 1.0, 0, 0), conn("stability.1", 2.0, 0, 0)]);
+        assert_eq!(rtt_spread_ms(&stats), Some(1.0));
+        // Their smallest round trip still counts for the path.
+        assert_eq!(path_rtt_ms(&stats), Some(1.0));
     }
 
     #[test]

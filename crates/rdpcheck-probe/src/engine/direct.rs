@@ -171,7 +171,8 @@ pub(super) async fn direct_ladder(
     obs.tcp_info.extend(main_tcp);
     emit.finished(Stage::Nla, obs);
 
-    let probes = layer_probes.await.unwrap_or_default();
+    let (probes, kernel) = layer_probes.await.unwrap_or_default();
+    obs.tcp_info.extend(kernel);
     obs.layers = Some(Timed {
         ms: net::elapsed_ms(layers_start),
         value: probes,

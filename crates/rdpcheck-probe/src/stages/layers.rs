@@ -13,8 +13,11 @@ use tokio::task::JoinSet;
 
 use rdpcheck_proto::x224::Negotiation;
 
+use rdpcheck_report::TcpStats;
+
 use super::legacy_carry::{starts_tls, LegacyCarry};
 use super::net::connect_and_negotiate;
+use super::tcp_info;
 use crate::observe::{LayerProbe, ReplyOutcome, LAYERS};
 
 /// How many layer probes start together with the main negotiation: xrdp's listen backlog is 2,
@@ -32,7 +35,8 @@ const REST_AFTER: Duration = Duration::from_millis(5);
 /// fires or after [`REST_AFTER`], whichever comes first. A connect that takes longer than
 /// `connect_try` starts over with a fresh SYN (a full accept queue drops SYNs; see
 /// `net::connect_retrying`). With `carry`, the first probe that selected a TLS-based layer sends
-/// the legacy hello on its connection. Results in [`LAYERS`] order. The probes
+/// the legacy hello on its connection. Results in [`LAYERS`] order, with the kernel's figures
+/// of each connection read just before it closes (`layer.<name>`). The probes
 /// run as tasks of a `JoinSet`, so dropping this future (the whole-check deadline) ends them.
 pub async fn probe_all(
     addr: IpAddr,
@@ -42,9 +46,10 @@ pub async fn probe_all(
     reply: Duration,
     main_answered: Arc<Notify>,
     carry: Option<Arc<LegacyCarry>>,
-) -> Vec<LayerProbe> {
+) -> (Vec<LayerProbe>, Vec<TcpStats>) {
     let mut set = JoinSet::new();
-    let spawn = |set: &mut JoinSet<(usize, LayerProbe)>, index: usize| {
+    type Done = (usize, LayerProbe, Option<TcpStats>);
+    let spawn = |set: &mut JoinSet<Done>, index: usize| {
         let Some(&(layer, requested, expect)) = LAYERS.get(index) else {
             return;
         };
@@ -54,13 +59,16 @@ pub async fn probe_all(
             let (outcome, stream) =
                 connect_and_negotiate(addr, port, requested, connect, Some(connect_try), reply)
                     .await;
-            if let (Some(carry), Some(mut stream)) = (carry, stream) {
-                if matches!(&outcome, ReplyOutcome::Confirm {
-                    negotiation: Negotiation::Selected { selected, .. }, ..
-                } if starts_tls(*selected))
-                {
+            let mut kernel = None;
+            if let Some(mut stream) = stream {
+                if let Some(carry) = carry.filter(|_| {
+                    matches!(&outcome, ReplyOutcome::Confirm {
+                        negotiation: Negotiation::Selected { selected, .. }, ..
+                    } if starts_tls(*selected))
+                }) {
                     carry.carry(&mut stream).await;
                 }
+                kernel = tcp_info::read(&stream, &format!("layer.{layer}"));
             }
             let probe = LayerProbe {
                 layer,
@@ -68,7 +76,7 @@ pub async fn probe_all(
                 expect,
                 outcome,
             };
-            (index, probe)
+            (index, probe, kernel)
         });
     };
     for index in 0..FIRST_BURST {
@@ -81,7 +89,11 @@ pub async fn probe_all(
     for index in FIRST_BURST..LAYERS.len() {
         spawn(&mut set, index);
     }
-    let mut probes: Vec<(usize, LayerProbe)> = set.join_all().await;
-    probes.sort_by_key(|(index, _)| *index);
-    probes.into_iter().map(|(_, probe)| probe).collect()
+    let mut done: Vec<Done> = set.join_all().await;
+    done.sort_by_key(|(index, _, _)| *index);
+    let kernel = done.iter().filter_map(|(_, _, k)| k.clone()).collect();
+    (
+        done.into_iter().map(|(_, probe, _)| probe).collect(),
+        kernel,
+    )
 }

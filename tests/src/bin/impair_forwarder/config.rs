@@ -15,6 +15,10 @@ pub struct Impairment {
     pub loss_permille: u32,
     /// Frames whose IP packet is larger than this are dropped silently (an MTU black hole).
     pub max_packet: Option<usize>,
+    /// Per mille of frames held [`Impairment::spike`] longer; the frames behind one wait too
+    /// (order is kept), so a spike is a burst of delay, as on a congested Wi-Fi or VPN link.
+    pub spike_permille: u32,
+    pub spike: Duration,
 }
 
 impl Default for Impairment {
@@ -24,6 +28,8 @@ impl Default for Impairment {
             jitter: Duration::ZERO,
             loss_permille: 0,
             max_packet: None,
+            spike_permille: 0,
+            spike: Duration::ZERO,
         }
     }
 }
@@ -90,6 +96,16 @@ pub fn parse(args: &[String]) -> Result<Config, String> {
                 let n = usize::try_from(number()?).map_err(|e| format!("{flag}: {e}"))?;
                 config.a_to_b.max_packet = Some(n);
                 config.b_to_a.max_packet = Some(n);
+            }
+            "--spike-permille" => {
+                let p = permille()?;
+                config.a_to_b.spike_permille = p;
+                config.b_to_a.spike_permille = p;
+            }
+            "--spike-ms" => {
+                let d = Duration::from_millis(number()?);
+                config.a_to_b.spike = d;
+                config.b_to_a.spike = d;
             }
             "--middlebox" => config.middlebox = Middlebox::parse(value)?,
             "--seed" => config.seed = number()?,

@@ -70,6 +70,13 @@ impl Direction {
             (self.imp.delay + Duration::from_micros(offset))
                 .saturating_sub(Duration::from_micros(jitter_us))
         };
+        let spiked =
+            self.imp.spike_permille > 0 && rng.below(1000) < u64::from(self.imp.spike_permille);
+        let delay = if spiked {
+            delay + self.imp.spike
+        } else {
+            delay
+        };
         let mut at = now + delay;
         if let Some(last) = self.last {
             at = at.max(last);
@@ -89,7 +96,36 @@ mod tests {
             jitter: Duration::from_millis(jitter_ms),
             loss_permille: loss,
             max_packet: max,
+            ..Impairment::default()
         }
+    }
+
+    #[test]
+    fn spikes_hold_some_frames_and_the_ones_behind_them() {
+        let start = Instant::now();
+        let mut d = Direction::new(Impairment {
+            spike_permille: 200,
+            spike: Duration::from_millis(150),
+            ..imp(10, 0, 0, None)
+        });
+        let mut rng = Rng::new(5);
+        let mut late = 0;
+        let mut held_behind = 0;
+        for i in 0..1000u64 {
+            // One frame a millisecond: a spike's 150 ms hold queues the frames after it.
+            let now = start + Duration::from_millis(i);
+            let Fate::Release(at) = d.fate(100, now, &mut rng) else {
+                panic!("dropped")
+            };
+            let held = at - now;
+            if held >= Duration::from_millis(160) {
+                late += 1;
+            } else if held > Duration::from_millis(10) {
+                held_behind += 1;
+            }
+        }
+        assert!((100..300).contains(&late), "{late} spiked of 1000");
+        assert!(held_behind > 0, "no frame waited behind a spike");
     }
 
     #[test]
