@@ -42,6 +42,28 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "identity-path",
         "(NTLM disabled)",
     ),
+    // Windows App (Remote Desktop for Android / macOS): its text, and its numbered dialog.
+    (
+        "We couldn't connect to the remote PC because your credentials did not work. \
+         The remote machine is AADJ joined.",
+        "troubleshoot-azure-ad-connections",
+        "(Remote Desktop for Android: credentials did not work, AADJ)",
+    ),
+    (
+        "Windows App: Unable to connect. Error code: 0x204",
+        "ERROR CODE 0x204 (516)",
+        "disconnectReasonSocketConnectFailed",
+    ),
+    (
+        "Could not access the RDP server \u{201c}rdp.example.com\u{201d}.\nAccount locked out.",
+        "rdp_plugin.c",
+        "(Remmina: account locked out)",
+    ),
+    (
+        "[ERROR][com.freerdp.core] - [freerdp_connect]: freerdp_post_connect failed",
+        "FREERDP ERROR 0x00020003",
+        "ERRCONNECT_POST_CONNECT_FAILED",
+    ),
 ];
 
 /// The answer on stdout; the run must exit 0 (everything understood).

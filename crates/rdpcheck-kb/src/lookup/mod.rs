@@ -133,6 +133,14 @@ pub fn lookup(input: &str) -> Lookup {
     for (phrase, m) in phrases::phrase_matches(kb, input) {
         out.unknown
             .retain(|u| !phrase.contains(&u.text.to_ascii_lowercase()));
+        // A number that is a word of the message ("up to 5 minutes") is no code of its own.
+        let key = dedup_key(&m);
+        out.codes.retain(|c| {
+            dedup_key(c) == key
+                || !phrase
+                    .split_whitespace()
+                    .any(|w| trim_punct(w).eq_ignore_ascii_case(&c.text))
+        });
         push_code(&mut out, m);
     }
     out.combination = find_combo(kb, &out.codes);

@@ -20,6 +20,11 @@ fn every_code_parses_back_from_hex_and_decimal() {
             for alt in &e.alt_values {
                 forms.push(format!("0x{alt:08X}"));
             }
+            // A table without numbers (messages) has only an index: its entries are read by
+            // text and name.
+            if !t.numbers {
+                forms.clear();
+            }
             for form in forms {
                 let labelled = format!("{} {}", t.label, form);
                 for input in [form.clone(), labelled] {
@@ -46,7 +51,7 @@ fn every_code_parses_back_from_hex_and_decimal() {
             // Decimal, labelled with the table's own label.
             let input = format!("{}: {}", t.label, e.value);
             let l = lookup(&input);
-            if t.id != "client" {
+            if t.id != "client" && t.numbers {
                 assert!(
                     l.codes
                         .iter()

@@ -57,6 +57,72 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "messages",
         "ShortpathTransportNetworkDrop",
     ),
+    // Windows App / Remote Desktop for Android, macOS, the web.
+    (
+        "We couldn't connect to the remote PC because your credentials did not work. \
+         The remote machine is AADJ joined.",
+        "messages",
+        "(Remote Desktop for Android: credentials did not work, AADJ)",
+    ),
+    (
+        "Unable to connect. We couldn't connect to the remote PC. Make sure the PC is turned on \
+         and connected to the network, and that remote access is enabled. Error code: 0x204",
+        "client",
+        "disconnectReasonSocketConnectFailed",
+    ),
+    (
+        "Error code: 0x207",
+        "client",
+        "(Remote Desktop for Mac: CredSSP)",
+    ),
+    (
+        "Account switch detected",
+        "messages",
+        "(Remote Desktop for macOS: account switch detected)",
+    ),
+    // Remmina: curly quotes (1.4.x) and straight ones (older), the reason on its own line.
+    (
+        "Could not access the RDP server \u{201c}rdp.example.com\u{201d}.\nAccount locked out.",
+        "messages",
+        "(Remmina: account locked out)",
+    ),
+    (
+        "Could not access the RDP server \"rdp.example.com\".\nPassword expired.",
+        "messages",
+        "(Remmina: password expired)",
+    ),
+    (
+        "Unable to establish a connection to the RDP server \u{201c}rdp.example.com\u{201d}. \
+         Check \u{201c}Security protocol negotiation\u{201d}.",
+        "messages",
+        "(Remmina: check security protocol negotiation)",
+    ),
+    (
+        "Lost connection to the RDP server \"rdp.example.com\".",
+        "messages",
+        "(Remmina: failed to connect)",
+    ),
+    (
+        "Could not find the address for the RDP server \u{201c}rdp.example.com\u{201d}.",
+        "messages",
+        "(Remmina: address not found)",
+    ),
+    (
+        "libfreerdp returned code is 0002000D",
+        "freerdp",
+        "ERRCONNECT_CONNECT_TRANSPORT_FAILED",
+    ),
+    // FreeRDP 3: log lines and its own descriptions (SDL client dialog: name, code, description).
+    (
+        "The server requires Network Level Authentication, but it is not enabled.",
+        "freerdp",
+        "ERRCONNECT_HYBRID_REQUIRED_BY_SERVER",
+    ),
+    (
+        "Timeout waiting for activation.",
+        "freerdp",
+        "ERRCONNECT_ACTIVATION_TIMEOUT",
+    ),
 ];
 
 #[test]
@@ -88,4 +154,47 @@ fn bare_numbers_never_land_in_the_message_table() {
     }
     let l = lookup("Connection failed (server unreachable?)");
     assert!(l.codes.iter().all(|c| c.also.is_empty()));
+}
+
+/// A number inside a recognised message is a word of it, not a code of its own.
+#[test]
+fn a_number_inside_a_message_is_no_code() {
+    let l = lookup(
+        "ERRCONNECT_TARGET_BOOTING [0x0002001D]\nStarting your VM. It may take up to 5 minutes.",
+    );
+    let found: Vec<_> = l.codes.iter().map(|c| (&c.table, &c.hex)).collect();
+    assert_eq!(l.codes.len(), 1, "{found:?}");
+    assert_eq!(l.codes[0].value, 0x0002001D);
+}
+
+/// Remmina's catch-all is recognised; it names no cause, as Remmina's text says nothing of one.
+#[test]
+fn remminas_catch_all_is_recognised() {
+    let l = lookup("Cannot connect to the \u{201c}rdp.example.com\u{201d} RDP server.");
+    assert!(l.codes.iter().any(|c| c
+        .entry
+        .as_ref()
+        .is_some_and(|e| e.name == "(Remmina: cannot connect)")));
+    assert!(l.fully_understood());
+}
+
+/// FreeRDP's log line for a failed post-connect step names its code (which has no article: the
+/// cause is on the client).
+#[test]
+fn freerdp_post_connect_log_line() {
+    let l = lookup("[ERROR][com.freerdp.core] - [freerdp_connect]: freerdp_post_connect failed");
+    assert_eq!(l.codes.len(), 1, "{:?}", l.codes);
+    assert_eq!(l.codes[0].value, 0x00020003);
+    assert!(l.fully_understood());
+}
+
+/// Remmina's account texts are told from FreeRDP's own descriptions, which read the same.
+#[test]
+fn freerdp_descriptions_are_not_taken_for_remmina() {
+    let l = lookup("ERRCONNECT_ACCOUNT_LOCKED_OUT [0x00020018]\nAccount locked out.");
+    assert!(
+        l.codes.iter().all(|c| c.table == "freerdp"),
+        "{:?}",
+        l.codes
+    );
 }
