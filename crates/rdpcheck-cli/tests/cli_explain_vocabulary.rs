@@ -42,6 +42,11 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "identity-path",
         "(NTLM disabled)",
     ),
+    (
+        "Caution: Unknown remote connection",
+        "rdp-file-signing",
+        "(Remote Desktop Connection: unknown remote connection)",
+    ),
     // Windows App (Remote Desktop for Android / macOS): its text, and its numbered dialog.
     (
         "We couldn't connect to the remote PC because your credentials did not work. \

@@ -57,6 +57,11 @@ const SAMPLES: &[(&str, &str, &str)] = &[
         "messages",
         "ShortpathTransportNetworkDrop",
     ),
+    (
+        "Caution: Unknown remote connection. Publisher: Unknown publisher",
+        "messages",
+        "(Remote Desktop Connection: unknown remote connection)",
+    ),
     // Windows App / Remote Desktop for Android, macOS, the web.
     (
         "We couldn't connect to the remote PC because your credentials did not work. \
