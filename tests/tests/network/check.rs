@@ -8,7 +8,7 @@ use rdpcheck_labtests::check::{codes, pretty};
 use rdpcheck_labtests::impair::{ImpairedLink, Impairment};
 use rdpcheck_labtests::{SecurityLayer, TestCert, Xrdp};
 use rdpcheck_probe::ProbeOptions;
-use rdpcheck_report::{Report, VerdictStatus};
+use rdpcheck_report::{Finding, Report, VerdictStatus};
 
 use crate::lab;
 
@@ -62,8 +62,9 @@ pub(crate) fn probe(label: &str, link: &ImpairedLink, opts: ProbeOptions) -> Rep
         })
         .collect();
     eprintln!(
-        "[{label}] {elapsed:?} verdict={:?} codes={:?} kernel=[{}]",
+        "[{label}] {elapsed:?} verdict={:?} ({}) codes={:?} kernel=[{}]",
         report.verdict.status,
+        report.verdict.summary,
         codes(&report),
         rtts.join(" ")
     );
@@ -72,6 +73,42 @@ pub(crate) fn probe(label: &str, link: &ImpairedLink, opts: ProbeOptions) -> Rep
 
 pub(crate) fn has(report: &Report, code: &str) -> bool {
     codes(report).iter().any(|c| c == code)
+}
+
+/// The first finding with `code` that `fits`, if any.
+pub(crate) fn finding<'a>(
+    report: &'a Report,
+    code: &str,
+    fits: impl Fn(&Finding) -> bool,
+) -> Option<&'a Finding> {
+    report.findings.iter().find(|f| f.code == code && fits(f))
+}
+
+/// Checks of `samples` handshakes over a link whose impairment is random, the forwarder
+/// reseeded between them, until one has a `code` finding that `fits` (at most `attempts`
+/// checks); `every` asserts what each check must show on the way. The finding's report, or a
+/// panic with the last one.
+pub(crate) fn until_named(
+    link: &mut ImpairedLink,
+    impairment: Impairment,
+    (label, samples, attempts): (&str, u32, u32),
+    every: impl Fn(&Report),
+    (code, fits): (&str, impl Fn(&Finding) -> bool),
+) -> Report {
+    let mut last = None;
+    for attempt in 1..=attempts {
+        let r = probe(&format!("{label} #{attempt}"), link, opts(samples));
+        every(&r);
+        if finding(&r, code, &fits).is_some() {
+            return r;
+        }
+        last = Some(r);
+        link.set(impairment).expect("reseed the forwarder");
+    }
+    panic!(
+        "no {code} in {attempts} checks over {label}; last:\n{}",
+        last.map(|r| pretty(&r)).unwrap_or_default()
+    );
 }
 
 #[test]
@@ -144,32 +181,21 @@ fn a_300ms_link_is_slow_not_silent() {
 
 #[test]
 fn a_lossy_link_is_packet_loss() {
-    // Loss is random: at most three checks (each seeded differently) to see it named.
     let Some(mut link) = lab(Impairment::loss(10)) else {
         return;
     };
     let _xrdp = xrdp_in(&link);
-    let mut last = None;
-    for attempt in 1..=3 {
-        // Ten samples: each connection has two or three segments the kernel may resend.
-        let r = probe(&format!("loss 10 % #{attempt}"), &link, opts(10));
-        if has(&r, "net.packet_loss") {
-            let f = r
-                .findings
-                .iter()
-                .find(|f| f.code == "net.packet_loss")
-                .expect("just seen");
-            assert!(f.evidence.contains("resent"), "{}", f.evidence);
-            return;
-        }
-        last = Some(r);
-        link.set(Impairment::loss(10))
-            .expect("reseed the forwarder");
-    }
-    panic!(
-        "no net.packet_loss in three checks over a 10 % loss link; last:\n{}",
-        last.map(|r| pretty(&r)).unwrap_or_default()
+    // Loss is random: at most three checks of ten samples (each connection has two or three
+    // segments the kernel may resend) to see it named.
+    let r = until_named(
+        &mut link,
+        Impairment::loss(10),
+        ("loss 10 %", 10, 3),
+        |_| {},
+        ("net.packet_loss", |_: &Finding| true),
     );
+    let f = finding(&r, "net.packet_loss", |_| true).expect("named");
+    assert!(f.evidence.contains("resent"), "{}", f.evidence);
 }
 
 #[test]
@@ -258,22 +284,14 @@ fn a_bursty_link_is_unstable() {
         return;
     };
     let _xrdp = xrdp_in(&link);
-    let mut last = None;
-    // Spikes are random: at most three checks (each seeded differently) to see it named.
-    for attempt in 1..=3 {
-        let r = probe(&format!("bursts #{attempt}"), &link, opts(12));
-        assert_ne!(r.verdict.status, VerdictStatus::Problem, "{}", pretty(&r));
-        if let Some(f) = r.findings.iter().find(|f| f.code == "net.unstable") {
-            assert!(f.summary.contains("vary"), "{}", f.summary);
-            // The base round trip is short: not a slow link.
-            assert!(!has(&r, "net.high_latency"), "{}", pretty(&r));
-            return;
-        }
-        last = Some(r);
-        link.set(bursty).expect("reseed the forwarder");
-    }
-    panic!(
-        "no net.unstable in three checks over a bursty link; last:\n{}",
-        last.map(|r| pretty(&r)).unwrap_or_default()
+    // Spikes are random: at most three checks to see it named.
+    let r = until_named(
+        &mut link,
+        bursty,
+        ("bursts", 12, 3),
+        |r| assert_ne!(r.verdict.status, VerdictStatus::Problem, "{}", pretty(r)),
+        ("net.unstable", |f: &Finding| f.summary.contains("vary")),
     );
+    // The base round trip is short: not a slow link.
+    assert!(!has(&r, "net.high_latency"), "{}", pretty(&r));
 }

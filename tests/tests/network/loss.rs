@@ -4,9 +4,9 @@
 
 use rdpcheck_labtests::check::pretty;
 use rdpcheck_labtests::impair::Impairment;
-use rdpcheck_report::{Severity, VerdictStatus};
+use rdpcheck_report::{Finding, Severity, VerdictStatus};
 
-use crate::check::{has, opts, probe, xrdp_in};
+use crate::check::{finding, until_named, xrdp_in};
 use crate::lab;
 
 #[test]
@@ -15,28 +15,22 @@ fn light_loss_is_named_and_the_host_still_works() {
         return;
     };
     let _xrdp = xrdp_in(&link);
-    let mut last = None;
     // At 2 % a probe connection has about one chance in twenty of a resend, and the finding
     // wants two connections: forty handshakes make that likely, and up to three checks sure.
-    for attempt in 1..=3 {
-        let r = probe(&format!("loss 2 % #{attempt}"), &link, opts(40));
+    let r = until_named(
+        &mut link,
+        Impairment::loss(2),
+        ("loss 2 %", 40, 3),
         // TCP resends what is lost: every stage still passes.
-        assert_ne!(r.verdict.status, VerdictStatus::Problem, "{}", pretty(&r));
-        if let Some(f) = r.findings.iter().find(|f| f.code == "net.packet_loss") {
-            assert_eq!(
-                f.severity,
-                Severity::Warn,
-                "light loss is a warning: {}",
-                f.summary
-            );
-            return;
-        }
-        last = Some(r);
-        link.set(Impairment::loss(2)).expect("reseed the forwarder");
-    }
-    panic!(
-        "no net.packet_loss in three checks over a 2 % loss link; last:\n{}",
-        last.map(|r| pretty(&r)).unwrap_or_default()
+        |r| assert_ne!(r.verdict.status, VerdictStatus::Problem, "{}", pretty(r)),
+        ("net.packet_loss", |_: &Finding| true),
+    );
+    let f = finding(&r, "net.packet_loss", |_| true).expect("named");
+    assert_eq!(
+        f.severity,
+        Severity::Warn,
+        "light loss is a warning: {}",
+        f.summary
     );
 }
 
@@ -47,25 +41,18 @@ fn heavy_loss_fails_the_check_on_the_path() {
     };
     let _xrdp = xrdp_in(&link);
     // A third of the frames vanish each way: about one segment in five the probe sends has to be
-    // resent. Random, so up to two checks.
-    let mut last = None;
-    for attempt in 1..=2 {
-        let r = probe(&format!("loss 30 % #{attempt}"), &link, opts(10));
-        assert_ne!(r.verdict.status, VerdictStatus::Healthy, "{}", pretty(&r));
-        let heavy = r
-            .findings
-            .iter()
-            .find(|f| f.code == "net.packet_loss" && f.severity == Severity::Fail);
-        if let Some(f) = heavy {
-            assert!(f.summary.contains("Heavy packet loss"), "{}", f.summary);
-            return;
-        }
-        last = Some(r);
-        link.set(Impairment::loss(30))
-            .expect("reseed the forwarder");
-    }
-    panic!(
-        "no heavy net.packet_loss in two checks over a 30 % loss link; last:\n{}",
-        last.map(|r| pretty(&r)).unwrap_or_default()
+    // resent. A check measures that share from some sixty segments, so now and then one reads
+    // below the heavy mark: up to three checks.
+    let r = until_named(
+        &mut link,
+        Impairment::loss(30),
+        ("loss 30 %", 10, 3),
+        |_| {},
+        ("net.packet_loss", |f: &Finding| {
+            f.severity == Severity::Fail
+        }),
     );
+    let f = finding(&r, "net.packet_loss", |_| true).expect("named");
+    assert!(f.summary.contains("Heavy packet loss"), "{}", f.summary);
+    assert_eq!(r.verdict.status, VerdictStatus::Problem, "{}", pretty(&r));
 }

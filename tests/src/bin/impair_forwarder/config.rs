@@ -77,35 +77,29 @@ pub fn parse(args: &[String]) -> Result<Config, String> {
             "--b" => config.dev_b = value.to_string(),
             "--delay-ms" => {
                 let d = Duration::from_millis(number()?);
-                config.a_to_b.delay = d;
-                config.b_to_a.delay = d;
+                both(&mut config, |i| i.delay = d);
             }
             "--jitter-ms" => {
                 let j = Duration::from_millis(number()?);
-                config.a_to_b.jitter = j;
-                config.b_to_a.jitter = j;
+                both(&mut config, |i| i.jitter = j);
             }
             "--loss-permille" => {
                 let p = permille()?;
-                config.a_to_b.loss_permille = p;
-                config.b_to_a.loss_permille = p;
+                both(&mut config, |i| i.loss_permille = p);
             }
             "--loss-a2b-permille" => config.a_to_b.loss_permille = permille()?,
             "--loss-b2a-permille" => config.b_to_a.loss_permille = permille()?,
             "--max-packet" => {
                 let n = usize::try_from(number()?).map_err(|e| format!("{flag}: {e}"))?;
-                config.a_to_b.max_packet = Some(n);
-                config.b_to_a.max_packet = Some(n);
+                both(&mut config, |i| i.max_packet = Some(n));
             }
             "--spike-permille" => {
                 let p = permille()?;
-                config.a_to_b.spike_permille = p;
-                config.b_to_a.spike_permille = p;
+                both(&mut config, |i| i.spike_permille = p);
             }
             "--spike-ms" => {
                 let d = Duration::from_millis(number()?);
-                config.a_to_b.spike = d;
-                config.b_to_a.spike = d;
+                both(&mut config, |i| i.spike = d);
             }
             "--middlebox" => config.middlebox = Middlebox::parse(value)?,
             "--seed" => config.seed = number()?,
@@ -116,6 +110,12 @@ pub fn parse(args: &[String]) -> Result<Config, String> {
         return Err("--a and --b (the two interfaces) are required".into());
     }
     Ok(config)
+}
+
+/// A setting that applies in both directions.
+fn both(config: &mut Config, set: impl Fn(&mut Impairment)) {
+    set(&mut config.a_to_b);
+    set(&mut config.b_to_a);
 }
 
 #[cfg(test)]
