@@ -108,3 +108,26 @@ fn search_hits_link_their_screens() {
         "{h}"
     );
 }
+
+/// The page's explain screen answers every text the knowledge base knows a client prints (each
+/// entry's phrases: Windows App, Remmina, FreeRDP, Guacamole, the CredSSP and .rdp dialogs…),
+/// naming the entry, as `rdpcheck explain` does.
+#[test]
+fn every_known_client_text_is_explained_by_the_page() {
+    let mut checked = 0;
+    for t in rdpcheck_kb::tables() {
+        for c in t.entries.iter().filter(|c| !c.phrases.is_empty()) {
+            let phrase = &c.phrases[0];
+            let shown = crate::explain(phrase, None);
+            assert!(
+                shown.head.contains(&esc(&c.name)),
+                "{} {}: {phrase:?} explained as\n{}",
+                t.id,
+                c.name,
+                shown.head
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 50, "only {checked} texts");
+}
