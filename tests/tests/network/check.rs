@@ -135,6 +135,25 @@ fn a_clean_link_has_no_network_findings() {
 }
 
 #[test]
+fn a_20ms_link_is_measured_and_not_slow() {
+    // A good broadband or VPN path: the kernel's round trip says 20 ms on every connection, and
+    // nothing about it is a finding.
+    let Some(link) = lab(Impairment::rtt(Duration::from_millis(20))) else {
+        return;
+    };
+    let _xrdp = xrdp_in(&link);
+    let r = probe("rtt 20 ms", &link, opts(2));
+    assert_eq!(r.verdict.status, VerdictStatus::Healthy, "{}", pretty(&r));
+    for code in NETWORK_CODES {
+        assert!(!has(&r, code), "{code} on a 20 ms link\n{}", pretty(&r));
+    }
+    for t in &r.tcp_info {
+        let min = t.min_rtt_ms.unwrap_or(t.rtt_ms);
+        assert!((20.0..40.0).contains(&min), "{t:?}");
+    }
+}
+
+#[test]
 fn a_100ms_link_is_high_latency_by_the_kernels_rtt() {
     let Some(link) = lab(Impairment::rtt(Duration::from_millis(100))) else {
         return;
