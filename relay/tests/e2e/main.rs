@@ -17,6 +17,7 @@ mod downloads;
 #[allow(dead_code)]
 #[path = "../ws/harness.rs"]
 mod harness;
+mod rdp_file;
 mod vantage;
 
 use std::os::unix::process::CommandExt;
