@@ -10,7 +10,7 @@ use rdpcheck_labtests::certs::TestCert;
 use rdpcheck_labtests::xrdp::{SecurityLayer, Xrdp};
 
 use super::harness::{Relay, RelayOptions};
-use super::{text_of, type_into, Driver};
+use super::{click, text_of, type_into, Driver};
 
 /// SHA-256 of the stand-in file's bytes (`printf 'not really rdpcheck\n' | sha256sum`).
 const BYTES: &[u8] = b"not really rdpcheck\n";
@@ -75,29 +75,19 @@ async fn the_check_screen_offers_the_windows_download_and_a_client_choice() {
     super::shot(&c, "4-download-offer.png").await;
 
     // The client choice: the verdict is judged for FreeRDP.
-    c.find(Locator::Css("#check-client option[value='freerdp']"))
-        .await
-        .expect("FreeRDP is a choice")
-        .click()
-        .await
-        .expect("choose FreeRDP");
-    c.find(Locator::Css("form.check-form button[type=submit]"))
-        .await
-        .expect("run button")
-        .click()
-        .await
-        .expect("run the check");
+    click(
+        &c,
+        "#check-client option[value='freerdp']",
+        "FreeRDP is a choice",
+    )
+    .await;
+    click(&c, "form.check-form button[type=submit]", "run button").await;
     let verdict = text_of(&c, ".report-body #verdict-title").await;
     assert!(verdict.contains("FreeRDP"), "judged for FreeRDP: {verdict}");
 
     // A refusal (a port outside the policy) offers the download for the target as sent.
     type_into(&c, "#check-port", "1").await;
-    c.find(Locator::Css("form.check-form button[type=submit]"))
-        .await
-        .expect("run button")
-        .click()
-        .await
-        .expect("run the refused check");
+    click(&c, "form.check-form button[type=submit]", "run button").await;
     let error = text_of(&c, ".card.error h2").await;
     assert!(error.contains("not allowed to check"), "{error}");
     let refusal = text_of(&c, ".card.error + .card .download-offer").await;

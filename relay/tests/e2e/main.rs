@@ -160,6 +160,16 @@ async fn text_of(c: &Client, css: &str) -> String {
         .expect("element text")
 }
 
+/// Clicks the element at `css` (`what` names it in a failure).
+async fn click(c: &Client, css: &str, what: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{what} ({css}) is missing: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{what} ({css}) cannot be clicked: {e}"));
+}
+
 async fn type_into(c: &Client, css: &str, value: &str) {
     let el = c
         .wait()
@@ -246,12 +256,12 @@ async fn check_a_real_host_and_share_the_verified_result() {
     // stage results the relay streamed), and its report shows below.
     type_into(&c, "#check-host", "127.0.0.1").await;
     type_into(&c, "#check-port", &port).await;
-    c.find(Locator::Css("form.check-form button[type=submit]"))
-        .await
-        .expect("the explain screen's run button")
-        .click()
-        .await
-        .expect("run the check from the explain screen");
+    click(
+        &c,
+        "form.check-form button[type=submit]",
+        "the explain screen's run button",
+    )
+    .await;
     let explained_verdict = text_of(&c, ".report-body #verdict-title").await;
     assert!(explained_verdict.contains("Healthy"), "{explained_verdict}");
     let marks = c
@@ -275,12 +285,12 @@ async fn check_a_real_host_and_share_the_verified_result() {
     .expect("scroll to the causes");
     shot(&c, "0-explain-marked.png").await;
     // In-page navigation to a code table of the knowledge base (already loaded).
-    c.find(Locator::Css("a[href='/kb/codes/client']"))
-        .await
-        .expect("a link to the client code table")
-        .click()
-        .await
-        .expect("follow it");
+    click(
+        &c,
+        "a[href='/kb/codes/client']",
+        "a link to the client code table",
+    )
+    .await;
     let row = text_of(&c, "table.codes tr#code-0x904").await;
     assert!(row.contains("0x904"), "{row}");
     shot(&c, "0-kb-table.png").await;
@@ -326,12 +336,7 @@ async fn check_a_real_host_and_share_the_verified_result() {
     );
     type_into(&c, "#check-host", "127.0.0.1").await;
     type_into(&c, "#check-port", &port).await;
-    c.find(Locator::Css("button[type=submit]"))
-        .await
-        .expect("run button")
-        .click()
-        .await
-        .expect("click run");
+    click(&c, "button[type=submit]", "run button").await;
 
     // 2. Stages stream in, then the verdict.
     let first_stage = text_of(&c, ".stage-list li").await;

@@ -6,7 +6,7 @@
 use fantoccini::Locator;
 
 use super::harness::{Relay, RelayOptions};
-use super::{text_of, type_into, Driver};
+use super::{click, text_of, type_into, Driver};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pasted_rdp_file_says_what_windows_shows_and_what_it_asks_for() {
@@ -15,24 +15,14 @@ async fn a_pasted_rdp_file_says_what_windows_shows_and_what_it_asks_for() {
     let driver = Driver::start().await;
     let c = driver.browser(1280, 1200).await;
     c.goto(&format!("{base}/check")).await.expect("open /check");
-    c.find(Locator::Css(".rdp-file details summary"))
-        .await
-        .expect("the paste box")
-        .click()
-        .await
-        .expect("open it");
+    click(&c, ".rdp-file details summary", "the paste box").await;
     type_into(
         &c,
         "#check-rdp-text",
         "full address:s:rdp.example.test:3390\nredirectclipboard:i:1\ndrivestoredirect:s:*\nredirectsmartcards:i:0\n",
     )
     .await;
-    c.find(Locator::Css(".rdp-file details button"))
-        .await
-        .expect("the fill button")
-        .click()
-        .await
-        .expect("fill the form");
+    click(&c, ".rdp-file details button", "the fill button").await;
     let note = text_of(&c, ".rdp-file .note").await;
     assert!(note.contains("rdp.example.test:3390"), "{note}");
     assert!(
@@ -55,12 +45,7 @@ async fn a_pasted_rdp_file_says_what_windows_shows_and_what_it_asks_for() {
     assert_eq!(host.as_deref(), Some("rdp.example.test"));
     super::shot(&c, "5-rdp-file-unsigned.png").await;
 
-    c.find(Locator::Css(".rdp-file .note a"))
-        .await
-        .expect("the article link")
-        .click()
-        .await
-        .expect("open the article");
+    click(&c, ".rdp-file .note a", "the article link").await;
     let title = text_of(&c, "main h1, main h2").await;
     assert!(title.contains("Unknown remote connection"), "{title}");
     let article = text_of(&c, "main").await;
