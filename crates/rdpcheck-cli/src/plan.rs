@@ -134,34 +134,16 @@ fn from_rdp_file(path: &Path) -> Result<Plan, String> {
 /// The file's signing and requests in the report's form, with the signer's SHA-256 thumbprint.
 fn security_report(sec: &rdpfile::FileSecurity) -> RdpFileSecurity {
     use sha2::{Digest, Sha256};
-    let (signature, signer, signer_sha256, problem) = match &sec.signature {
-        Signing::Unsigned => ("unsigned", None, None, None),
-        Signing::Signed(claim) => (
-            "signed",
-            claim.signer.clone(),
-            (!claim.signer_der.is_empty()).then(|| {
-                Sha256::digest(&claim.signer_der)
-                    .iter()
-                    .map(|b| format!("{b:02X}"))
-                    .collect()
-            }),
-            None,
+    let thumbprint = match &sec.signature {
+        Signing::Signed(claim) if !claim.signer_der.is_empty() => Some(
+            Sha256::digest(&claim.signer_der)
+                .iter()
+                .map(|b| format!("{b:02X}"))
+                .collect(),
         ),
-        Signing::Unreadable(why) => ("unreadable", None, None, Some(why.clone())),
+        _ => None,
     };
-    RdpFileSecurity {
-        signature: signature.into(),
-        signer,
-        signer_sha256,
-        problem,
-        signscope: sec.signscope.clone(),
-        redirections: sec
-            .redirections
-            .iter()
-            .map(|r| format!("{} ({})", r.what, r.setting))
-            .collect(),
-        outside_signature: sec.outside_signature.clone(),
-    }
+    RdpFileSecurity::from_file(sec, thumbprint)
 }
 
 #[cfg(test)]

@@ -378,6 +378,35 @@ pub struct RdpFileSecurity {
     pub outside_signature: Vec<String>,
 }
 
+impl RdpFileSecurity {
+    /// The report's form of what [`rdpcheck_proto::rdpfile`] read, the one conversion the CLI and
+    /// the page share; `signer_sha256` is the CLI's (the page computes no digest).
+    pub fn from_file(
+        sec: &rdpcheck_proto::rdpfile::FileSecurity,
+        signer_sha256: Option<String>,
+    ) -> RdpFileSecurity {
+        use rdpcheck_proto::rdpfile::Signing;
+        let (signature, signer, problem) = match &sec.signature {
+            Signing::Unsigned => ("unsigned", None, None),
+            Signing::Signed(claim) => ("signed", claim.signer.clone(), None),
+            Signing::Unreadable(why) => ("unreadable", None, Some(why.clone())),
+        };
+        RdpFileSecurity {
+            signature: signature.into(),
+            signer,
+            signer_sha256,
+            problem,
+            signscope: sec.signscope.clone(),
+            redirections: sec
+                .redirections
+                .iter()
+                .map(|r| format!("{} ({})", r.what, r.setting))
+                .collect(),
+            outside_signature: sec.outside_signature.clone(),
+        }
+    }
+}
+
 /// This computer's side of the connection: facts the client's own settings hold (policies,
 /// stored connection data, Schannel, firewall, route MTU, the RDP client's log), read-only and
 /// as the user who runs rdpcheck. Each fact is known, absent, or unknown — a value that could

@@ -19,5 +19,5 @@ pub use labels::{
 };
 pub use sections::{
     client_fact_label, credssp_version, layer, layer_name, meta, negotiation_flag, os_release,
-    rdp_file_dialog, sections, Fact, Section, Tone,
+    rdp_file_dialog, rdp_file_security, sections, Fact, Section, Tone,
 };

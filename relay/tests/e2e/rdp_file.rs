@@ -31,7 +31,7 @@ async fn a_pasted_rdp_file_says_what_windows_shows_and_what_it_asks_for() {
     );
     assert!(
         note.contains(
-            "Asks to share: Drives (drivestoredirect:s:*); Clipboard (redirectclipboard:i:1)."
+            "Asks to share: Drives (drivestoredirect:s:*); Clipboard (redirectclipboard:i:1)"
         ),
         "{note}"
     );

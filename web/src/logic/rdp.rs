@@ -1,6 +1,7 @@
 //! A saved connection (`.rdp`) fills the check form exactly as the client would connect.
 
-use rdpcheck_proto::rdpfile::{self, FileSecurity, GatewayUsage, Signing};
+use rdpcheck_proto::rdpfile::{self, FileSecurity, GatewayUsage};
+use rdpcheck_report::RdpFileSecurity;
 
 /// What a `.rdp` file puts in the form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,53 +59,12 @@ pub fn fill_from_rdp(bytes: &[u8]) -> Result<FormFill, String> {
     })
 }
 
-/// The file's signing and requests in the words the CLI's report uses (rdpcheck-words).
+/// The file's signing and requests, one line per fact of the CLI report's section.
 fn security_lines(sec: &FileSecurity) -> Vec<String> {
-    let state = match &sec.signature {
-        Signing::Unsigned => "unsigned",
-        Signing::Signed(_) => "signed",
-        Signing::Unreadable(_) => "unreadable",
-    };
-    let mut out = vec![format!(
-        "Signature: {state}. {}.",
-        capitalised(rdpcheck_words::rdp_file_dialog(state))
-    )];
-    match &sec.signature {
-        Signing::Signed(claim) => {
-            if let Some(signer) = &claim.signer {
-                out.push(format!(
-                    "Signed by {signer}, as its certificate says (not verified here)."
-                ));
-            }
-        }
-        Signing::Unreadable(why) => out.push(format!("Signature problem: {why}.")),
-        Signing::Unsigned => {}
-    }
-    if !sec.outside_signature.is_empty() {
-        out.push(format!(
-            "Not covered by the signature: {}.",
-            sec.outside_signature.join(", ")
-        ));
-    }
-    out.push(if sec.redirections.is_empty() {
-        "Asks to share nothing (settings it leaves out take the client's defaults).".to_string()
-    } else {
-        let asks: Vec<String> = sec
-            .redirections
-            .iter()
-            .map(|r| format!("{} ({})", r.what, r.setting))
-            .collect();
-        format!("Asks to share: {}.", asks.join("; "))
-    });
-    out
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
-        None => String::new(),
-    }
+    rdpcheck_words::rdp_file_security(&RdpFileSecurity::from_file(sec, None))
+        .into_iter()
+        .map(|f| format!("{}: {}", f.label, f.value))
+        .collect()
 }
 
 fn usage_words(u: GatewayUsage) -> String {
@@ -164,7 +124,7 @@ mod tests {
         );
         assert_eq!(
             f.security.last().map(String::as_str),
-            Some("Asks to share: Drives (drivestoredirect:s:*).")
+            Some("Asks to share: Drives (drivestoredirect:s:*)")
         );
     }
 
@@ -175,7 +135,7 @@ mod tests {
         ))
         .expect("fills");
         assert!(
-            f.security[0].starts_with("Signature: signed."),
+            f.security[0].starts_with("Signature: signed ("),
             "{:?}",
             f.security
         );
@@ -186,7 +146,7 @@ mod tests {
         assert!(f
             .security
             .iter()
-            .any(|l| l == "Not covered by the signature: camerastoredirect."));
+            .any(|l| l == "Not covered: camerastoredirect"));
     }
 
     #[test]

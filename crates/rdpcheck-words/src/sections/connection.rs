@@ -24,7 +24,7 @@ pub(super) fn rdp_file(f: &RdpFileReport) -> Section {
     facts.extend(f.warnings.iter().map(|w| Fact::new("Note", w.clone())));
     facts.extend(f.problems.iter().map(|p| Fact::new("Problem", p.clone())));
     if let Some(sec) = &f.security {
-        rdp_file_security(sec, &mut facts);
+        facts.extend(rdp_file_security(sec));
     }
     Section {
         id: "rdp_file",
@@ -35,8 +35,9 @@ pub(super) fn rdp_file(f: &RdpFileReport) -> Section {
 }
 
 /// Signing and requested redirections: what Windows' Remote Desktop Connection shows before it
-/// connects from this file.
-fn rdp_file_security(sec: &RdpFileSecurity, facts: &mut Vec<Fact>) {
+/// connects from this file (the report's section and the page's check form).
+pub fn rdp_file_security(sec: &RdpFileSecurity) -> Vec<Fact> {
+    let mut facts = Vec::new();
     facts.push(Fact::new(
         "Signature",
         format!("{} ({})", sec.signature, rdp_file_dialog(&sec.signature)),
@@ -72,6 +73,7 @@ fn rdp_file_security(sec: &RdpFileSecurity, facts: &mut Vec<Fact>) {
         sec.redirections.join("; ")
     };
     facts.push(Fact::new("Asks to share", asks));
+    facts
 }
 
 /// What Windows shows when a `.rdp` file with this signature state is opened (April 2026

@@ -15,7 +15,7 @@ mod tests;
 mod tls;
 
 pub use clients::client_fact_label;
-pub use connection::{layer, layer_name, negotiation_flag, rdp_file_dialog};
+pub use connection::{layer, layer_name, negotiation_flag, rdp_file_dialog, rdp_file_security};
 pub use nla::{credssp_version, os_release};
 
 use clients::{client, clients};
